@@ -1,0 +1,51 @@
+#!/bin/bash
+# Build a busybox initramfs for one VM run.
+# usage: mkinitramfs.sh OUT.cpio.gz MODULE.ko SUITE.sh [FILE...]
+# FILEs (tools, selftests, scripts) land in /opt/vmlab/bin with the shared
+# libraries their ELF binaries need. SUITE.sh is what /init runs.
+set -euo pipefail
+
+out=$1 ko=$2 suite=$3
+shift 3
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,root,opt/vmlab/bin,home/student}
+cp /bin/busybox "$root/bin/busybox"
+cp "$ko" "$root/vmlab.ko"
+cp "$suite" "$root/suite.sh"
+cp "$(dirname "$0")/vm-init.sh" "$root/init"
+chmod 755 "$root/init"
+
+# Users for permission tests: an outsider and a member of group vmlab.
+cat >"$root/etc/passwd" <<'EOT'
+root:x:0:0:root:/root:/bin/sh
+student:x:1000:1000:student:/home/student:/bin/sh
+outsider:x:1001:1001:outsider:/tmp:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/sh
+EOT
+cat >"$root/etc/group" <<'EOT'
+root:x:0:
+student:x:1000:
+outsider:x:1001:
+vmlab:x:900:student
+nogroup:x:65534:
+EOT
+chown 1000:1000 "$root/home/student"
+
+libs=()
+for f in "$@"; do
+	cp -L "$f" "$root/opt/vmlab/bin/"
+	if file -L "$f" | grep -q 'dynamically linked'; then
+		mapfile -t -O ${#libs[@]} libs < <(ldd "$f" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }')
+	fi
+done
+for lib in $(printf '%s\n' "${libs[@]}" | sort -u); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+# glibc finds its libraries through /lib64 and /lib/x86_64-linux-gnu.
+[ -e "$root/lib" ] || mkdir -p "$root/lib"
+[ -d "$root/usr/lib" ] && cp -a "$root/usr/lib/." "$root/lib/" && rm -rf "$root/usr/lib"
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$out"

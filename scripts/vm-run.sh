@@ -1,0 +1,84 @@
+#!/bin/bash
+# Boot one kernel in QEMU with an initramfs, run a suite, judge the run.
+#
+# usage: vm-run.sh [-i] [-a APPEND] KVER INITRD LOG
+#   -i         interactive: console on this terminal, no verdict
+#   -a APPEND  extra kernel command line
+#
+# The guest's output goes to LOG; its user-space part is printed. The run
+# fails (exit 1) on any kernel splat, a tainting warning, a hang or timeout,
+# or a power-off before the suite finished. A boot that dies before the
+# module is loaded is retried once (a rare TCG code-patching panic) and said.
+set -uo pipefail
+
+CACHE=${VMLAB_CACHE:-$HOME/.cache/vmlab}
+TIMEOUT=${VMLAB_VM_TIMEOUT:-600}
+SPLAT='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|INFO: task .* blocked|Call Trace:|soft lockup|hard LOCKUP|Kernel panic|detected stall|kmemleak|unreferenced object|list_add corruption|list_del corruption|refcount_t:|scheduling while atomic|sleeping function called'
+# Taint bits that a warning, oops, lockup or bad page leaves: B D L W.
+TAINT_MASK=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
+
+interactive=0 append=""
+while getopts ia: opt; do
+	case $opt in
+	i) interactive=1 ;;
+	a) append=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 3 ] || { echo "usage: vm-run.sh [-i] [-a APPEND] KVER INITRD LOG" >&2; exit 2; }
+kver=$1 initrd=$2 log=$3
+kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
+[ -r "$kernel" ] || { echo "vm-run: no kernel image $kernel (run make deps)" >&2; exit 2; }
+
+qemu=(qemu-system-x86_64 -cpu max -m 1G -smp 2 -nographic -no-reboot
+	-kernel "$kernel" -initrd "$initrd"
+	-append "console=ttyS0 quiet panic=-1 $append")
+
+if [ $interactive = 1 ]; then
+	exec "${qemu[@]}"
+fi
+
+boot() {
+	timeout --foreground -k 5 "$TIMEOUT" "${qemu[@]}" </dev/null >"$log" 2>&1
+	echo $? >"$log.rc"
+	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+}
+
+boot
+if ! grep -q '^VMLAB-MODULE-' "$log"; then
+	echo "# $kver: the VM died before loading the module; retrying once (boot failure, not a module failure)"
+	sed 's/^/# boot log: /' "$log" | tail -n 15
+	boot
+fi
+
+# What the suite printed.
+sed -n '/VMLAB-BOOTED/,/^VMLAB-DMESG-BEGIN/p' "$log" | grep -v 'VMLAB-'
+
+fail=0
+if ! grep -q '^VMLAB-DONE' "$log"; then
+	if [ "$(cat "$log.rc")" = 124 ]; then
+		echo "# $kver: FAIL: the VM timed out after ${TIMEOUT}s"
+	else
+		echo "# $kver: FAIL: the VM stopped before the suite finished"
+	fi
+	tail -n 40 "$log" | sed 's/^/# console: /'
+	fail=1
+	kernel_text=$(cat "$log")
+else
+	kernel_text=$(sed -n '/^VMLAB-DMESG-BEGIN/,/^VMLAB-DMESG-END/p; /^VMLAB-DONE/,$p' "$log")
+fi
+grep -q '^VMLAB-MODULE-LOADED' "$log" || { echo "# $kver: FAIL: insmod vmlab.ko failed"; fail=1; }
+
+splats=$(grep -E "$SPLAT" <<<"$kernel_text")
+if [ -n "$splats" ]; then
+	echo "# $kver: FAIL: kernel splat:"
+	grep -E -A 12 "$SPLAT" <<<"$kernel_text" | head -n 60 | sed 's/^/# splat: /'
+	fail=1
+fi
+tainted=$(sed -n 's/^VMLAB-TAINTED //p' "$log")
+if [ -n "$tainted" ] && [ $((tainted & TAINT_MASK)) -ne 0 ]; then
+	echo "# $kver: FAIL: kernel tainted by a warning or oops (taint=$tainted)"
+	fail=1
+fi
+exit $fail

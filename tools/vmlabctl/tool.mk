@@ -1,0 +1,1 @@
+vmlabctl_LDLIBS := -lsmartcols
