@@ -22,7 +22,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 export CACHE BUILD VERSION
 
-.PHONY: all deps module tools selftests check check-runner demo vm-shell \
+.PHONY: all deps module tools selftests check check-debug check-runner demo vm-shell \
 	bench install clean
 
 all: module tools
@@ -43,6 +43,9 @@ selftests: $(DEPS_STAMP) tools
 
 check: $(DEPS_STAMP)
 	@bash scripts/check.sh
+
+check-debug: $(DEPS_STAMP)
+	@bash scripts/check-debug.sh
 
 check-runner: $(DEPS_STAMP)
 	@bash scripts/check-runner.sh

@@ -8,8 +8,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compat.h>
+#include <linux/debugfs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -17,6 +19,19 @@
 
 #define VMLAB_FEATURES (VMLAB_FEAT_SHM | VMLAB_FEAT_PT | VMLAB_FEAT_CTR | \
 			VMLAB_FEAT_THREADS | VMLAB_FEAT_THREAD_REGS)
+
+struct vmlab_stats vmlab_stats;
+static struct dentry *vmlab_debugfs;
+
+static int vmlab_stats_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "files %ld\n", atomic_long_read(&vmlab_stats.files));
+	seq_printf(m, "regions %ld\n", atomic_long_read(&vmlab_stats.regions));
+	seq_printf(m, "pages %ld\n", atomic_long_read(&vmlab_stats.pages));
+	seq_printf(m, "counters %ld\n", atomic_long_read(&vmlab_stats.counters));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmlab_stats);
 
 /* Largest argument struct accepted: newer callers may append zeroed fields. */
 #define VMLAB_ARG_MAX PAGE_SIZE
@@ -100,6 +115,7 @@ static int vmlab_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	mutex_init(&vf->lock);
 	file->private_data = vf;
+	atomic_long_inc(&vmlab_stats.files);
 	return 0;
 }
 
@@ -110,6 +126,7 @@ static int vmlab_release(struct inode *inode, struct file *file)
 	vmlab_shm_release(vf);
 	mutex_destroy(&vf->lock);
 	kfree(vf);
+	atomic_long_dec(&vmlab_stats.files);
 	return 0;
 }
 
@@ -137,12 +154,16 @@ static int __init vmlab_init(void)
 	ret = misc_register(&vmlab_misc);
 	if (ret)
 		return ret;
+	/* Debugfs is optional: failures here only lose the stats file. */
+	vmlab_debugfs = debugfs_create_dir("vmlab", NULL);
+	debugfs_create_file("stats", 0400, vmlab_debugfs, NULL, &vmlab_stats_fops);
 	pr_info("ABI %d.%d loaded\n", VMLAB_ABI_MAJOR, VMLAB_ABI_MINOR);
 	return 0;
 }
 
 static void __exit vmlab_exit(void)
 {
+	debugfs_remove(vmlab_debugfs);
 	misc_deregister(&vmlab_misc);
 	vmlab_ctr_exit();
 	vmlab_shm_exit();

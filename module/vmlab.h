@@ -3,6 +3,7 @@
 #ifndef VMLAB_INTERNAL_H
 #define VMLAB_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
@@ -15,6 +16,19 @@ struct vmlab_file {
 	struct mutex lock;		/* guards region */
 	struct vmlab_region *region;	/* attached shared region, or NULL */
 };
+
+/*
+ * What users made the module hold, shown in debugfs vmlab/stats so tests can
+ * prove that everything is given back (files, regions, pages, counters).
+ */
+struct vmlab_stats {
+	atomic_long_t files;
+	atomic_long_t regions;
+	atomic_long_t pages;
+	atomic_long_t counters;
+};
+
+extern struct vmlab_stats vmlab_stats;
 
 /*
  * Copy in a size-first argument struct of ksize bytes: -EINVAL if the
