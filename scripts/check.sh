@@ -2,10 +2,10 @@
 # make check: lint, DKMS, host tests, then the selftests in QEMU on every
 # kernel of the matrix. Ends with "N passed, N failed[, N skipped]".
 # KERNELS="…" narrows the matrix, TESTS="name …" the selftests, and
-# STEPS="lint dkms host vm" the steps.
+# STEPS="lint dkms host runner vm" the steps.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-STEPS=${STEPS:-lint dkms host vm}
+STEPS=${STEPS:-lint dkms host runner vm}
 
 passed=0 failed=0 skipped=0
 pass() { passed=$((passed + 1)); echo "ok - $*"; }
@@ -15,7 +15,7 @@ add_counts() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skip
 
 echo "vmlab check: kernels $KERNELS"
 echo "== build tools and selftests"
-if make -s -C "$TOP/tools" >"$BUILD/tools.log" 2>&1 && make -s -C "$TOP/selftests" >>"$BUILD/tools.log" 2>&1; then
+if make -k -s -C "$TOP/tools" >"$BUILD/tools.log" 2>&1 && make -k -s -C "$TOP/selftests" >>"$BUILD/tools.log" 2>&1; then
 	pass "tools and selftests build with -Wall -Wextra -Werror"
 else
 	fail "tools and selftests build"; sed 's/^/# /' "$BUILD/tools.log" | tail -n 30
@@ -70,6 +70,14 @@ if step host; then
 		read -r p f s < <(tap_count <<<"$out")
 		add_counts "$p" "$f" "$s"
 	done
+fi
+
+if step runner; then
+	echo "== runner detector (make check-runner)"
+	out=$(bash "$TOP/scripts/check-runner.sh" 2>&1)
+	grep -E '^(not )?ok ' <<<"$out"
+	read -r p f s < <(tap_count <<<"$out")
+	add_counts "$p" "$f" "$s"
 fi
 
 if step vm; then

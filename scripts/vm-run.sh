@@ -73,7 +73,7 @@ grep -q '^VMLAB-MODULE-LOADED' "$log" || { echo "# $kver: FAIL: insmod vmlab.ko 
 splats=$(grep -E "$SPLAT" <<<"$kernel_text")
 if [ -n "$splats" ]; then
 	echo "# $kver: FAIL: kernel splat:"
-	grep -E -A 12 "$SPLAT" <<<"$kernel_text" | head -n 60 | sed 's/^/# splat: /'
+	grep -E -B 2 -A 12 "$SPLAT" <<<"$kernel_text" | head -n 60 | sed 's/^/# splat: /'
 	fail=1
 fi
 tainted=$(sed -n 's/^VMLAB-TAINTED //p' "$log")
