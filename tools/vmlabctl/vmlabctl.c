@@ -68,9 +68,9 @@ static int cmd_info(int json)
 		return EXIT_FAILURE;
 	scols_table_enable_json(tb, json);
 	scols_table_set_name(tb, "vmlab");
-	scols_table_new_column(tb, "abi", 0, 0);
-	scols_table_new_column(tb, "features", 0, 0);
-	scols_table_new_column(tb, "feature-mask", 0, 0);
+	scols_table_new_column(tb, "ABI", 0, 0);
+	scols_table_new_column(tb, "FEATURES", 0, 0);
+	scols_table_new_column(tb, "MASK", 0, 0);
 	ln = scols_table_new_line(tb, NULL);
 	snprintf(buf, sizeof(buf), "%u.%u", ver.major, ver.minor);
 	scols_line_set_data(ln, 0, buf);

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Every chapter of the tour runs and shows the fact it teaches: its output
+# matches the chapter's "# key-fact:" pattern.
+chapters=$(ls /opt/vmlab/bin/[0-9][0-9]-*.sh)
+echo "TAP version 13"
+echo "1..$(echo "$chapters" | wc -l)"
+n=0 failed=0
+for ch in $chapters; do
+	n=$((n + 1))
+	name=${ch##*/}
+	fact=$(sed -n 's/^# key-fact: //p' "$ch")
+	out=$(cd /tmp && sh "$ch" 2>&1)
+	rc=$?
+	if [ $rc = 0 ] && [ -n "$fact" ] && echo "$out" | grep -Eq "$fact"; then
+		echo "ok $n demo ${name%.sh}"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n demo ${name%.sh} (exit $rc; key fact /$fact/ not seen)"
+		echo "$out" | tail -n 15 | sed 's/^/# /'
+	fi
+done
+[ $failed = 0 ]
