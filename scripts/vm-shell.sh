@@ -1,0 +1,13 @@
+#!/bin/bash
+# make vm-shell: the test VM on the first kernel of the matrix (or
+# DEMO_KERNEL), module loaded, tools and selftests on PATH, interactive.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+kver=${DEMO_KERNEL:-${KERNELS%% *}}
+dir=$BUILD/shell
+mkdir -p "$dir"
+build_module "$kver" || { cat "$BUILD/kmod/$kver/build.log"; exit 1; }
+printf '%s\n' 'echo "vmlab VM: $(uname -r); tools in /opt/vmlab/bin; exit powers off"' \
+	'setsid cttyhack sh -l' >"$dir/suite.sh"
+make_initramfs "$kver" "$dir/suite.sh" "$dir/initrd.gz"
+exec bash "$TOP/scripts/vm-run.sh" -i "$kver" "$dir/initrd.gz" "$dir/console.log"
