@@ -14,6 +14,7 @@ step() { [[ " $STEPS " == *" $1 "* ]]; }
 add_counts() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3)); }
 
 echo "vmlab check: kernels $KERNELS"
+started=$(date +%s)
 echo "== build tools and selftests"
 if make -k -s -C "$TOP/tools" >"$BUILD/tools.log" 2>&1 && make -k -s -C "$TOP/selftests" >>"$BUILD/tools.log" 2>&1; then
 	pass "tools and selftests build with -Wall -Wextra -Werror"
@@ -105,6 +106,7 @@ if step vm; then
 	done
 fi
 
+echo $(($(date +%s) - started)) >"$BUILD/check.seconds"
 echo
 line="$passed passed, $failed failed"
 [ $skipped -gt 0 ] && line="$line, $skipped skipped"

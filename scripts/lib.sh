@@ -7,6 +7,7 @@ BUILD=${BUILD:-$TOP/build}
 # shellcheck source=/dev/null
 . "$CACHE/kernels.env"
 KERNELS=${KERNELS:-$VMLAB_KERNELS}
+mkdir -p "$BUILD"
 
 # build_module KVER [MAKEFLAGS...]: build vmlab.ko for KVER in its own tree
 # ($BUILD/kmod/KVER); the compiler's output is left in build.log there.
@@ -26,7 +27,7 @@ make_initramfs() {
 	for f in "$TOP"/tools/*/*; do
 		[ -f "$f" ] && [ -x "$f" ] && [ "$(basename "$(dirname "$f")")" = "$(basename "$f")" ] && files+=("$f")
 	done
-	for f in "$TOP"/selftests/*_test "$TOP"/selftests/*_test.sh "$TOP"/scripts/demo/*.sh; do
+	for f in "$TOP"/selftests/*_test "$TOP"/selftests/*_test.sh "$TOP"/scripts/demo/*.sh "$TOP"/scripts/bench/vm-*.sh; do
 		[ -x "$f" ] && files+=("$f")
 	done
 	bash "$TOP/scripts/mkinitramfs.sh" "$out" "$BUILD/kmod/$kver/module/vmlab.ko" "$suite" "${files[@]}"
