@@ -98,7 +98,8 @@ if step vm; then
 		read -r p f s < <(tap_count <"$dir/out.txt")
 		add_counts "$p" "$f" "$s"
 		if [ $rc = 0 ]; then
-			pass "$kver: no kernel splat, clean taint, suite finished (VM ${secs%.*}s)"
+			tap=$(printf "%.1f" "$(cat "$dir/console.log.tap" 2>/dev/null || echo 0)")
+			pass "$kver: no kernel splat, clean taint, suite finished (VM ${secs%.*} s, first TAP line after ${tap} s)"
 		else
 			fail "$kver: VM run (see $dir/console.log)"
 		fi

@@ -39,10 +39,24 @@ if [ $interactive = 1 ]; then
 	exec "${qemu[@]}"
 fi
 
+# Boot once; the console goes to $log, and the seconds from QEMU's start to
+# the first TAP line to $log.tap.
 boot() {
-	timeout --foreground -k 5 "$TIMEOUT" "${qemu[@]}" </dev/null >"$log" 2>&1
-	echo $? >"$log.rc"
-	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+	local t0=$EPOCHREALTIME line
+	rm -f "$log.tap"
+	{
+		timeout --foreground -k 5 "$TIMEOUT" "${qemu[@]}" </dev/null 2>&1
+		echo $? >"$log.rc"
+	} | {
+		exec 9>"$log"
+		while IFS= read -r line; do
+			line=${line//$'\r'/}
+			printf '%s\n' "$line" >&9
+			if [ ! -e "$log.tap" ] && [[ $line == "TAP version"* ]]; then
+				echo "$EPOCHREALTIME - $t0" | bc >"$log.tap"
+			fi
+		done
+	}
 }
 
 boot
