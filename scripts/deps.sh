@@ -45,11 +45,16 @@ newest() { sort -V | tail -n 1; }
 k61=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: linux-image-\(6\.1\..*-amd64\)$/\1/p' | head -n 1)
 [ -n "$k61" ] || die "cannot resolve the 6.1 kernel from linux-image-amd64"
 
-# 6.12: newest unsigned image that also has matching headers.
-k612=$(comm -12 \
-	<(apt-cache pkgnames linux-image-6.12. | sed -n 's/^linux-image-\(6\.12\..*+deb12-amd64\)-unsigned$/\1/p' | sort) \
-	<(apt-cache pkgnames linux-headers-6.12. | sed -n 's/^linux-headers-\(6\.12\..*+deb12-amd64\)$/\1/p' | sort) | newest)
-[ -n "$k612" ] || die "cannot resolve a 6.12 kernel with headers"
+# 6.12 (FLAVOUR amd64 or rt-amd64): the newest unsigned image with matching headers.
+resolve_612() {
+	comm -12 \
+		<(apt-cache pkgnames linux-image-6.12. | sed -n "s/^linux-image-\(6\.12\..*+deb12-$1\)-unsigned\$/\1/p" | sort) \
+		<(apt-cache pkgnames linux-headers-6.12. | sed -n "s/^linux-headers-\(6\.12\..*+deb12-$1\)\$/\1/p" | sort) |
+		newest
+}
+k612=$(resolve_612 amd64)
+k612rt=$(resolve_612 rt-amd64)
+[ -n "$k612" ] && [ -n "$k612rt" ] || die "cannot resolve the 6.12 kernels with headers"
 
 fetch_kernel() {
 	local ver=$1 pkg=$2 dir=$CACHE/kernels/$1
@@ -58,6 +63,7 @@ fetch_kernel() {
 		rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
 		(cd "$dir.tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >/dev/null && dpkg -x ./*.deb root)
 		cp "$dir.tmp/root/boot/vmlinuz-$ver" "$dir.tmp/vmlinuz"
+		rm -rf "$dir.tmp/root"
 		rm -rf "$dir" && mv "$dir.tmp" "$dir"
 		rm -f "$dir"/*.deb
 	fi
@@ -68,9 +74,10 @@ fetch_kernel() {
 }
 fetch_kernel "$k61" "linux-image-$k61"
 fetch_kernel "$k612" "linux-image-$k612-unsigned"
+fetch_kernel "$k612rt" "linux-image-$k612rt-unsigned"
 
 cat >"$CACHE/kernels.env" <<EOT
-VMLAB_KERNELS="$k61 $k612"
+VMLAB_KERNELS="$k61 $k612 $k612rt"
 EOT
 
 # --- files from linux-source-6.1 -------------------------------------------
@@ -93,4 +100,4 @@ if [ ! -e "$src/.done" ]; then
 	touch "$src/.done"
 fi
 
-echo "deps: ok; kernels: $k61 $k612"
+echo "deps: ok; kernels: $k61 $k612 $k612rt"
