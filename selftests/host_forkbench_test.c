@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * forkbench on the host (no module): every method creates what it claims
+ * (the child reports what it shares, the parent sees its traces), --vsize
+ * gives the asked VmSize, JSON and CSV parse, bad arguments exit 2.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define OUT_MAX (256 * 1024)
+
+static char out[OUT_MAX], err[OUT_MAX];
+
+/* forkbench next to this test (VM), or in the source tree (host). */
+static const char *forkbench(void)
+{
+	static char path[PATH_MAX + 64];
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (getenv("FORKBENCH"))
+		return getenv("FORKBENCH");
+	if (n <= 0)
+		return "forkbench";
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/forkbench", self);
+	if (access(path, X_OK))
+		snprintf(path, sizeof(path), "%s/../tools/forkbench/forkbench", self);
+	return path;
+}
+
+static void slurp(int fd, char *buf)
+{
+	ssize_t n = pread(fd, buf, OUT_MAX - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+}
+
+/* Run forkbench with @args (NULL-terminated): exit status, output in out/err. */
+static int run_fb(const char *const *args)
+{
+	const char *argv[40] = { "forkbench" };
+	int fo = memfd_create("out", 0), fe = memfd_create("err", 0), i, st;
+	pid_t pid;
+
+	for (i = 0; args[i] && i < 38; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fo, 1);
+		dup2(fe, 2);
+		execv(forkbench(), (char *const *)argv);
+		_exit(126);
+	}
+	waitpid(pid, &st, 0);
+	slurp(fo, out);
+	slurp(fe, err);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* A small JSON parser: does @p hold exactly one valid JSON value? */
+static const char *json_value(const char *p);
+
+static const char *json_ws(const char *p)
+{
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	return p;
+}
+
+static const char *json_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	for (; *p && *p != '"'; p++)
+		if (*p == '\\' && !*++p)
+			return NULL;
+	return *p == '"' ? p + 1 : NULL;
+}
+
+static const char *json_list(const char *p, char close, int object)
+{
+	p = json_ws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (object) {
+			p = json_string(json_ws(p));
+			if (!p || *(p = json_ws(p)) != ':')
+				return NULL;
+			p++;
+		}
+		p = json_value(p);
+		if (!p)
+			return NULL;
+		p = json_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *p)
+{
+	char *end;
+
+	p = json_ws(p);
+	if (*p == '{')
+		return json_list(p, '}', 1);
+	if (*p == '[')
+		return json_list(p, ']', 0);
+	if (*p == '"')
+		return json_string(p);
+	if (!strncmp(p, "null", 4) || !strncmp(p, "true", 4))
+		return p + 4;
+	if (!strncmp(p, "false", 5))
+		return p + 5;
+	strtod(p, &end);
+	return end == p ? NULL : end;
+}
+
+static int json_valid(const char *s)
+{
+	const char *end = json_value(s);
+
+	return end && !*json_ws(end);
+}
+
+/* The string value of "key" in @s ("" if missing). */
+static const char *jstr(const char *s, const char *key)
+{
+	static char val[256];
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	p = strstr(s, pat);
+	val[0] = '\0';
+	if (p)
+		sscanf(p + strlen(pat), "%255[^\"]", val);
+	return val;
+}
+
+/* The number after the @nth "key": in @s, or -1. */
+static double jnum(const char *s, const char *key, int nth)
+{
+	char pat[64];
+	const char *p = s;
+
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	while ((p = strstr(p, pat)) && nth--)
+		p++;
+	return p ? strtod(p + strlen(pat), NULL) : -1;
+}
+
+struct expect {
+	const char *method, *flags;
+	const char *memory, *files, *fs, *sighand, *group;
+};
+
+#define S "shared"
+#define P "private"
+static const struct expect sharing[] = {
+	{ "fork", NULL, P, P, P, P, "own" },
+	{ "vfork", NULL, S, P, P, P, "own" },
+	{ "clone:fork", NULL, P, P, P, P, "own" },
+	{ "clone:vfork", NULL, S, P, P, P, "own" },
+	{ "clone:tlpi", NULL, S, S, S, S, "own" },
+	{ "clone:linuxthreads", NULL, S, S, S, S, "own" },
+	{ "clone:thread", NULL, S, S, S, S, "same" },
+	{ "clone:nptl", NULL, S, S, S, S, "same" },
+	{ "clone3:nptl", NULL, S, S, S, S, "same" },
+	{ "pthread", NULL, S, S, S, S, "same" },
+	{ "clone", "FILES", P, S, P, P, "own" },
+	{ "clone", "FS", P, P, S, P, "own" },
+	{ "clone", "VM", S, P, P, P, "own" },
+	{ "clone", "VM,SIGHAND", S, P, P, S, "own" },
+	{ "clone3", "VM,FILES,SIGHAND,THREAD", S, S, P, S, "same" },
+	{ "clone3", "FS,FILES", P, S, S, P, "own" },
+};
+
+TEST(each_method_shares_what_its_flags_say)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sharing) / sizeof(sharing[0]); i++) {
+		const struct expect *e = &sharing[i];
+		const char *args[] = { "--show-sharing", "--json", "-m", e->method,
+				       e->flags ? "--clone-flags" : NULL, e->flags, NULL };
+		const char *what = e->flags ? e->flags : e->method;
+
+		ASSERT_EQ(0, run_fb(args)) TH_LOG("%s: %s", what, err);
+		ASSERT_TRUE(json_valid(out)) TH_LOG("%s: bad JSON: %s", what, out);
+		EXPECT_STREQ("yes", jstr(out, "ran")) TH_LOG("%s", what);
+		EXPECT_STREQ("yes", jstr(out, "new_tid")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->group, jstr(out, "thread_group")) TH_LOG("%s", what);
+		/* The child's own view (kcmp against the parent)... */
+		EXPECT_STREQ(e->memory, jstr(out, "memory_child")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->files, jstr(out, "files_child")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->fs, jstr(out, "fs_child")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->sighand, jstr(out, "sighand_child")) TH_LOG("%s", what);
+		/* ...and the traces it left, as the parent saw them. */
+		EXPECT_STREQ(e->memory, jstr(out, "memory")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->files, jstr(out, "files")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->fs, jstr(out, "fs")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->sighand, jstr(out, "sighand")) TH_LOG("%s", what);
+		EXPECT_STREQ("as flags say", jstr(out, "verdict")) TH_LOG("%s", what);
+	}
+}
+
+TEST(exec_methods_really_exec_the_helper)
+{
+	const char *args[] = { "-m", "fork+exec,vfork+exec,clone+exec,clone3+exec,posix_spawn",
+			       "-n", "1", "-d", "0.02", "-w", "0", "--json", NULL };
+	const char *other[] = { "-m", "fork+exec", "--helper", "/bin/true", "-n", "1",
+				"-d", "0.02", NULL };
+
+	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
+	ASSERT_TRUE(json_valid(out));
+	EXPECT_LT(0, jnum(out, "median_per_s", 4));
+	/* A program that exits 0 is not forkbench-child (status 42): refused. */
+	EXPECT_EQ(1, run_fb(other));
+	EXPECT_NE(NULL, strstr(err, "did not exit with status 42")) TH_LOG("%s", err);
+}
+
+TEST(vsize_sets_vmsize)
+{
+	const char *args[] = { "-m", "fork,vfork", "--vsize", "16M,40M", "-n", "1",
+			       "-d", "0.02", "-w", "0", "--json", NULL, NULL, NULL };
+
+	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
+	ASSERT_TRUE(json_valid(out));
+	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 0));
+	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 1));
+	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 2));
+	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 3));
+	args[11] = "--touch";
+	args[12] = "huge";
+	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
+	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 0));
+	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 3));
+}
+
+/* Read VmSize and VmRSS of @pid (kB); 0 if gone. */
+static int vm_of(pid_t pid, long *size, long *rss)
+{
+	char path[64], buf[4096], *p;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	p = strstr(buf, "VmSize:");
+	*size = p ? strtol(p + 7, NULL, 10) : 0;
+	p = strstr(buf, "VmRSS:");
+	*rss = p ? strtol(p + 6, NULL, 10) : 0;
+	return 0;
+}
+
+/* Watch forkbench from outside while it measures at --vsize 48M. */
+static void watch(struct __test_metadata *_metadata, const char *touch,
+		  long *size, long *rss)
+{
+	const char *argv[] = { "forkbench", "-m", "vfork", "--vsize", "48M", "--touch", touch,
+			       "-n", "1", "-d", "3", "-w", "0", NULL };
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	int i, st, devnull = open("/dev/null", O_WRONLY);
+	long s, r;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		dup2(devnull, 1);
+		execv(forkbench(), (char *const *)argv);
+		_exit(126);
+	}
+	close(devnull);
+	*size = *rss = 0;
+	/* Until VmSize reads 48M, then keep the highest VmRSS for 1 s. */
+	for (i = 0; i < 400 && !vm_of(pid, &s, &r); i++) {
+		if (s == 48 * 1024 && !*size)
+			i = 350;
+		if (s == 48 * 1024) {
+			*size = s;
+			*rss = r > *rss ? r : *rss;
+		}
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+}
+
+TEST(vsize_seen_from_outside)
+{
+	long size, rss;
+
+	watch(_metadata, "touched", &size, &rss);
+	EXPECT_EQ(48 * 1024, size);
+	EXPECT_LE(44 * 1024, rss) TH_LOG("touched: only %ld kB resident", rss);
+	watch(_metadata, "untouched", &size, &rss);
+	EXPECT_EQ(48 * 1024, size);
+	EXPECT_GT(20 * 1024, rss) TH_LOG("untouched: %ld kB resident", rss);
+}
+
+TEST(csv_parses)
+{
+	const char *args[] = { "-m", "fork,clone:thread", "-n", "2", "-d", "0.02", "-w", "0",
+			       "--csv", NULL };
+	char *line, *save;
+	int fields0 = -1, rows = 0;
+
+	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		int fields = 1, quoted = 0;
+		char *p;
+
+		for (p = line; *p; p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else if (*p == ',' && !quoted)
+				fields++;
+		}
+		if (fields0 < 0) {
+			fields0 = fields;
+			EXPECT_EQ(0, strncmp(line, "method,flags,", 13));
+			continue;
+		}
+		EXPECT_EQ(fields0, fields) TH_LOG("%s", line);
+		rows++;
+	}
+	EXPECT_EQ(2, rows);
+}
+
+TEST(tlpi_json_has_the_books_numbers)
+{
+	const char *args[] = { "--tlpi", "-n", "1", "-d", "0.02", "-w", "0", "--json", NULL };
+
+	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
+	ASSERT_TRUE(json_valid(out));
+	EXPECT_NE(NULL, strstr(out, "\"tlpi_per_s\": 4544"));
+	EXPECT_NE(NULL, strstr(out, "\"tlpi_per_s\": 435"));
+	EXPECT_NE(NULL, strstr(out, "\"tlpi_per_s\": 960"));
+	EXPECT_EQ(1, jnum(out, "reps", 14));	/* 5 methods x 3 sizes */
+	EXPECT_EQ(-1, jnum(out, "reps", 15));
+}
+
+TEST(flags_matrix_reports_refused_flags)
+{
+	const char *args[] = { "--flags-matrix", "-n", "1", "-d", "0.01", "-w", "0", "--json", NULL };
+
+	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
+	ASSERT_TRUE(json_valid(out)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "EINVAL: CLONE_SIGHAND needs CLONE_VM"));
+	EXPECT_NE(NULL, strstr(out, "EINVAL: CLONE_THREAD needs CLONE_SIGHAND"));
+}
+
+TEST(bad_arguments_exit_2)
+{
+	static const struct {
+		const char *args[6];
+		const char *msg;
+	} bad[] = {
+		{ { "-m", "spoon" }, "unknown method" },
+		{ { "-n", "0" }, "--reps" },
+		{ { "-d", "-1" }, "--duration" },
+		{ { "--vsize", "lots" }, "--vsize" },
+		{ { "--vsize", "64K" }, "forkbench itself already maps" },
+		{ { "--touch", "maybe" }, "--touch" },
+		{ { "--json", "--csv" }, "exclude each other" },
+		{ { "--plot", "chart.gif" }, ".png or .svg" },
+		{ { "--clone-flags", "VM,WARP" }, "unknown clone flag 'WARP'" },
+		{ { "--clone-flags", "PARENT" }, "sibling" },
+		{ { "-m", "clone", "--clone-flags", "VM,THREAD" }, "EINVAL): CLONE_THREAD needs CLONE_SIGHAND" },
+		{ { "-m", "clone", "--clone-flags", "SIGHAND" }, "EINVAL): CLONE_SIGHAND needs CLONE_VM" },
+		{ { "-m", "clone", "--clone-flags", "CLEAR_SIGHAND" }, "only for clone3" },
+		{ { "-m", "clone3", "--clone-flags", "VM,SIGHAND,CLEAR_SIGHAND" }, "both shared and reset" },
+		{ { "-m", "clone+exec", "--clone-flags", "thread" }, "CLONE_THREAD child" },
+		{ { "--tlpi", "-m", "fork" }, "drop --method" },
+		{ { "stray" }, "unexpected argument" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *args[10];
+		int j;
+
+		for (j = 0; j < 6 && bad[i].args[j]; j++)
+			args[j] = bad[i].args[j];
+		args[j++] = "-d";
+		args[j++] = "0.01";
+		args[j] = NULL;
+		EXPECT_EQ(2, run_fb(args)) TH_LOG("%s %s: %s", bad[i].args[0], bad[i].args[1], err);
+		EXPECT_NE(NULL, strstr(err, bad[i].msg)) TH_LOG("want '%s' in: %s", bad[i].msg, err);
+		EXPECT_EQ(0, out[0]) TH_LOG("stdout not empty: %s", out);
+	}
+}
+
+TEST_HARNESS_MAIN
