@@ -83,13 +83,21 @@ struct vmlab_shm_stat {
 	__u64 reserved[2];
 };
 
-/* List named regions. */
+/*
+ * List named regions, and the module's totals against its limits (the
+ * shm_max_pages and shm_max_regions module parameters). Out fields must
+ * be 0 on input.
+ */
 struct vmlab_shm_list {
 	__u32 size;
 	__u32 flags;		/* in: must be 0 */
 	__u32 count;		/* in: capacity of entries; out: entries filled */
-	__u32 total;		/* out: regions that exist */
+	__u32 total;		/* out: named regions */
 	__u64 entries;		/* in: pointer to struct vmlab_shm_info[count] */
+	__u64 pages_used;	/* out: resident pages of all regions, unlinked too */
+	__u64 pages_max;	/* out: shm_max_pages */
+	__u32 regions_used;	/* out: regions alive, unlinked too */
+	__u32 regions_max;	/* out: shm_max_regions */
 	__u64 reserved[2];
 };
 
