@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * threadview: collect thread records from the vmlab ioctl or from /proc.
+ *
+ * Both sources read /proc/PID/stat once per process (TTY, session, thread
+ * count). The ioctl then returns every thread in one call; the /proc
+ * fallback opens the task directory once and reads TID/stat relative to
+ * it with openat(), so no path is rebuilt from /proc down per thread.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libvmlab.h"
+#include "threadview.h"
+
+static const char state_letters[] = "RSDTtXZPI";
+
+char tv_state_letter(uint32_t index)
+{
+	return index < sizeof(state_letters) - 1 ? state_letters[index] : '?';
+}
+
+uint32_t tv_state_index(char letter)
+{
+	const char *p = letter ? strchr(state_letters, letter) : NULL;
+
+	if (letter == 'W')	/* paging/waking on old kernels: runnable */
+		return 0;
+	return p ? (uint32_t)(p - state_letters) : 2;
+}
+
+const char *tv_state5_name(uint32_t state5)
+{
+	static const char *const names[] = {
+		"Init", "Ready", "Running", "Waiting", "Finished",
+	};
+
+	return state5 < 5 ? names[state5] : "?";
+}
+
+int tv_collector_open(struct tv_collector *c, enum tv_source want)
+{
+	memset(c, 0, sizeof(*c));
+	c->devfd = -1;
+	c->hz = sysconf(_SC_CLK_TCK);
+	c->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->procfd < 0) {
+		fprintf(stderr, "threadview: /proc: %s\n", strerror(errno));
+		return -errno;
+	}
+	c->source = TV_SRC_PROC;
+	if (want == TV_SRC_PROC)
+		return 0;
+	c->devfd = vmlab_open();
+	if (c->devfd >= 0) {
+		c->source = TV_SRC_IOCTL;
+		return 0;
+	}
+	if (want == TV_SRC_IOCTL) {
+		fprintf(stderr, "threadview: %s: %s\n", VMLAB_DEVICE, strerror(-c->devfd));
+		close(c->procfd);
+		return c->devfd;
+	}
+	return 0;
+}
+
+void tv_collector_close(struct tv_collector *c)
+{
+	if (c->devfd >= 0)
+		close(c->devfd);
+	close(c->procfd);
+}
+
+void tv_snapshot_free(struct tv_snapshot *snap)
+{
+	free(snap->procs);
+	free(snap->threads);
+	memset(snap, 0, sizeof(*snap));
+}
+
+/* Read a small file relative to dirfd into buf (NUL terminated): length or -errno. */
+static ssize_t read_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	else
+		buf[n] = '\0';
+	close(fd);
+	return n;
+}
+
+/*
+ * Split a stat line: comm (between the first '(' and the last ')') and
+ * the fields after it, field[0] being field 3 (state) of proc(5).
+ */
+#define STAT_FIELDS 42
+static int parse_stat(char *buf, char comm[16], char **field)
+{
+	char *open = strchr(buf, '('), *close = strrchr(buf, ')'), *p;
+	size_t len;
+	int n = 0;
+
+	if (!open || !close || close < open)
+		return -EIO;
+	len = (size_t)(close - open - 1);
+	if (len > 15)
+		len = 15;
+	memcpy(comm, open + 1, len);
+	comm[len] = '\0';
+	for (p = strtok(close + 1, " \n"); p && n < STAT_FIELDS; p = strtok(NULL, " \n"))
+		field[n++] = p;
+	return n >= 39 ? 0 : -EIO;	/* processor (39) is field[36] */
+}
+
+#define F(n) (field[(n) - 3])	/* proc(5) numbering */
+
+static struct tv_proc *new_proc(struct tv_snapshot *snap)
+{
+	if (snap->nprocs == snap->procs_cap) {
+		size_t cap = snap->procs_cap ? 2 * snap->procs_cap : 64;
+		struct tv_proc *p = realloc(snap->procs, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		snap->procs = p;
+		snap->procs_cap = cap;
+	}
+	return memset(&snap->procs[snap->nprocs], 0, sizeof(struct tv_proc));
+}
+
+static int reserve_threads(struct tv_snapshot *snap, size_t more)
+{
+	size_t cap = snap->threads_cap ? snap->threads_cap : 256;
+	struct tv_thread *t;
+
+	if (snap->nthreads + more <= snap->threads_cap)
+		return 0;
+	while (cap < snap->nthreads + more)
+		cap *= 2;
+	t = realloc(snap->threads, cap * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	snap->threads = t;
+	snap->threads_cap = cap;
+	return 0;
+}
+
+static int read_proc(struct tv_proc *p, int pidfd, pid_t pid)
+{
+	char buf[1024], *field[STAT_FIELDS];
+	struct stat st;
+	ssize_t n;
+
+	if (fstat(pidfd, &st))
+		return -errno;
+	n = read_at(pidfd, "stat", buf, sizeof(buf));
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
+	if (parse_stat(buf, p->comm, field))
+		return -EIO;
+	p->pid = pid;
+	p->uid = st.st_uid;
+	p->pgrp = atoi(F(5));
+	p->sid = atoi(F(6));
+	p->tty_nr = atoi(F(7));
+	p->tpgid = atoi(F(8));
+	p->nthreads = strtoul(F(20), NULL, 10);
+	return 0;
+}
+
+/* Slots of records kept across calls: one buffer grows to the largest group. */
+static struct vmlab_thread_info *ibuf;
+static size_t ibuf_cap;
+
+static int collect_ioctl(struct tv_collector *c, struct tv_snapshot *snap,
+			 size_t pi)
+{
+	const struct tv_proc *proc = &snap->procs[pi];
+	struct vmlab_threads arg;
+	size_t want = proc->nthreads + 16, i;
+	int ret;
+
+	for (;;) {
+		if (want > ibuf_cap) {
+			struct vmlab_thread_info *b = realloc(ibuf, want * sizeof(*b));
+
+			if (!b)
+				return -ENOMEM;
+			ibuf = b;
+			ibuf_cap = want;
+		}
+		memset(&arg, 0, sizeof(arg));
+		arg.pid = proc->pid;
+		arg.count = (uint32_t)ibuf_cap;
+		arg.entries = (uintptr_t)ibuf;
+		arg.flags = c->want_regs ? VMLAB_THREADS_REGS : 0;
+		ret = VMLAB_CALL(c->devfd, VMLAB_IOC_THREADS, &arg);
+		if (ret)
+			return ret;
+		if (arg.count >= arg.total)
+			break;
+		want = arg.total + 64;	/* the group grew meanwhile: ask again */
+	}
+	if (reserve_threads(snap, arg.count))
+		return -ENOMEM;
+	for (i = 0; i < arg.count; i++) {
+		struct tv_thread *t = &snap->threads[snap->nthreads++];
+
+		memset(t, 0, sizeof(*t));
+		t->ti = ibuf[i];
+		t->proc = pi;
+		t->on_cpu_known = true;
+	}
+	return 0;
+}
+
+/* "voluntary_ctxt_switches:\t12" lines of task/TID/status. */
+static void read_ctxsw(int taskfd, const char *tid, struct vmlab_thread_info *ti)
+{
+	char name[32], buf[4096], *p;
+
+	snprintf(name, sizeof(name), "%s/status", tid);
+	if (read_at(taskfd, name, buf, sizeof(buf)) < 0)
+		return;
+	p = strstr(buf, "\nvoluntary_ctxt_switches:");
+	if (p)
+		ti->nvcsw = strtoull(p + 25, NULL, 10);
+	p = strstr(buf, "\nnonvoluntary_ctxt_switches:");
+	if (p)
+		ti->nivcsw = strtoull(p + 28, NULL, 10);
+}
+
+static int thread_from_stat(struct tv_collector *c, int taskfd, const char *tid,
+			    struct vmlab_thread_info *ti)
+{
+	char name[32], buf[1024], *field[STAT_FIELDS];
+	uint64_t tick_ns = 1000000000ULL / (uint64_t)c->hz;
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "%s/stat", tid);
+	n = read_at(taskfd, name, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	memset(ti, 0, sizeof(*ti));
+	if (parse_stat(buf, ti->comm, field))
+		return -EIO;
+	ti->tid = atoi(buf);
+	ti->state = tv_state_index(F(3)[0]);
+	/* R is "running or ready" in /proc: shown as Running */
+	ti->state5 = ti->state == 0 ? VMLAB_STATE_RUNNING :
+		     (ti->state == 5 || ti->state == 6) ? VMLAB_STATE_FINISHED :
+		     VMLAB_STATE_WAITING;
+	ti->min_flt = strtoull(F(10), NULL, 10);
+	ti->maj_flt = strtoull(F(12), NULL, 10);
+	ti->utime_ns = strtoull(F(14), NULL, 10) * tick_ns;
+	ti->stime_ns = strtoull(F(15), NULL, 10) * tick_ns;
+	ti->prio = atoi(F(18));
+	ti->nice = atoi(F(19));
+	ti->start_time_ns = strtoull(F(22), NULL, 10) * tick_ns;
+	ti->cpu = atoi(F(39));
+	ti->policy = (uint32_t)atoi(F(41));
+	if (c->want_ctxsw)
+		read_ctxsw(taskfd, tid, ti);
+	return 0;
+}
+
+static int collect_proc(struct tv_collector *c, struct tv_snapshot *snap,
+			size_t pi, int pidfd)
+{
+	struct dirent *de;
+	DIR *dir;
+	int taskfd, ret = 0;
+
+	taskfd = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (taskfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	dir = fdopendir(taskfd);
+	if (!dir) {
+		close(taskfd);
+		return -errno;
+	}
+	while ((de = readdir(dir))) {
+		struct tv_thread *t;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		if (reserve_threads(snap, 1)) {
+			ret = -ENOMEM;
+			break;
+		}
+		t = &snap->threads[snap->nthreads];
+		memset(t, 0, sizeof(*t));
+		if (thread_from_stat(c, taskfd, de->d_name, &t->ti))
+			continue;	/* the thread exited since readdir */
+		t->ti.tgid = snap->procs[pi].pid;
+		t->proc = pi;
+		snap->nthreads++;
+	}
+	closedir(dir);
+	return ret;
+}
+
+int tv_collect_pid(struct tv_collector *c, struct tv_snapshot *snap, pid_t pid)
+{
+	char name[16];
+	struct tv_proc *proc;
+	int pidfd, ret;
+
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	pidfd = openat(c->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pidfd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	proc = new_proc(snap);
+	ret = proc ? read_proc(proc, pidfd, pid) : -ENOMEM;
+	if (ret)
+		goto out;
+	snap->nprocs++;
+	if (c->source == TV_SRC_IOCTL)
+		ret = collect_ioctl(c, snap, snap->nprocs - 1);
+	else
+		ret = collect_proc(c, snap, snap->nprocs - 1, pidfd);
+	if (ret)
+		snap->nprocs--;
+out:
+	close(pidfd);
+	return ret;
+}

@@ -1,0 +1,1 @@
+threadview_LDLIBS := -lsmartcols
