@@ -636,9 +636,13 @@ int fb_set_vsize(uint64_t target, enum fb_touch touch)
 	munmap(p + off + need, huge - off);
 	pad = p + off;
 	pad_len = need;
-	/* THP may be "always": say explicitly which page size we want. */
-	if (madvise(pad, pad_len, touch == FB_HUGE ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
-		return -errno;
+	/*
+	 * THP may be "always": say which page size we want. Kernels without
+	 * THP (PREEMPT_RT) refuse both advices: only "huge" needs it.
+	 */
+	if (madvise(pad, pad_len, touch == FB_HUGE ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) &&
+	    touch == FB_HUGE)
+		return errno == EINVAL ? -EOPNOTSUPP : -errno;
 	if (touch != FB_UNTOUCHED)
 		for (off = 0; off < pad_len; off += page)
 			((volatile char *)pad)[off] = 1;

@@ -1,0 +1,28 @@
+#!/bin/sh
+# title: Processes and threads: fork/exec/wait vs pthread_create/join, and the clone() flags between them
+# concepts: C3 C4
+# key-fact: every child shared exactly what its flags say
+echo "A process is created with fork(), may exec() another program, ends with"
+echo "exit() and is collected by its parent's wait(). A thread is created with"
+echo "pthread_create(), ends by returning (pthread_exit) and is collected with"
+echo "pthread_join(). forkbench does each pair again and again for 0.2 s and"
+echo "counts how many per second this machine manages:"
+echo
+echo "\$ forkbench -m fork,fork+exec,pthread -n 3 -d 0.2 -w 0.05"
+forkbench -m fork,fork+exec,pthread -n 3 -d 0.2 -w 0.05 | grep -v '^# \(machine\|kernel\|THP\|VmSize\)'
+command -v pause >/dev/null && pause
+echo
+echo "Linux has one system call under all of them: clone(). Its flags say what"
+echo "the child shares with its parent. fork() is clone(SIGCHLD), vfork() adds"
+echo "CLONE_VM|CLONE_VFORK, the old LinuxThreads shared VM, FS, FILES and"
+echo "SIGHAND, and a real thread (NPTL, what pthread_create uses) also joins the"
+echo "parent's thread group (CLONE_THREAD: same PID, own TID)."
+echo
+echo "Each child below looks for itself: kcmp() compares its memory, file"
+echo "table, fs info (cwd, umask) and signal handlers with its parent's. It"
+echo "also leaves a trace in each (writes a variable, dup()s a descriptor,"
+echo "changes the umask, ignores SIGURG); the parent then looks whether the"
+echo "trace reached it. Both views must agree with the flags:"
+echo
+echo "\$ forkbench --show-sharing"
+forkbench --show-sharing | grep -v '^# \(machine\|kernel\|THP\)'
