@@ -1,11 +1,463 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until the counter work lands. */
+/*
+ * vmlab kernel counters: one 64-bit value shared by every opener of
+ * /dev/vmlab, updated under the synchronisation its mode names, so a
+ * student can measure what a lock buys and what it costs.
+ *
+ * Lifetime: counters live in an allocating xarray (ids from 1). Lookups run
+ * under RCU and take a reference with refcount_inc_not_zero(), so an ADD in
+ * flight keeps its counter alive while another caller destroys it; the
+ * memory goes with the last reference, after an RCU grace period. Creation,
+ * destruction and name lookups are serialised by vmlab_ctr_lock, which also
+ * guards the count bounded by the ctr_max module parameter.
+ *
+ * The racy mode is a data race by design, on a single aligned s64 accessed
+ * with READ_ONCE()/WRITE_ONCE(): updates are lost, nothing is torn, and the
+ * counter structure itself is never touched without its reference.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/xarray.h>
+
 #include "vmlab.h"
 
-long vmlab_ctr_create_ioctl(struct file *file, void __user *uarg) { return -ENOTTY; }
-long vmlab_ctr_add_ioctl(struct file *file, void __user *uarg) { return -ENOTTY; }
-long vmlab_ctr_get_ioctl(struct file *file, void __user *uarg) { return -ENOTTY; }
-long vmlab_ctr_reset_ioctl(struct file *file, void __user *uarg) { return -ENOTTY; }
-long vmlab_ctr_destroy_ioctl(struct file *file, void __user *uarg) { return -ENOTTY; }
-long vmlab_ctr_stat_ioctl(struct file *file, void __user *uarg) { return -ENOTTY; }
-void vmlab_ctr_exit(void) { }
+static unsigned int ctr_max = 256;
+module_param(ctr_max, uint, 0644);
+MODULE_PARM_DESC(ctr_max, "Most kernel counters that may exist at once (default 256)");
+
+struct vmlab_ctr {
+	refcount_t ref;
+	struct rcu_head rcu;
+	u32 mode;			/* enum vmlab_ctr_mode, fixed at creation */
+	u32 delay_ns;			/* widening delay inside the RMW */
+	char name[VMLAB_NAME_MAX];
+
+	s64 value;			/* MUTEX, SPINLOCK, RACY */
+	atomic64_t avalue;		/* ATOMIC */
+	struct mutex mutex;		/* MUTEX: guards value */
+	spinlock_t lock;		/* SPINLOCK: guards value */
+
+	/* Statistics: atomics, so the racy mode keeps exact ones too. */
+	atomic64_t ops;
+	atomic64_t contended;
+	atomic64_t wait_ns_total;
+	atomic64_t wait_ns_max;
+	atomic_t inside;		/* callers inside the RMW now */
+	atomic_t max_inside;
+};
+
+static DEFINE_XARRAY_ALLOC1(vmlab_ctrs);
+static DEFINE_MUTEX(vmlab_ctr_lock);	/* create/destroy/name lookup */
+static unsigned int vmlab_ctr_count;	/* under vmlab_ctr_lock */
+
+static void vmlab_ctr_free_rcu(struct rcu_head *rcu)
+{
+	struct vmlab_ctr *c = container_of(rcu, struct vmlab_ctr, rcu);
+
+	mutex_destroy(&c->mutex);
+	kfree(c);
+}
+
+static void vmlab_ctr_put(struct vmlab_ctr *c)
+{
+	if (refcount_dec_and_test(&c->ref))
+		call_rcu(&c->rcu, vmlab_ctr_free_rcu);
+}
+
+/* The counter with this id, referenced, or NULL. */
+static struct vmlab_ctr *vmlab_ctr_get(u32 id)
+{
+	struct vmlab_ctr *c;
+
+	rcu_read_lock();
+	c = xa_load(&vmlab_ctrs, id);
+	if (c && !refcount_inc_not_zero(&c->ref))
+		c = NULL;
+	rcu_read_unlock();
+	return c;
+}
+
+/* Caller holds vmlab_ctr_lock: names are compared only under it. */
+static struct vmlab_ctr *vmlab_ctr_find_name(const char *name, unsigned long *id)
+{
+	struct vmlab_ctr *c;
+
+	xa_for_each(&vmlab_ctrs, *id, c)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+/* Keep the highest value seen in *max; lock-free, racing updaters agree. */
+static void vmlab_ctr_track_max64(atomic64_t *max, s64 v)
+{
+	s64 old = atomic64_read(max);
+
+	while (v > old && !atomic64_try_cmpxchg(max, &old, v))
+		;
+}
+
+static void vmlab_ctr_track_max(atomic_t *max, int v)
+{
+	int old = atomic_read(max);
+
+	while (v > old && !atomic_try_cmpxchg(max, &old, v))
+		;
+}
+
+static void vmlab_ctr_waited(struct vmlab_ctr *c, u64 t0)
+{
+	s64 ns = local_clock() - t0;
+
+	atomic64_inc(&c->contended);
+	atomic64_add(ns, &c->wait_ns_total);
+	vmlab_ctr_track_max64(&c->wait_ns_max, ns);
+}
+
+/*
+ * The read-modify-write of the lecture's "saldo = saldo + x": load, widen
+ * the window, store. Two's complement wrap is done in u64 so an overflow is
+ * defined behaviour (S64_MAX + 1 == S64_MIN).
+ */
+static s64 vmlab_ctr_rmw(struct vmlab_ctr *c, s64 delta)
+{
+	s64 v;
+
+	atomic64_inc(&c->ops);
+	if (c->mode == VMLAB_CTR_ATOMIC)
+		return atomic64_add_return(delta, &c->avalue);
+
+	vmlab_ctr_track_max(&c->max_inside, atomic_inc_return(&c->inside));
+	v = READ_ONCE(c->value);
+	if (c->delay_ns)
+		ndelay(c->delay_ns);
+	v = (s64)((u64)v + (u64)delta);
+	WRITE_ONCE(c->value, v);
+	atomic_dec(&c->inside);
+	return v;
+}
+
+static void vmlab_ctr_set(struct vmlab_ctr *c, s64 v)
+{
+	if (c->mode == VMLAB_CTR_ATOMIC)
+		atomic64_set(&c->avalue, v);
+	else
+		WRITE_ONCE(c->value, v);
+}
+
+static s64 vmlab_ctr_read(struct vmlab_ctr *c)
+{
+	if (c->mode == VMLAB_CTR_ATOMIC)
+		return atomic64_read(&c->avalue);
+	return READ_ONCE(c->value);
+}
+
+static int vmlab_ctr_check_create(const struct vmlab_ctr_create *cc)
+{
+	if (cc->flags & ~VMLAB_CTR_EXCL || cc->id || cc->reserved0 ||
+	    !VMLAB_ZEROED(cc->reserved))
+		return -EINVAL;
+	if (cc->mode >= VMLAB_CTR_MODES || cc->delay_ns > VMLAB_CTR_DELAY_MAX_NS)
+		return -EINVAL;
+	/* An atomic add has no window to widen. */
+	if (cc->mode == VMLAB_CTR_ATOMIC && cc->delay_ns)
+		return -EINVAL;
+	if (strnlen(cc->name, VMLAB_NAME_MAX) == VMLAB_NAME_MAX)
+		return -EINVAL;
+	if ((cc->flags & VMLAB_CTR_EXCL) && !cc->name[0])
+		return -EINVAL;
+	return 0;
+}
+
+static struct vmlab_ctr *vmlab_ctr_alloc(const struct vmlab_ctr_create *cc)
+{
+	struct vmlab_ctr *c;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+	if (!c)
+		return NULL;
+	refcount_set(&c->ref, 1);
+	c->mode = cc->mode;
+	c->delay_ns = cc->delay_ns;
+	strscpy(c->name, cc->name, sizeof(c->name));
+	mutex_init(&c->mutex);
+	spin_lock_init(&c->lock);
+	return c;
+}
+
+/* Under vmlab_ctr_lock: an existing name, or a new counter in the xarray. */
+static int vmlab_ctr_create_locked(struct vmlab_ctr_create *cc)
+{
+	struct vmlab_ctr *c;
+	unsigned long idx;
+	u32 id;
+	int ret;
+
+	if (cc->name[0]) {
+		c = vmlab_ctr_find_name(cc->name, &idx);
+		if (c) {
+			/* Joining is for the same kind of counter only. */
+			if ((cc->flags & VMLAB_CTR_EXCL) || c->mode != cc->mode ||
+			    c->delay_ns != cc->delay_ns)
+				return -EEXIST;
+			cc->id = idx;
+			return 0;
+		}
+	}
+	if (vmlab_ctr_count >= READ_ONCE(ctr_max))
+		return -ENOSPC;
+	c = vmlab_ctr_alloc(cc);
+	if (!c)
+		return -ENOMEM;
+	ret = xa_alloc(&vmlab_ctrs, &id, c, xa_limit_31b, GFP_KERNEL_ACCOUNT);
+	if (ret) {
+		vmlab_ctr_put(c);
+		return ret == -EBUSY ? -ENOSPC : ret;
+	}
+	vmlab_ctr_count++;
+	cc->id = id;
+	return 0;
+}
+
+long vmlab_ctr_create_ioctl(struct file *file, void __user *uarg)
+{
+	struct vmlab_ctr_create cc;
+	int ret;
+
+	ret = vmlab_get_arg(&cc, sizeof(cc), uarg);
+	if (ret)
+		return ret;
+	ret = vmlab_ctr_check_create(&cc);
+	if (ret)
+		return ret;
+
+	mutex_lock(&vmlab_ctr_lock);
+	ret = vmlab_ctr_create_locked(&cc);
+	mutex_unlock(&vmlab_ctr_lock);
+	if (ret)
+		return ret;
+	return vmlab_put_arg(uarg, &cc, sizeof(cc));
+}
+
+/*
+ * Copy in a vmlab_ctr_op and reference its counter. value is output only,
+ * so its input is ignored (callers reuse one struct in a loop).
+ */
+static int vmlab_ctr_op_get(struct vmlab_ctr_op *op, void __user *uarg,
+			    bool takes_delta, struct vmlab_ctr **cp)
+{
+	int ret;
+
+	ret = vmlab_get_arg(op, sizeof(*op), uarg);
+	if (ret)
+		return ret;
+	if (op->flags || op->reserved0 || !VMLAB_ZEROED(op->reserved))
+		return -EINVAL;
+	if (!takes_delta && op->delta)
+		return -EINVAL;
+	*cp = vmlab_ctr_get(op->id);
+	return *cp ? 0 : -ENOENT;
+}
+
+static long vmlab_ctr_op_put(struct vmlab_ctr_op *op, void __user *uarg,
+			     struct vmlab_ctr *c)
+{
+	vmlab_ctr_put(c);
+	return vmlab_put_arg(uarg, op, sizeof(*op));
+}
+
+/* Mutex mode: try first, so a held lock is counted, then sleep killably. */
+static int vmlab_ctr_add_mutex(struct vmlab_ctr *c, s64 delta, s64 *value)
+{
+	u64 t0;
+
+	if (!mutex_trylock(&c->mutex)) {
+		t0 = local_clock();
+		if (mutex_lock_killable(&c->mutex))
+			return -EINTR;
+		vmlab_ctr_waited(c, t0);
+	}
+	*value = vmlab_ctr_rmw(c, delta);
+	mutex_unlock(&c->mutex);
+	return 0;
+}
+
+static s64 vmlab_ctr_add_spin(struct vmlab_ctr *c, s64 delta)
+{
+	u64 t0;
+	s64 v;
+
+	if (!spin_trylock(&c->lock)) {
+		t0 = local_clock();
+		spin_lock(&c->lock);
+		vmlab_ctr_waited(c, t0);
+	}
+	v = vmlab_ctr_rmw(c, delta);
+	spin_unlock(&c->lock);
+	return v;
+}
+
+long vmlab_ctr_add_ioctl(struct file *file, void __user *uarg)
+{
+	struct vmlab_ctr_op op;
+	struct vmlab_ctr *c;
+	int ret;
+
+	ret = vmlab_ctr_op_get(&op, uarg, true, &c);
+	if (ret)
+		return ret;
+	switch (c->mode) {
+	case VMLAB_CTR_MUTEX:
+		ret = vmlab_ctr_add_mutex(c, op.delta, &op.value);
+		break;
+	case VMLAB_CTR_SPINLOCK:
+		op.value = vmlab_ctr_add_spin(c, op.delta);
+		break;
+	default:	/* RACY and ATOMIC take no lock */
+		op.value = vmlab_ctr_rmw(c, op.delta);
+	}
+	if (ret) {
+		vmlab_ctr_put(c);
+		return ret;
+	}
+	return vmlab_ctr_op_put(&op, uarg, c);
+}
+
+/* GET or RESET with the counter's lock held, if it has one. */
+static void vmlab_ctr_get_or_reset_locked(struct vmlab_ctr *c,
+					  struct vmlab_ctr_op *op, bool reset)
+{
+	if (reset) {
+		/* A fresh start: the statistics describe the new run only. */
+		vmlab_ctr_set(c, op->delta);
+		atomic64_set(&c->ops, 0);
+		atomic64_set(&c->contended, 0);
+		atomic64_set(&c->wait_ns_total, 0);
+		atomic64_set(&c->wait_ns_max, 0);
+		atomic_set(&c->max_inside, 0);
+	} else {
+		atomic64_inc(&c->ops);
+	}
+	op->value = vmlab_ctr_read(c);
+}
+
+/* GET and RESET: under the lock, without contention statistics. */
+static long vmlab_ctr_get_or_reset(void __user *uarg, bool reset)
+{
+	struct vmlab_ctr_op op;
+	struct vmlab_ctr *c;
+	int ret;
+
+	ret = vmlab_ctr_op_get(&op, uarg, reset, &c);
+	if (ret)
+		return ret;
+	switch (c->mode) {
+	case VMLAB_CTR_MUTEX:
+		if (mutex_lock_killable(&c->mutex)) {
+			vmlab_ctr_put(c);
+			return -EINTR;
+		}
+		vmlab_ctr_get_or_reset_locked(c, &op, reset);
+		mutex_unlock(&c->mutex);
+		break;
+	case VMLAB_CTR_SPINLOCK:
+		spin_lock(&c->lock);
+		vmlab_ctr_get_or_reset_locked(c, &op, reset);
+		spin_unlock(&c->lock);
+		break;
+	default:
+		vmlab_ctr_get_or_reset_locked(c, &op, reset);
+	}
+	return vmlab_ctr_op_put(&op, uarg, c);
+}
+
+long vmlab_ctr_get_ioctl(struct file *file, void __user *uarg)
+{
+	return vmlab_ctr_get_or_reset(uarg, false);
+}
+
+long vmlab_ctr_reset_ioctl(struct file *file, void __user *uarg)
+{
+	return vmlab_ctr_get_or_reset(uarg, true);
+}
+
+long vmlab_ctr_destroy_ioctl(struct file *file, void __user *uarg)
+{
+	struct vmlab_ctr_op op;
+	struct vmlab_ctr *c;
+	int ret;
+
+	ret = vmlab_get_arg(&op, sizeof(op), uarg);
+	if (ret)
+		return ret;
+	if (op.flags || op.reserved0 || op.delta || !VMLAB_ZEROED(op.reserved))
+		return -EINVAL;
+
+	mutex_lock(&vmlab_ctr_lock);
+	c = xa_erase(&vmlab_ctrs, op.id);
+	if (c)
+		vmlab_ctr_count--;
+	mutex_unlock(&vmlab_ctr_lock);
+	if (!c)
+		return -ENOENT;
+	/* In-flight operations hold their own references. */
+	op.value = vmlab_ctr_read(c);
+	vmlab_ctr_put(c);
+	return vmlab_put_arg(uarg, &op, sizeof(op));
+}
+
+long vmlab_ctr_stat_ioctl(struct file *file, void __user *uarg)
+{
+	struct vmlab_ctr_stat st;
+	struct vmlab_ctr *c;
+	u32 id;
+	int ret;
+
+	ret = vmlab_get_arg(&st, sizeof(st), uarg);
+	if (ret)
+		return ret;
+	if (st.flags || !VMLAB_ZEROED(st.reserved))
+		return -EINVAL;
+	id = st.id;
+	c = vmlab_ctr_get(id);
+	if (!c)
+		return -ENOENT;
+
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	st.id = id;
+	st.mode = c->mode;
+	memcpy(st.name, c->name, sizeof(st.name));
+	st.value = vmlab_ctr_read(c);
+	st.ops = atomic64_read(&c->ops);
+	st.contended = atomic64_read(&c->contended);
+	st.wait_ns_total = atomic64_read(&c->wait_ns_total);
+	st.wait_ns_max = atomic64_read(&c->wait_ns_max);
+	st.max_concurrency = atomic_read(&c->max_inside);
+	st.delay_ns = c->delay_ns;
+	vmlab_ctr_put(c);
+	return vmlab_put_arg(uarg, &st, sizeof(st));
+}
+
+void vmlab_ctr_exit(void)
+{
+	struct vmlab_ctr *c;
+	unsigned long id;
+
+	/* No file is open any more, so no operation holds a reference. */
+	xa_for_each(&vmlab_ctrs, id, c) {
+		xa_erase(&vmlab_ctrs, id);
+		vmlab_ctr_put(c);
+	}
+	xa_destroy(&vmlab_ctrs);
+	/* The RCU callbacks free memory with this module's code: wait. */
+	rcu_barrier();
+}

@@ -221,11 +221,12 @@ struct vmlab_ctr_stat {
 	__u32 mode;		/* out: enum vmlab_ctr_mode */
 	char name[VMLAB_NAME_MAX];
 	__s64 value;
-	__u64 ops;		/* operations that changed or read the value */
+	__u64 ops;		/* ADDs and GETs since creation or the last RESET */
 	__u64 contended;	/* times the lock was found held */
 	__u64 wait_ns_total;	/* time spent waiting for the lock */
 	__u64 wait_ns_max;
-	__u32 max_concurrency;	/* most callers inside the operation at once */
+	/* most callers inside the read-modify-write at once: 1 under a lock */
+	__u32 max_concurrency;
 	__u32 delay_ns;
 	__u64 reserved[2];
 };

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel counters: the ABI of VMLAB_IOC_CTR_*, exact results of the locked
+ * and atomic modes under 4 processes x 8 threads, lost updates of the racy
+ * mode, overflow, limits and destroy while in use.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "vm_util.h"
+
+#define PROCS		4
+#define THREADS		8
+/*
+ * Operations per thread for the exactness tests: 32 threads x 31250 =
+ * 1e6 operations per counter (docs/counters.md says why not 1e6 each).
+ * $CTR_TEST_OPS overrides it.
+ */
+#define OPS_DEFAULT	31250
+#define CTR_MAX_PARAM	"/sys/module/vmlab/parameters/ctr_max"
+
+static int ctr_create(int fd, const char *name, unsigned int mode,
+		      unsigned int delay_ns, unsigned int flags, uint32_t *id)
+{
+	struct vmlab_ctr_create cc;
+	int ret;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.mode = mode;
+	cc.delay_ns = delay_ns;
+	cc.flags = flags;
+	if (name)
+		strncpy(cc.name, name, sizeof(cc.name) - 1);
+	ret = VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc);
+	if (!ret && id)
+		*id = cc.id;
+	return ret;
+}
+
+static int ctr_op(int fd, unsigned long cmd, uint32_t id, int64_t delta, int64_t *value)
+{
+	struct vmlab_ctr_op op;
+	int ret;
+
+	memset(&op, 0, sizeof(op));
+	op.id = id;
+	op.delta = delta;
+	ret = VMLAB_CALL(fd, cmd, &op);
+	if (!ret && value)
+		*value = op.value;
+	return ret;
+}
+
+static int ctr_stat(int fd, uint32_t id, struct vmlab_ctr_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->id = id;
+	return VMLAB_CALL(fd, VMLAB_IOC_CTR_STAT, st);
+}
+
+static long ops_per_thread(void)
+{
+	const char *s = getenv("CTR_TEST_OPS");
+
+	return s ? atol(s) : OPS_DEFAULT;
+}
+
+FIXTURE(ctr) {
+	int fd;
+};
+
+FIXTURE_SETUP(ctr)
+{
+	self->fd = vmlab_open();
+	ASSERT_LE(0, self->fd) TH_LOG("open /dev/vmlab: %s", strerror(-self->fd));
+}
+
+FIXTURE_TEARDOWN(ctr)
+{
+	close(self->fd);
+}
+
+TEST_F(ctr, lifecycle)
+{
+	struct vmlab_ctr_stat st;
+	int64_t v;
+	uint32_t id;
+
+	ASSERT_EQ(0, ctr_create(self->fd, NULL, VMLAB_CTR_MUTEX, 0, 0, &id));
+	EXPECT_LT(0, id);
+	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, id, 5, &v));
+	EXPECT_EQ(5, v);
+	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, id, -7, &v));
+	EXPECT_EQ(-2, v);
+	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_GET, id, 0, &v));
+	EXPECT_EQ(-2, v);
+	ASSERT_EQ(0, ctr_stat(self->fd, id, &st));
+	EXPECT_EQ(VMLAB_CTR_MUTEX, st.mode);
+	EXPECT_EQ(-2, st.value);
+	EXPECT_EQ(3, st.ops);
+	EXPECT_EQ(0, st.contended);
+	EXPECT_EQ(1, st.max_concurrency);
+	EXPECT_EQ(0, st.name[0]);
+	EXPECT_EQ(sizeof(st), st.size);
+
+	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_RESET, id, 100, &v));
+	EXPECT_EQ(100, v);
+	ASSERT_EQ(0, ctr_stat(self->fd, id, &st));
+	EXPECT_EQ(0, st.ops);
+	EXPECT_EQ(100, st.value);
+
+	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, id, 0, &v));
+	EXPECT_EQ(100, v);
+	EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_GET, id, 0, NULL));
+	EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, id, 1, NULL));
+	EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_RESET, id, 1, NULL));
+	EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL));
+	EXPECT_EQ(-ENOENT, ctr_stat(self->fd, id, &st));
+}
+
+/* Two unnamed creations are two counters; ids are never 0. */
+TEST_F(ctr, unnamed_are_distinct)
+{
+	uint32_t a, b;
+
+	ASSERT_EQ(0, ctr_create(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &a));
+	ASSERT_EQ(0, ctr_create(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &b));
+	EXPECT_NE(a, b);
+	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, a, 1, NULL));
+	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, a, 0, NULL));
+	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, b, 0, NULL));
+	EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_GET, 0, 0, NULL));
+	EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_GET, 0x7fffffff, 0, NULL));
+	EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_GET, 0xffffffff, 0, NULL));
+}
+
+/* A name is shared by every opener: lookup-or-create, EXCL refuses. */
+TEST_F(ctr, named_shared_across_files)
+{
+	struct vmlab_ctr_stat st;
+	int fd2 = vmlab_open();
+	uint32_t a, b;
+	int64_t v;
+
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, ctr_create(self->fd, "ctr_test.named", VMLAB_CTR_SPINLOCK, 0, 0, &a));
+	ASSERT_EQ(0, ctr_create(fd2, "ctr_test.named", VMLAB_CTR_SPINLOCK, 0, 0, &b));
+	EXPECT_EQ(a, b);
+	EXPECT_EQ(-EEXIST, ctr_create(fd2, "ctr_test.named", VMLAB_CTR_SPINLOCK, 0,
+				      VMLAB_CTR_EXCL, NULL));
+	/* Joining with another mode or delay would be a different counter. */
+	EXPECT_EQ(-EEXIST, ctr_create(fd2, "ctr_test.named", VMLAB_CTR_MUTEX, 0, 0, NULL));
+	EXPECT_EQ(-EEXIST, ctr_create(fd2, "ctr_test.named", VMLAB_CTR_SPINLOCK, 10, 0, NULL));
+	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, a, 40, NULL));
+	ASSERT_EQ(0, ctr_op(fd2, VMLAB_IOC_CTR_ADD, b, 2, &v));
+	EXPECT_EQ(42, v);
+	ASSERT_EQ(0, ctr_stat(fd2, a, &st));
+	EXPECT_STREQ("ctr_test.named", st.name);
+	/* Closing a file does not destroy: counters belong to the module. */
+	close(fd2);
+	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_GET, a, 0, &v));
+	EXPECT_EQ(42, v);
+	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, a, 0, NULL));
+	/* The name is free again. */
+	ASSERT_EQ(0, ctr_create(self->fd, "ctr_test.named", VMLAB_CTR_MUTEX, 0,
+				VMLAB_CTR_EXCL, &b));
+	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, b, 0, NULL));
+}
+
+TEST_F(ctr, create_bad_inputs)
+{
+	struct vmlab_ctr_create cc;
+	struct {
+		const char *what;
+		struct vmlab_ctr_create cc;
+	} bad[] = {
+		{ "unknown flag", { .flags = 2 } },
+		{ "high flag", { .flags = 1U << 31 } },
+		{ "EXCL without a name", { .flags = VMLAB_CTR_EXCL } },
+		{ "mode = VMLAB_CTR_MODES", { .mode = VMLAB_CTR_MODES } },
+		{ "mode = ~0", { .mode = ~0U } },
+		{ "delay above the cap", { .mode = VMLAB_CTR_RACY,
+					   .delay_ns = VMLAB_CTR_DELAY_MAX_NS + 1 } },
+		{ "delay ~0", { .mode = VMLAB_CTR_MUTEX, .delay_ns = ~0U } },
+		{ "atomic with a delay", { .mode = VMLAB_CTR_ATOMIC, .delay_ns = 1 } },
+		{ "id set on input", { .id = 1 } },
+		{ "reserved0", { .reserved0 = 1 } },
+		{ "reserved[1]", { .reserved = { 0, 1 } } },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *what = bad[i].what;
+
+		EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_CREATE, &bad[i].cc))
+			TH_LOG("%s", what);
+	}
+
+	/* A name must be NUL-terminated inside its 32 bytes. */
+	memset(&cc, 0, sizeof(cc));
+	memset(cc.name, 'a', sizeof(cc.name));
+	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_CREATE, &cc));
+	/* The cap itself is accepted. */
+	memset(&cc, 0, sizeof(cc));
+	cc.mode = VMLAB_CTR_RACY;
+	cc.delay_ns = VMLAB_CTR_DELAY_MAX_NS;
+	ASSERT_EQ(0, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_CREATE, &cc));
+	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, cc.id, 0, NULL));
+	/* Too small a struct, and a bad pointer. */
+	cc.size = 8;
+	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, VMLAB_IOC_CTR_CREATE, &cc));
+	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, VMLAB_IOC_CTR_CREATE, (void *)16));
+}
+
+TEST_F(ctr, op_bad_inputs)
+{
+	struct vmlab_ctr_stat st;
+	struct vmlab_ctr_op op;
+	uint32_t id;
+
+	ASSERT_EQ(0, ctr_create(self->fd, NULL, VMLAB_CTR_MUTEX, 0, 0, &id));
+	memset(&op, 0, sizeof(op));
+	op.id = id;
+	op.flags = 1;
+	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_ADD, &op));
+	op.flags = 0;
+	op.reserved0 = 1;
+	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_RESET, &op));
+	op.reserved0 = 0;
+	op.reserved[0] = 1;
+	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_GET, &op));
+	op.reserved[0] = 0;
+	/* GET and DESTROY take no delta. */
+	op.delta = 1;
+	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_GET, &op));
+	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_DESTROY, &op));
+	/* value is output only: whatever it held is ignored. */
+	op.delta = 0;
+	op.value = 12345;
+	EXPECT_EQ(0, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_GET, &op));
+	EXPECT_EQ(0, op.value);
+	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, VMLAB_IOC_CTR_ADD, (void *)16));
+
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	st.flags = 1;
+	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_STAT, &st));
+	st.flags = 0;
+	st.reserved[1] = 1;
+	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_STAT, &st));
+	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL));
+}
+
+/* Every mode wraps in two's complement, documented in docs/counters.md. */
+TEST_F(ctr, overflow_wraps)
+{
+	unsigned int mode;
+
+	for (mode = 0; mode < VMLAB_CTR_MODES; mode++) {
+		uint32_t id;
+		int64_t v;
+
+		ASSERT_EQ(0, ctr_create(self->fd, NULL, mode, 0, 0, &id));
+		ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_RESET, id, INT64_MAX, NULL));
+		ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, id, 1, &v));
+		EXPECT_EQ(INT64_MIN, v) TH_LOG("mode %u", mode);
+		ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, id, -1, &v));
+		EXPECT_EQ(INT64_MAX, v) TH_LOG("mode %u", mode);
+		ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, id, INT64_MIN, &v));
+		EXPECT_EQ(-1, v) TH_LOG("mode %u", mode);
+		EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL));
+	}
+}
+
+static int read_param(unsigned int *v)
+{
+	FILE *f = fopen(CTR_MAX_PARAM, "r");
+	int n;
+
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%u", v);
+	fclose(f);
+	return n == 1 ? 0 : -EINVAL;
+}
+
+static int write_param(unsigned int v)
+{
+	FILE *f = fopen(CTR_MAX_PARAM, "w");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fprintf(f, "%u\n", v) < 0;
+	return fclose(f) || ret ? -EIO : 0;
+}
+
+/* ctr_max bounds how many counters exist; a destroy makes room again. */
+TEST_F(ctr, limit_is_enospc)
+{
+	unsigned int saved, i, made = 0;
+	uint32_t ids[8];
+	int ret = 0;
+
+	ASSERT_EQ(0, read_param(&saved));
+	EXPECT_EQ(256, saved);
+	ASSERT_EQ(0, write_param(4));
+	for (i = 0; i < 8; i++) {
+		ret = ctr_create(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &ids[made]);
+		if (ret)
+			break;
+		made++;
+	}
+	EXPECT_EQ(-ENOSPC, ret);
+	EXPECT_GE(4, made);
+	EXPECT_LT(0, made);
+	/* A name that exists is still found at the limit. */
+	if (made) {
+		uint32_t again;
+
+		EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, ids[--made], 0, NULL));
+		EXPECT_EQ(0, ctr_create(self->fd, "ctr_test.limit", VMLAB_CTR_ATOMIC, 0,
+					0, &ids[made]));
+		EXPECT_EQ(0, ctr_create(self->fd, "ctr_test.limit", VMLAB_CTR_ATOMIC, 0,
+					0, &again));
+		EXPECT_EQ(ids[made], again);
+		made++;
+	}
+	EXPECT_EQ(-ENOSPC, ctr_create(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, NULL));
+	while (made)
+		EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, ids[--made], 0, NULL));
+	ASSERT_EQ(0, write_param(saved));
+}
+
+struct hammer {
+	int fd;
+	uint32_t id;
+	long ops;
+	int err;
+};
+
+static void *hammer_thread(void *arg)
+{
+	struct hammer *h = arg;
+	struct vmlab_ctr_op op;
+	long i;
+
+	memset(&op, 0, sizeof(op));
+	op.id = h->id;
+	op.delta = 1;
+	for (i = 0; i < h->ops; i++) {
+		int ret = VMLAB_CALL(h->fd, VMLAB_IOC_CTR_ADD, &op);
+
+		if (ret) {
+			h->err = ret;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* One process: open its own file, join the counter by name, run THREADS. */
+static int hammer_process(const char *name, unsigned int mode, unsigned int delay_ns,
+			  long ops)
+{
+	struct hammer h[THREADS];
+	pthread_t tids[THREADS];
+	int fd = vmlab_open(), i, bad = 0;
+	uint32_t id;
+
+	if (fd < 0 || ctr_create(fd, name, mode, delay_ns, 0, &id))
+		return 10;
+	for (i = 0; i < THREADS; i++) {
+		h[i] = (struct hammer){ .fd = fd, .id = id, .ops = ops };
+		if (pthread_create(&tids[i], NULL, hammer_thread, &h[i]))
+			return 11;
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(tids[i], NULL);
+		bad |= h[i].err != 0;
+	}
+	close(fd);
+	return bad ? 12 : 0;
+}
+
+/* PROCS x THREADS adders of +1; returns the counter's stats. */
+static int run_hammer(struct __test_metadata *_metadata, int fd, unsigned int mode,
+		      unsigned int delay_ns, long ops, struct vmlab_ctr_stat *st)
+{
+	char name[VMLAB_NAME_MAX];
+	pid_t pids[PROCS];
+	uint32_t id;
+	int i;
+
+	snprintf(name, sizeof(name), "ctr_test.hammer%u", mode);
+	if (ctr_create(fd, name, mode, delay_ns, VMLAB_CTR_EXCL, &id))
+		return -1;
+	for (i = 0; i < PROCS; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0)
+			_exit(hammer_process(name, mode, delay_ns, ops));
+	}
+	for (i = 0; i < PROCS; i++)
+		EXPECT_EQ(0, wait_exit(pids[i])) TH_LOG("process %d", i);
+	if (ctr_stat(fd, id, st))
+		return -1;
+	return ctr_op(fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL);
+}
+
+static void check_exact(struct __test_metadata *_metadata, int fd, unsigned int mode)
+{
+	long ops = ops_per_thread();
+	long long expected = (long long)PROCS * THREADS * ops;
+	struct vmlab_ctr_stat st;
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, run_hammer(_metadata, fd, mode, 0, ops, &st));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT_EQ(expected, st.value);
+	EXPECT_EQ(expected, st.ops);
+	if (mode != VMLAB_CTR_ATOMIC) {
+		/* The lock let one caller at a time into the read-modify-write. */
+		EXPECT_EQ(1, st.max_concurrency);
+		/* 32 threads on 2 CPUs do find the lock held. */
+		EXPECT_LT(0, st.contended);
+		EXPECT_LE(st.wait_ns_max, st.wait_ns_total);
+	}
+	TH_LOG("mode %u: %lld of %lld in %.1f s, contended %llu, wait max %llu ns",
+	       mode, (long long)st.value, expected,
+	       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       (unsigned long long)st.contended, (unsigned long long)st.wait_ns_max);
+}
+
+TEST_F(ctr, exact_mutex)
+{
+	check_exact(_metadata, self->fd, VMLAB_CTR_MUTEX);
+}
+
+TEST_F(ctr, exact_atomic)
+{
+	check_exact(_metadata, self->fd, VMLAB_CTR_ATOMIC);
+}
+
+TEST_F(ctr, exact_spinlock)
+{
+	check_exact(_metadata, self->fd, VMLAB_CTR_SPINLOCK);
+}
+
+/*
+ * The racy mode with a 20 us window between load and store: with 4x8
+ * adders on 2 CPUs, two of them overlap and one update is lost.
+ */
+TEST_F(ctr, racy_loses_updates)
+{
+	long ops = 500;
+	long long expected = (long long)PROCS * THREADS * ops;
+	struct vmlab_ctr_stat st;
+
+	ASSERT_EQ(0, run_hammer(_metadata, self->fd, VMLAB_CTR_RACY, 20000, ops, &st));
+	EXPECT_EQ(expected, st.ops);
+	EXPECT_GT(expected, st.value);
+	EXPECT_LE(2, st.max_concurrency);
+	EXPECT_EQ(0, st.contended);
+	TH_LOG("racy: %lld of %lld, %lld lost, up to %u inside at once",
+	       (long long)st.value, expected, expected - (long long)st.value,
+	       st.max_concurrency);
+}
+
+struct destroyer {
+	int fd;
+	uint32_t id;
+	long adds;
+	int err;
+};
+
+static void *add_until_gone(void *arg)
+{
+	struct destroyer *d = arg;
+	struct vmlab_ctr_op op;
+
+	memset(&op, 0, sizeof(op));
+	op.id = d->id;
+	op.delta = 1;
+	while (!(d->err = VMLAB_CALL(d->fd, VMLAB_IOC_CTR_ADD, &op)))
+		d->adds++;
+	return NULL;
+}
+
+/* Destroying a counter under busy adders (some waiting for its lock). */
+TEST_F(ctr, destroy_while_in_use)
+{
+	unsigned int mode;
+
+	for (mode = 0; mode < VMLAB_CTR_MODES; mode++) {
+		unsigned int delay = mode == VMLAB_CTR_ATOMIC ? 0 : 2000;
+		struct destroyer d[THREADS];
+		pthread_t tids[THREADS];
+		struct vmlab_ctr_op op;
+		int i;
+
+		ASSERT_EQ(0, ctr_create(self->fd, NULL, mode, delay, 0, &d[0].id));
+		for (i = 0; i < THREADS; i++) {
+			d[i] = (struct destroyer){ .fd = self->fd, .id = d[0].id };
+			ASSERT_EQ(0, pthread_create(&tids[i], NULL, add_until_gone, &d[i]));
+		}
+		/* Let every adder get going before the counter goes away. */
+		usleep(200000);
+		memset(&op, 0, sizeof(op));
+		op.id = d[0].id;
+		ASSERT_EQ(0, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_DESTROY, &op));
+		for (i = 0; i < THREADS; i++) {
+			pthread_join(tids[i], NULL);
+			EXPECT_EQ(-ENOENT, d[i].err) TH_LOG("mode %u thread %d", mode, i);
+		}
+		EXPECT_LT(0, op.value);
+		EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_GET, d[0].id, 0, NULL));
+	}
+}
+
+/* Counters left behind are freed by rmmod; a reload starts empty. */
+TEST(unload_frees_counters)
+{
+	uint32_t id;
+	int fd;
+
+	fd = vmlab_open();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ctr_create(fd, "ctr_test.left", VMLAB_CTR_MUTEX, 0, 0, &id));
+	ASSERT_EQ(0, ctr_op(fd, VMLAB_IOC_CTR_ADD, id, 7, NULL));
+	ASSERT_EQ(0, ctr_create(fd, NULL, VMLAB_CTR_SPINLOCK, 0, 0, NULL));
+	close(fd);
+	if (access("/vmlab.ko", R_OK))
+		SKIP(return, "no /vmlab.ko to reload");
+	ASSERT_EQ(0, system("rmmod vmlab && insmod /vmlab.ko"));
+	fd = vmlab_open();
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-ENOENT, ctr_op(fd, VMLAB_IOC_CTR_GET, id, 0, NULL));
+	ASSERT_EQ(0, ctr_create(fd, "ctr_test.left", VMLAB_CTR_MUTEX, 0, VMLAB_CTR_EXCL, &id));
+	EXPECT_EQ(0, ctr_op(fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
