@@ -530,4 +530,53 @@ TEST_F(threads, threadview_bad_usage)
 	EXPECT_EQ(1 << 8, system("threadview -q -p 1073741808 2>/dev/null"));
 }
 
+/* ---- threadtrace ----------------------------------------------------------- */
+
+/*
+ * threadpark -l 1 starts one thread that sleeps 10 ms, computes, then
+ * returns: threadtrace must see it pass through the lecture's whole cycle.
+ */
+TEST(threadtrace_sees_the_life_cycle)
+{
+	static const char *const want[] = {
+		"Init", "Ready", "Running", "Waiting", "Ready", "Running", "Finished",
+	};
+	char line[512], state[16], first[16] = "", last[16] = "";
+	unsigned int matched = 0, steps = 0;
+	int in_life = 0;
+	FILE *f;
+
+	f = popen("threadtrace --json -- threadpark -l 1", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line + strspn(line, " ");
+
+		if (strstr(p, "\"comm\": ")) {
+			in_life = strstr(p, "\"comm\": \"life0\"") != NULL;
+			continue;
+		}
+		if (!in_life || strncmp(p, "{\"t_ns\"", 7))
+			continue;
+		p = strstr(p, "\"state\": \"");
+		if (!p || sscanf(p, "\"state\": \"%15[^\"]\"", state) != 1)
+			continue;
+		if (!steps++)
+			strcpy(first, state);
+		strcpy(last, state);
+		if (matched < 7 && !strcmp(state, want[matched]))
+			matched++;
+	}
+	ASSERT_EQ(0, pclose(f));
+	EXPECT_STREQ("Init", first);
+	EXPECT_STREQ("Finished", last);
+	EXPECT_EQ(7, matched) TH_LOG("only %u of the 7 states in order (%u steps)", matched, steps);
+}
+
+TEST(threadtrace_bad_usage)
+{
+	EXPECT_EQ(2 << 8, system("threadtrace 2>/dev/null"));
+	EXPECT_EQ(2 << 8, system("threadtrace -p 0 2>/dev/null"));
+	EXPECT_EQ(2 << 8, system("threadtrace -p 1 -- true 2>/dev/null"));
+}
+
 TEST_HARNESS_MAIN

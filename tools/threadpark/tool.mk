@@ -1,0 +1,1 @@
+threadpark_LDLIBS := -pthread

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * threadtrace: every transition of the traced threads between the
+ * lecture's five states, from the scheduler's own tracepoints (BTF-typed,
+ * so no tracefs is needed).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "threadtrace.h"
+
+#define TASK_DEAD_BIT	0x80	/* TASK_DEAD in prev_state */
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by user space before load: 0 means any. */
+const volatile __u32 targ_tgid;
+const volatile __u32 targ_tid;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+/* Events lost because the ring buffer was full. */
+__u64 dropped;
+
+static __always_inline bool wanted(struct task_struct *t)
+{
+	if (targ_tgid && BPF_CORE_READ(t, tgid) != targ_tgid)
+		return false;
+	if (targ_tid && BPF_CORE_READ(t, pid) != targ_tid)
+		return false;
+	return true;
+}
+
+static __always_inline void emit(struct task_struct *t, __u32 state, __u32 why, __u32 kstate)
+{
+	struct tt_event *e;
+
+	if (!wanted(t))
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&dropped, 1);
+		return;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->tid = BPF_CORE_READ(t, pid);
+	e->tgid = BPF_CORE_READ(t, tgid);
+	e->state = state;
+	e->why = why;
+	e->cpu = bpf_get_smp_processor_id();
+	e->kstate = kstate;
+	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("tp_btf/task_newtask")
+int BPF_PROG(tt_newtask, struct task_struct *task, unsigned long clone_flags)
+{
+	emit(task, TT_INIT, TT_WHY_NEWTASK, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(tt_wakeup_new, struct task_struct *p)
+{
+	emit(p, TT_READY, TT_WHY_WAKEUP_NEW, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(tt_wakeup, struct task_struct *p)
+{
+	emit(p, TT_READY, TT_WHY_WAKEUP, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(tt_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
+	     unsigned int prev_state)
+{
+	if (prev_state & TASK_DEAD_BIT)
+		emit(prev, TT_FINISHED, TT_WHY_DEAD, prev_state);
+	else if (preempt || !prev_state)
+		emit(prev, TT_READY, TT_WHY_PREEMPT, prev_state);
+	else
+		emit(prev, TT_WAITING, TT_WHY_BLOCK, prev_state);
+	emit(next, TT_RUNNING, TT_WHY_SWITCH_IN, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(tt_exit, struct task_struct *p)
+{
+	emit(p, TT_RUNNING, TT_WHY_EXIT, 0);
+	return 0;
+}

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * threadtrace: trace threads through Init, Ready, Running, Waiting and
+ * Finished with BPF programs on the scheduler's tracepoints; print each
+ * transition and, at the end, the time each thread spent in each state.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libsmartcols.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "threadtrace.h"
+#include "threadtrace.skel.h"
+
+#define NSTATES 5
+#define MAX_STEPS 100000	/* timeline entries kept per thread */
+#define NBUCKETS 32
+
+static const char *const state_names[NSTATES] = {
+	"Init", "Ready", "Running", "Waiting", "Finished",
+};
+
+static const char *const why_names[] = {
+	"newtask", "wakeup_new", "wakeup", "switch_in", "preempt", "block", "dead", "exit",
+};
+
+struct step {
+	unsigned long long ts;
+	unsigned int state, why, cpu, kstate;
+};
+
+struct thread {
+	unsigned int tid, tgid;
+	char comm[16];
+	int state;			/* -1 until the first event */
+	unsigned long long since;	/* entered state at */
+	unsigned long long time[NSTATES];
+	unsigned long long runs, wakeups, preempts;
+	struct step *steps;
+	size_t nsteps, cap, lost;
+	struct thread *next;		/* hash chain */
+};
+
+struct opts {
+	unsigned int tgid, tid;
+	double duration;
+	int json, hist, quiet;
+	char **cmd;
+};
+
+static volatile sig_atomic_t stopping;
+static struct thread *table[4096];
+static struct thread **order;		/* threads in order of first event */
+static size_t nthreads, order_cap;
+static unsigned long long t0;		/* first event */
+static unsigned long long hist[NBUCKETS];	/* Ready durations, log2 of us */
+static const struct opts *gopts;
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: threadtrace [options] [-p PID | -t TID | -- COMMAND [ARGS...]]\n"
+		"\n"
+		"Trace threads through the five states of the lecture (Init, Ready,\n"
+		"Running, Waiting, Finished) with BPF on the scheduler tracepoints.\n"
+		"\n"
+		"  -p, --pid PID          the threads of process PID\n"
+		"  -t, --tid TID          one thread\n"
+		"  -d, --duration SECS    stop after SECS (default: when the target ends, or ^C)\n"
+		"  -H, --hist             histogram of the time spent Ready (run-queue wait)\n"
+		"  -q, --quiet            no live timeline, only the summary\n"
+		"  -J, --json             JSON: per thread its timeline and the summary\n"
+		"  -h, --help             this help\n"
+		"\n"
+		"With -- COMMAND, threadtrace runs COMMAND and traces its threads from\n"
+		"the start. Needs root (CAP_BPF and CAP_PERFMON).\n");
+}
+
+static struct thread *lookup(unsigned int tid, unsigned int tgid)
+{
+	struct thread **slot = &table[tid % 4096], *t;
+
+	for (t = *slot; t; t = t->next)
+		if (t->tid == tid)
+			return t;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	if (nthreads == order_cap) {
+		size_t cap = order_cap ? 2 * order_cap : 64;
+		struct thread **o = realloc(order, cap * sizeof(*o));
+
+		if (!o) {
+			free(t);
+			return NULL;
+		}
+		order = o;
+		order_cap = cap;
+	}
+	t->tid = tid;
+	t->tgid = tgid;
+	t->state = -1;
+	t->next = *slot;
+	*slot = t;
+	order[nthreads++] = t;
+	return t;
+}
+
+static void add_step(struct thread *t, const struct tt_event *e)
+{
+	if (t->nsteps == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16;
+		struct step *s;
+
+		if (cap > MAX_STEPS || !(s = realloc(t->steps, cap * sizeof(*s)))) {
+			t->lost++;
+			return;
+		}
+		t->steps = s;
+		t->cap = cap;
+	}
+	t->steps[t->nsteps++] = (struct step){ e->ts_ns, e->state, e->why, e->cpu, e->kstate };
+}
+
+static void hist_add(unsigned long long ns)
+{
+	unsigned long long us = ns / 1000;
+	int b = 0;
+
+	while (us > 1 && b < NBUCKETS - 1) {
+		us >>= 1;
+		b++;
+	}
+	hist[b]++;
+}
+
+static void print_step(const struct thread *t, int from, const struct tt_event *e)
+{
+	printf("%12.6f  %7u %-15s %-8s -> %-8s %s, cpu %u\n",
+	       (double)(e->ts_ns - t0) / 1e9, t->tid, t->comm,
+	       from < 0 ? "?" : state_names[from], state_names[e->state],
+	       why_names[e->why], e->cpu);
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct tt_event *e = data;
+	struct thread *t;
+	int from;
+
+	(void)ctx;
+	if (size < sizeof(*e) || e->state >= NSTATES)
+		return 0;
+	if (!t0)
+		t0 = e->ts_ns;
+	t = lookup(e->tid, e->tgid);
+	if (!t)
+		return -ENOMEM;
+	memcpy(t->comm, e->comm, sizeof(t->comm));
+	t->comm[15] = '\0';
+	from = t->state;
+	if (e->why == TT_WHY_EXIT || from == TT_FINISHED)
+		return 0;	/* exit begins while Running; nothing follows Finished */
+	/* a wakeup of a thread that is already runnable changes nothing */
+	if (e->why == TT_WHY_WAKEUP && (from == TT_READY || from == TT_RUNNING))
+		return 0;
+	if (from == (int)e->state)
+		return 0;
+	if (from >= 0) {
+		unsigned long long d = e->ts_ns > t->since ? e->ts_ns - t->since : 0;
+
+		t->time[from] += d;
+		if (from == TT_READY)
+			hist_add(d);
+	}
+	t->state = (int)e->state;
+	t->since = e->ts_ns;
+	t->runs += e->state == TT_RUNNING;
+	t->wakeups += e->why == TT_WHY_WAKEUP;
+	t->preempts += e->why == TT_WHY_PREEMPT;
+	add_step(t, e);
+	if (!gopts->quiet && !gopts->json)
+		print_step(t, from, e);
+	return 0;
+}
+
+/* Close the open interval of each thread at the end of the trace. */
+static void finish_times(unsigned long long end)
+{
+	size_t i;
+
+	for (i = 0; i < nthreads; i++) {
+		struct thread *t = order[i];
+
+		if (t->state >= 0 && t->state != TT_FINISHED && end > t->since)
+			t->time[t->state] += end - t->since;
+	}
+}
+
+static void print_json(unsigned long long dropped)
+{
+	size_t i, j;
+
+	printf("{\n   \"source\": \"bpf\",\n   \"dropped\": %llu,\n   \"threads\": [", dropped);
+	for (i = 0; i < nthreads; i++) {
+		const struct thread *t = order[i];
+
+		printf("%s\n      {\"tid\": %u, \"tgid\": %u, \"comm\": \"", i ? "," : "",
+		       t->tid, t->tgid);
+		for (j = 0; t->comm[j]; j++)
+			printf(t->comm[j] == '"' || t->comm[j] == '\\' ? "\\%c" :
+			       (unsigned char)t->comm[j] < 0x20 ? "?" : "%c", t->comm[j]);
+		printf("\",\n       \"ready_ns\": %llu, \"running_ns\": %llu, \"waiting_ns\": %llu,"
+		       " \"runs\": %llu, \"wakeups\": %llu, \"preemptions\": %llu, \"lost_steps\": %zu,\n"
+		       "       \"state\": \"%s\",\n       \"timeline\": [",
+		       t->time[TT_READY], t->time[TT_RUNNING], t->time[TT_WAITING],
+		       t->runs, t->wakeups, t->preempts, t->lost,
+		       t->state < 0 ? "?" : state_names[t->state]);
+		for (j = 0; j < t->nsteps; j++) {
+			const struct step *s = &t->steps[j];
+
+			printf("%s\n         {\"t_ns\": %llu, \"state\": \"%s\", \"why\": \"%s\", \"cpu\": %u}",
+			       j ? "," : "", s->ts - t0, state_names[s->state], why_names[s->why],
+			       s->cpu);
+		}
+		printf("\n       ]}");
+	}
+	printf("\n   ]\n}\n");
+}
+
+static void print_summary(void)
+{
+	struct libscols_table *tb = scols_new_table();
+	static const char *const heads[] = {
+		"TID", "COMM", "READY(ms)", "RUNNING(ms)", "WAITING(ms)", "RUNS", "WAKEUPS",
+		"PREEMPT", "STATE", "PATH",
+	};
+	char buf[64], path[40];
+	size_t i, j, k;
+
+	if (!tb)
+		return;
+	for (k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)
+		scols_table_new_column(tb, heads[k], 0, k == 1 || k >= 8 ? 0 : SCOLS_FL_RIGHT);
+	for (i = 0; i < nthreads; i++) {
+		const struct thread *t = order[i];
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		size_t n = 0;
+
+		snprintf(buf, sizeof(buf), "%u", t->tid);
+		scols_line_set_data(ln, 0, buf);
+		scols_line_set_data(ln, 1, t->comm);
+		for (k = 0; k < 3; k++) {
+			snprintf(buf, sizeof(buf), "%.3f", (double)t->time[k + 1] / 1e6);
+			scols_line_set_data(ln, 2 + k, buf);
+		}
+		snprintf(buf, sizeof(buf), "%llu", t->runs);
+		scols_line_set_data(ln, 5, buf);
+		snprintf(buf, sizeof(buf), "%llu", t->wakeups);
+		scols_line_set_data(ln, 6, buf);
+		snprintf(buf, sizeof(buf), "%llu", t->preempts);
+		scols_line_set_data(ln, 7, buf);
+		scols_line_set_data(ln, 8, t->state < 0 ? "?" : state_names[t->state]);
+		/* the first steps as letters: I R U W F (U = rUnning) */
+		for (j = 0; j < t->nsteps && n + 4 < sizeof(path); j++)
+			path[n++] = "IRUWF"[t->steps[j].state];
+		if (j < t->nsteps)
+			path[n++] = '+';
+		path[n] = '\0';
+		scols_line_set_data(ln, 9, path);
+	}
+	printf("\n");
+	scols_print_table(tb);
+	scols_unref_table(tb);
+}
+
+static void print_hist(void)
+{
+	unsigned long long max = 0;
+	int i, last = -1;
+
+	for (i = 0; i < NBUCKETS; i++) {
+		if (hist[i] > max)
+			max = hist[i];
+		if (hist[i])
+			last = i;
+	}
+	printf("\nTime Ready before running (run-queue wait):\n%20s : %-8s\n", "usecs", "count");
+	for (i = 0; i <= last; i++) {
+		int bar = max ? (int)(40 * hist[i] / max) : 0;
+
+		printf("%9llu -> %-9llu : %-8llu |%-40.*s|\n", i ? 1ULL << i : 0, (2ULL << i) - 1,
+		       hist[i], bar, "****************************************");
+	}
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static int parse_uint(const char *s, unsigned int *v)
+{
+	char *end;
+	long x = strtol(s, &end, 10);
+
+	if (end == s || *end || x <= 0 || x > 0x7fffffff)
+		return -1;
+	*v = (unsigned int)x;
+	return 0;
+}
+
+/* Fork COMMAND stopped on a pipe until the programs are attached. */
+static pid_t spawn(char **cmd, int *go_fd)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(127);
+		close(p[0]);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "threadtrace: %s: %s\n", cmd[0], strerror(errno));
+		_exit(127);
+	}
+	close(p[0]);
+	*go_fd = p[1];
+	return pid;
+}
+
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "tid", required_argument, NULL, 't' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "hist", no_argument, NULL, 'H' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+p:t:d:HqJh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (parse_uint(optarg, &o->tgid)) {
+				fprintf(stderr, "threadtrace: bad PID '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 't':
+			if (parse_uint(optarg, &o->tid)) {
+				fprintf(stderr, "threadtrace: bad TID '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'd':
+			o->duration = strtod(optarg, &end);
+			if (*end || !(o->duration > 0)) {
+				fprintf(stderr, "threadtrace: bad duration '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'H': o->hist = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'J': o->json = 1; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc)
+		o->cmd = argv + optind;
+	if (!!o->cmd + !!o->tgid + !!o->tid != 1) {
+		fprintf(stderr, "threadtrace: give exactly one of -p PID, -t TID or -- COMMAND\n");
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct threadtrace_bpf *skel;
+	struct ring_buffer *rb = NULL;
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	unsigned long long deadline = 0, dropped;
+	pid_t child = 0;
+	int go_fd = -1, ret, status = 0, exit_code = 0;
+
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		return ret;
+	gopts = &o;
+	/* kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK */
+	setrlimit(RLIMIT_MEMLOCK, &rl);
+
+	if (o.cmd) {
+		child = spawn(o.cmd, &go_fd);
+		if (child < 0) {
+			fprintf(stderr, "threadtrace: fork: %s\n", strerror(errno));
+			return 1;
+		}
+		o.tgid = (unsigned int)child;
+	}
+
+	skel = threadtrace_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "threadtrace: cannot open the BPF object: %s\n", strerror(errno));
+		goto fail;
+	}
+	skel->rodata->targ_tgid = o.tgid;
+	skel->rodata->targ_tid = o.tid;
+	ret = threadtrace_bpf__load(skel);
+	if (!ret)
+		ret = threadtrace_bpf__attach(skel);
+	if (ret) {
+		fprintf(stderr, "threadtrace: cannot load or attach the BPF programs: %s%s\n",
+			strerror(-ret), geteuid() ? " (run as root)" : "");
+		goto fail_skel;
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
+	if (!rb) {
+		fprintf(stderr, "threadtrace: ring buffer: %s\n", strerror(errno));
+		goto fail_skel;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (!o.json && !o.quiet)
+		printf("%12s  %7s %-15s %-8s    %-8s %s\n", "TIME(s)", "TID", "COMM", "FROM", "TO",
+		       "EVENT");
+	if (o.duration)
+		deadline = mono_ns() + (unsigned long long)(o.duration * 1e9);
+	if (child) {
+		if (write(go_fd, "g", 1) != 1)
+			goto fail_rb;
+		close(go_fd);
+		go_fd = -1;
+	}
+
+	while (!stopping) {
+		ret = ring_buffer__poll(rb, 100);
+		if (ret < 0 && ret != -EINTR) {
+			fprintf(stderr, "threadtrace: ring buffer: %s\n", strerror(-ret));
+			exit_code = 1;
+			break;
+		}
+		fflush(stdout);
+		if (deadline && mono_ns() >= deadline)
+			break;
+		if (child && waitpid(child, &status, WNOHANG) == child) {
+			child = 0;
+			break;
+		}
+		if (!o.cmd && o.tgid && kill((pid_t)o.tgid, 0) && errno == ESRCH)
+			break;
+		if (o.tid && kill((pid_t)o.tid, 0) && errno == ESRCH)
+			break;
+	}
+	ring_buffer__consume(rb);	/* what the last threads left behind */
+	finish_times(mono_ns());
+	dropped = skel->bss->dropped;
+
+	if (o.json) {
+		print_json(dropped);
+	} else {
+		print_summary();
+		if (o.hist)
+			print_hist();
+		if (dropped)
+			printf("\n%llu events lost: the ring buffer was full\n", dropped);
+	}
+	ring_buffer__free(rb);
+	threadtrace_bpf__destroy(skel);
+	if (child) {
+		kill(child, SIGTERM);
+		waitpid(child, &status, 0);
+	}
+	if (o.cmd && WIFEXITED(status) && WEXITSTATUS(status) && !exit_code)
+		exit_code = WEXITSTATUS(status);
+	return exit_code;
+
+fail_rb:
+	ring_buffer__free(rb);
+fail_skel:
+	threadtrace_bpf__destroy(skel);
+fail:
+	if (child) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	return 1;
+}
