@@ -1,0 +1,1 @@
+ptdump_LDLIBS := -lsmartcols
