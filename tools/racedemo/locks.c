@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * racedemo locks: the three properties a lock must have, measured.
+ *  - mutual exclusion: every holder counts the others inside the critical
+ *    section with it (violations);
+ *  - progress: the lock keeps being acquired (acquisitions/s, threads that
+ *    never got it);
+ *  - bounded waiting: the longest run of consecutive acquisitions by one
+ *    thread, each thread's share and the longest wait.
+ * Locks: a broken one (test, then set: two steps), a test-and-set spinlock,
+ * a ticket lock and a pthread mutex.
+ */
+#include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "racedemo.h"
+
+struct lk_shared {
+	/* the locks */
+	atomic_int flag;		/* broken and test-and-set */
+	atomic_uint next_ticket, now_serving;
+	pthread_mutex_t mutex;
+	/* measurement */
+	atomic_int inside;
+	atomic_long violations;
+	atomic_bool stop;
+	struct rd_barrier start;
+	/* Written inside the critical section; atomics only because the broken
+	 * lock lets two threads in at once.
+	 */
+	atomic_int last_owner;
+	atomic_long streak, max_streak;
+	uint64_t cs_ns, ncs_ns;
+	int lock;
+};
+
+struct lk_thread {
+	struct lk_shared *sh;
+	int me;
+	long acquisitions;
+	uint64_t max_wait_ns;
+};
+
+/* Spinning waiters yield now and then: there are more threads than CPUs. */
+#define SPINS_BEFORE_YIELD 256
+
+static void relax(unsigned long *spins)
+{
+	if (++*spins % SPINS_BEFORE_YIELD == 0)
+		sched_yield();
+}
+
+/*
+ * Wait until the flag is free, then set it: two steps, so two can pass.
+ * The CPU is offered to others between them, as a timer interrupt might,
+ * so the flaw shows even when the threads do not run in parallel.
+ */
+static void broken_lock(struct lk_shared *sh)
+{
+	unsigned long spins = 0;
+
+	while (atomic_load_explicit(&sh->flag, memory_order_relaxed))
+		relax(&spins);
+	sched_yield();
+	atomic_store_explicit(&sh->flag, 1, memory_order_relaxed);
+}
+
+static void tas_lock(struct lk_shared *sh)
+{
+	unsigned long spins = 0;
+
+	while (atomic_exchange_explicit(&sh->flag, 1, memory_order_acquire))
+		relax(&spins);
+}
+
+static void flag_unlock(struct lk_shared *sh)
+{
+	atomic_store_explicit(&sh->flag, 0, memory_order_release);
+}
+
+/* Take a number and wait for it to be called: first come, first served. */
+static void ticket_lock(struct lk_shared *sh)
+{
+	unsigned int me = atomic_fetch_add_explicit(&sh->next_ticket, 1, memory_order_relaxed);
+	unsigned long spins = 0;
+
+	while (atomic_load_explicit(&sh->now_serving, memory_order_acquire) != me)
+		relax(&spins);
+}
+
+static void ticket_unlock(struct lk_shared *sh)
+{
+	atomic_fetch_add_explicit(&sh->now_serving, 1, memory_order_release);
+}
+
+static void mutex_lock(struct lk_shared *sh)
+{
+	pthread_mutex_lock(&sh->mutex);
+}
+
+static void mutex_unlock(struct lk_shared *sh)
+{
+	pthread_mutex_unlock(&sh->mutex);
+}
+
+static const struct {
+	const char *name;
+	void (*lock)(struct lk_shared *sh);
+	void (*unlock)(struct lk_shared *sh);
+	const char *how;
+} locks[] = {
+	{ "broken", broken_lock, flag_unlock, "while (flag) ; yield; flag = 1  (test, then set)" },
+	{ "tas", tas_lock, flag_unlock, "while (exchange(&flag, 1)) ;  (test-and-set)" },
+	{ "ticket", ticket_lock, ticket_unlock, "my = next++; while (serving != my) ;" },
+	{ "pthread-mutex", mutex_lock, mutex_unlock, "pthread_mutex_lock / unlock" },
+};
+#define NLOCKS (int)(sizeof(locks) / sizeof(locks[0]))
+
+static void *lk_thread_fn(void *arg)
+{
+	struct lk_thread *t = arg;
+	struct lk_shared *sh = t->sh;
+	uint64_t t0, waited;
+
+	rd_barrier_wait(&sh->start);
+	while (!atomic_load_explicit(&sh->stop, memory_order_relaxed)) {
+		t0 = rd_now_ns();
+		locks[sh->lock].lock(sh);
+		waited = rd_now_ns() - t0;
+		/* Critical section: anyone else in here is a violation. */
+		if (atomic_fetch_add(&sh->inside, 1))
+			atomic_fetch_add(&sh->violations, 1);
+		if (atomic_load_explicit(&sh->last_owner, memory_order_relaxed) == t->me) {
+			long s = atomic_load_explicit(&sh->streak, memory_order_relaxed) + 1;
+
+			atomic_store_explicit(&sh->streak, s, memory_order_relaxed);
+			if (s > atomic_load_explicit(&sh->max_streak, memory_order_relaxed))
+				atomic_store_explicit(&sh->max_streak, s, memory_order_relaxed);
+		} else {
+			atomic_store_explicit(&sh->last_owner, t->me, memory_order_relaxed);
+			atomic_store_explicit(&sh->streak, 1, memory_order_relaxed);
+			if (!atomic_load_explicit(&sh->max_streak, memory_order_relaxed))
+				atomic_store_explicit(&sh->max_streak, 1, memory_order_relaxed);
+		}
+		/* Preempted inside the critical section: a lock must still hold. */
+		rd_window(sh->cs_ns);
+		atomic_fetch_sub(&sh->inside, 1);
+		locks[sh->lock].unlock(sh);
+
+		t->acquisitions++;
+		if (waited > t->max_wait_ns)
+			t->max_wait_ns = waited;
+		rd_spin_ns(sh->ncs_ns);
+	}
+	return NULL;
+}
+
+struct lk_result {
+	long total, starved;
+	double min_share, max_share, ops_per_s;
+	uint64_t max_wait_ns;
+};
+
+static void lk_run(struct lk_shared *sh, int lock, int nthreads, long ms, struct lk_result *res)
+{
+	struct lk_thread t[nthreads];
+	pthread_t tid[nthreads];
+	uint64_t t0;
+	int i;
+
+	sh->lock = lock;
+	atomic_store(&sh->last_owner, -1);
+	atomic_store(&sh->streak, 0);
+	atomic_store(&sh->max_streak, 0);
+	atomic_store(&sh->flag, 0);
+	atomic_store(&sh->next_ticket, 0);
+	atomic_store(&sh->now_serving, 0);
+	atomic_store(&sh->inside, 0);
+	atomic_store(&sh->violations, 0);
+	atomic_store(&sh->stop, false);
+	rd_barrier_init(&sh->start, nthreads + 1);
+	for (i = 0; i < nthreads; i++) {
+		t[i] = (struct lk_thread){ .sh = sh, .me = i };
+		if (pthread_create(&tid[i], NULL, lk_thread_fn, &t[i])) {
+			perror("racedemo locks: pthread_create");
+			exit(1);
+		}
+	}
+	rd_barrier_wait(&sh->start);
+	t0 = rd_now_ns();
+	usleep(ms * 1000);
+	atomic_store(&sh->stop, true);
+	memset(res, 0, sizeof(*res));
+	for (i = 0; i < nthreads; i++) {
+		pthread_join(tid[i], NULL);
+		res->total += t[i].acquisitions;
+		res->starved += !t[i].acquisitions;
+		if (t[i].max_wait_ns > res->max_wait_ns)
+			res->max_wait_ns = t[i].max_wait_ns;
+	}
+	res->ops_per_s = res->total / ((rd_now_ns() - t0) / 1e9);
+	res->min_share = 100;
+	for (i = 0; i < nthreads && res->total; i++) {
+		double share = 100.0 * t[i].acquisitions / res->total;
+
+		if (share < res->min_share)
+			res->min_share = share;
+		if (share > res->max_share)
+			res->max_share = share;
+	}
+}
+
+static void locks_help(FILE *f)
+{
+	int i;
+
+	fprintf(f, "usage: racedemo [--json] locks [-t THREADS] [-d MS] [-c NS] [-o NS] [-l LOCK]\n\n"
+		   "THREADS threads take the lock in a loop for MS milliseconds per lock.\n\n"
+		   "  -t, --threads N    threads (default 4)\n"
+		   "  -d, --duration MS  milliseconds per lock (default 300)\n"
+		   "  -c, --cs NS        inside the critical section: yield the CPU, then\n"
+		   "                     stay busy NS (default 200)\n"
+		   "  -o, --outside NS   time outside it between acquisitions (default 0)\n"
+		   "  -l, --lock LOCK    only this lock:\n");
+	for (i = 0; i < NLOCKS; i++)
+		fprintf(f, "                       %-14s %s\n", locks[i].name, locks[i].how);
+	fprintf(f, "      --json         JSON output\n"
+		   "  -h, --help         this help\n");
+}
+
+int cmd_locks(int argc, char **argv, struct rd_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "threads", required_argument, NULL, 't' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "cs", required_argument, NULL, 'c' },
+		{ "outside", required_argument, NULL, 'o' },
+		{ "lock", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	static const struct rd_col cols[] = {
+		{ "lock", SCOLS_JSON_STRING }, { "threads", SCOLS_JSON_NUMBER },
+		{ "acquisitions", SCOLS_JSON_NUMBER }, { "ops_per_s", SCOLS_JSON_NUMBER },
+		{ "violations", SCOLS_JSON_NUMBER }, { "starved", SCOLS_JSON_NUMBER },
+		{ "max_streak", SCOLS_JSON_NUMBER }, { "min_share", SCOLS_JSON_NUMBER },
+		{ "max_share", SCOLS_JSON_NUMBER }, { "max_wait_us", SCOLS_JSON_NUMBER },
+	};
+	struct lk_shared sh = { .cs_ns = 200 };
+	struct libscols_table *t;
+	struct lk_result res;
+	long threads = 4, ms = 300, v;
+	int c, i, only = -1;
+
+	while ((c = getopt_long(argc, argv, "t:d:c:o:l:Jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (rd_parse_count(optarg, &threads) || threads < 2 || threads > 256)
+				return rd_usage_error("locks", "threads must be 2..256");
+			break;
+		case 'd':
+			if (rd_parse_count(optarg, &ms) || ms > 60000)
+				return rd_usage_error("locks", "duration must be 1..60000 ms");
+			break;
+		case 'c':
+		case 'o':
+			v = atol(optarg);
+			if (v < 0 || v > 1000000)
+				return rd_usage_error("locks", "times must be 0..1000000 ns");
+			*(c == 'c' ? &sh.cs_ns : &sh.ncs_ns) = v;
+			break;
+		case 'l':
+			for (i = 0; i < NLOCKS; i++)
+				if (!strcmp(optarg, locks[i].name))
+					only = i;
+			if (only < 0)
+				return rd_usage_error("locks", "unknown lock '%s'", optarg);
+			break;
+		case 'J':
+			o->json = true;
+			break;
+		case 'h':
+			locks_help(stdout);
+			return 0;
+		default:
+			locks_help(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return rd_usage_error("locks", "unexpected argument '%s'", argv[optind]);
+
+	rd_say(o, "%ld threads take each lock in a loop for %ld ms. Inside the critical\n"
+		  "section each offers the CPU once (sched_yield, as if preempted there),\n"
+		  "then stays busy %llu ns; %llu ns outside.\n\n", threads, ms,
+	       (unsigned long long)sh.cs_ns, (unsigned long long)sh.ncs_ns);
+	pthread_mutex_init(&sh.mutex, NULL);
+	t = rd_table("locks", cols, 10);
+	for (i = 0; i < NLOCKS; i++) {
+		if (only >= 0 && i != only)
+			continue;
+		rd_say(o, "  %-14s %s\n", locks[i].name, locks[i].how);
+		lk_run(&sh, i, threads, ms, &res);
+		rd_row(t, "%s|%ld|%ld|%.0f|%ld|%ld|%ld|%.1f|%.1f|%.1f", locks[i].name, threads,
+		       res.total, res.ops_per_s, atomic_load(&sh.violations), res.starved,
+		       atomic_load(&sh.max_streak), res.min_share, res.max_share, res.max_wait_ns / 1e3);
+	}
+	pthread_mutex_destroy(&sh.mutex);
+	rd_say(o, "\n");
+	if (rd_print(o, &t, 1))
+		return 1;
+	rd_say(o, "mutual exclusion: violations must be 0 (the broken lock lets two in).\n"
+		  "progress: the lock keeps being taken (ops_per_s > 0, starved = 0).\n"
+		  "bounded waiting: max_streak is how many times in a row one thread got the\n"
+		  "lock. While threads wait, a ticket lock serves them in arrival order;\n"
+		  "test-and-set and the mutex let the thread that just released it win\n"
+		  "again. A thread that is not running cannot take its turn, so with more\n"
+		  "threads than CPUs streaks and shares also show the scheduler.\n");
+	return 0;
+}

@@ -1,0 +1,1 @@
+racedemo_LDLIBS := -lsmartcols -pthread
