@@ -27,5 +27,5 @@ END {
 	print "| vmlab region | " sv " |"
 	print "| memfd_create MAP_SHARED | " sm " |"
 	print ""
-	printf "Ratio of medians vmlab / memfd: **%.2fx** (target >= 1.0x: %s).\n", ratio, ratio >= 1.0 ? "met" : "NOT met"
+	printf "Ratio of medians vmlab / memfd: **%.2fx** (target >= 1.0x: %s).\n", ratio, (ratio >= 1.0 ? "met" : "NOT met")
 }'

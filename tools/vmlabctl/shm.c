@@ -148,8 +148,9 @@ static const char *const info_cols[] = {
 	"NAME", "LENGTH", "RESIDENT", "FAULTS", "ATTACHMENTS", "MAPPINGS", "LINKED",
 };
 
+/* Columns from first_num on hold numbers (JSON numbers, right-aligned). */
 static struct libscols_table *new_table(const char *name, const char *const *cols,
-					size_t ncols, int json)
+					size_t ncols, size_t first_num, int json)
 {
 	struct libscols_table *tb = scols_new_table();
 	size_t i;
@@ -160,8 +161,13 @@ static struct libscols_table *new_table(const char *name, const char *const *col
 	}
 	scols_table_enable_json(tb, json);
 	scols_table_set_name(tb, name);
-	for (i = 0; i < ncols; i++)
-		scols_table_new_column(tb, cols[i], 0, i ? SCOLS_FL_RIGHT : 0);
+	for (i = 0; i < ncols; i++) {
+		struct libscols_column *cl;
+
+		cl = scols_table_new_column(tb, cols[i], 0, i >= first_num ? SCOLS_FL_RIGHT : 0);
+		if (cl && i >= first_num)
+			scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
+	}
 	return tb;
 }
 
@@ -177,7 +183,7 @@ static void add_info(struct libscols_table *tb, const struct vmlab_shm_info *inf
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
-	scols_line_set_data(ln, 0, info->linked ? info->name : "(unlinked)");
+	scols_line_set_data(ln, 0, info->name);
 	set_u64(ln, 1, info->length);
 	set_u64(ln, 2, info->resident_pages);
 	set_u64(ln, 3, info->faults);
@@ -200,7 +206,7 @@ static int print_totals(int fd, int json)
 	ret = VMLAB_CALL(fd, VMLAB_IOC_SHM_LIST, &l);
 	if (ret)
 		return fail("stat", "", ret);
-	tb = new_table("totals", cols, 5, json);
+	tb = new_table("totals", cols, 5, 0, json);
 	ln = scols_table_new_line(tb, NULL);
 	set_u64(ln, 0, l.total);
 	set_u64(ln, 1, l.regions_used);
@@ -235,7 +241,7 @@ static int cmd_stat(int argc, char **argv, int json)
 	close(fd);
 	if (ret)
 		return fail("stat", argv[1], ret);
-	tb = new_table("regions", info_cols, 7, json);
+	tb = new_table("regions", info_cols, 7, 1, json);
 	add_info(tb, &s.info);
 	scols_print_table(tb);
 	scols_unref_table(tb);
@@ -278,7 +284,7 @@ static int cmd_ls(int argc, int json)
 		free(infos);
 		return fail("ls", "", ret);
 	}
-	tb = new_table("regions", info_cols, 7, json);
+	tb = new_table("regions", info_cols, 7, 1, json);
 	for (i = 0; i < l.count; i++)
 		add_info(tb, &infos[i]);
 	scols_print_table(tb);
@@ -342,9 +348,10 @@ static void do_sync(struct session *s, uint64_t n)
 {
 	volatile uint64_t *arrived = s->shared + SYNC_OFFSET / 8;
 
+	/* Spin, not sleep: the processes should leave the barrier together. */
 	__atomic_add_fetch(arrived, 1, __ATOMIC_SEQ_CST);
 	while (__atomic_load_n(arrived, __ATOMIC_SEQ_CST) < n)
-		usleep(1000);
+		__builtin_ia32_pause();
 	printf("[%d] sync: %" PRIu64 " processes arrived\n", getpid(), n);
 }
 
@@ -384,6 +391,9 @@ static int run_action(struct session *s, const char *act)
 			s->view[i * psz] = 1;
 		printf("[%d] touch: wrote to %" PRIu64 " pages\n", getpid(), n);
 	} else if (IS("pfn") && !eq) {
+		/* Read both views first, so that each has a page-table entry. */
+		(void)*s->value;
+		(void)*s->shared;
 		printf("[%d] pfn: %s view 0x%" PRIx64, getpid(),
 		       s->private ? "private" : "shared", pagemap_pfn(s->value));
 		if (s->private)
@@ -590,7 +600,7 @@ static int cmd_bench(int argc, char **argv, int json)
 	if (optind != argc || !length || length % sysconf(_SC_PAGESIZE))
 		return bad_usage("%s", "bench: --size must be a non-zero page multiple");
 	pages = length / sysconf(_SC_PAGESIZE);
-	tb = new_table("bench", cols, 5, json);
+	tb = new_table("bench", cols, 5, 0, json);
 	for (uint64_t r = 0; r < reps; r++) {
 		struct libscols_line *ln;
 		double tv, tm;
