@@ -1,0 +1,18 @@
+#!/bin/sh
+# title: The TLB remembers: cleared accessed bits and stale translations
+# concepts: C18
+# key-fact: after flush and read: A=1
+echo "The CPU sets A while it walks the page table to fill a TLB entry. If"
+echo "software clears A but the translation stays cached in the TLB, a"
+echo "later access uses the TLB and does not set A again. x86 Linux does not"
+echo "flush the TLB for clearing A (page aging tolerates it); neither does"
+echo "VMLAB_IOC_PT_CLEAR_ACCESSED."
+echo
+echo "\$ pagetouch write:all clear read:0 dump:no-flush flush read:0 dump:flushed"
+out=$(pagetouch write:all clear read:0 dump:no-flush flush read:0 dump:flushed)
+echo "$out"
+a1=$(echo "$out" | awk '/^no-flush/ { s = 1 } s == 1 && $1 == "0" { print $5; exit }')
+a2=$(echo "$out" | awk '/^flushed/ { s = 1 } s == 1 && $1 == "0" { print $5; exit }')
+echo
+echo "after clear and read without flush: A=$a1 ($([ "$a1" = 0 ] && echo "the TLB entry was used" || echo "the TLB entry was already gone"))"
+echo "after flush and read: A=$a2"

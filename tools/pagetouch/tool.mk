@@ -1,0 +1,1 @@
+pagetouch_LDLIBS := -lsmartcols

@@ -1,0 +1,1 @@
+wss_LDLIBS := -lsmartcols -pthread
