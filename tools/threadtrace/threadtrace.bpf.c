@@ -55,7 +55,8 @@ static __always_inline void emit(struct task_struct *t, __u32 state, __u32 why, 
 	e->cpu = bpf_get_smp_processor_id();
 	e->kstate = kstate;
 	BPF_CORE_READ_STR_INTO(&e->comm, t, comm);
-	bpf_ringbuf_submit(e, 0);
+	/* no wakeup per event: waking the reader would perturb what is traced */
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 SEC("tp_btf/task_newtask")

@@ -238,6 +238,33 @@ static void print_json(unsigned long long dropped)
 	printf("\n   ]\n}\n");
 }
 
+/*
+ * The states in order as letters: I R U W F (U = rUnning); a run of
+ * preemptions, Running -> Ready -> Running again, is written (RU)xN.
+ */
+static void format_path(const struct thread *t, char *path, size_t size)
+{
+	size_t j = 0, n = 0, pairs;
+
+	while (j < t->nsteps && n + 12 < size) {
+		pairs = 0;
+		while (j + 1 < t->nsteps && t->steps[j].why == TT_WHY_PREEMPT &&
+		       t->steps[j + 1].state == TT_RUNNING) {
+			pairs++;
+			j += 2;
+		}
+		if (pairs == 1)
+			n += (size_t)snprintf(path + n, size - n, "RU");
+		else if (pairs)
+			n += (size_t)snprintf(path + n, size - n, "(RU)x%zu", pairs);
+		if (j < t->nsteps && n + 12 < size)
+			path[n++] = "IRUWF"[t->steps[j++].state];
+	}
+	if (j < t->nsteps)
+		path[n++] = '+';
+	path[n] = '\0';
+}
+
 static void print_summary(void)
 {
 	struct libscols_table *tb = scols_new_table();
@@ -245,8 +272,8 @@ static void print_summary(void)
 		"TID", "COMM", "READY(ms)", "RUNNING(ms)", "WAITING(ms)", "RUNS", "WAKEUPS",
 		"PREEMPT", "STATE", "PATH",
 	};
-	char buf[64], path[40];
-	size_t i, j, k;
+	char buf[64], path[64];
+	size_t i, k;
 
 	if (!tb)
 		return;
@@ -255,7 +282,6 @@ static void print_summary(void)
 	for (i = 0; i < nthreads; i++) {
 		const struct thread *t = order[i];
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		size_t n = 0;
 
 		snprintf(buf, sizeof(buf), "%u", t->tid);
 		scols_line_set_data(ln, 0, buf);
@@ -271,12 +297,7 @@ static void print_summary(void)
 		snprintf(buf, sizeof(buf), "%llu", t->preempts);
 		scols_line_set_data(ln, 7, buf);
 		scols_line_set_data(ln, 8, t->state < 0 ? "?" : state_names[t->state]);
-		/* the first steps as letters: I R U W F (U = rUnning) */
-		for (j = 0; j < t->nsteps && n + 4 < sizeof(path); j++)
-			path[n++] = "IRUWF"[t->steps[j].state];
-		if (j < t->nsteps)
-			path[n++] = '+';
-		path[n] = '\0';
+		format_path(t, path, sizeof(path));
 		scols_line_set_data(ln, 9, path);
 	}
 	printf("\n");
@@ -468,7 +489,9 @@ int main(int argc, char **argv)
 	}
 
 	while (!stopping) {
-		ret = ring_buffer__poll(rb, 100);
+		/* the programs never wake us (BPF_RB_NO_WAKEUP): drain every 50 ms */
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+		ret = ring_buffer__consume(rb);
 		if (ret < 0 && ret != -EINTR) {
 			fprintf(stderr, "threadtrace: ring buffer: %s\n", strerror(-ret));
 			exit_code = 1;
