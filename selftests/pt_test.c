@@ -695,4 +695,79 @@ TEST_F(pt, bad_clear_inputs)
 	munmap(p, PG);
 }
 
+/* Run ptdump on ourselves: its JSON must describe what this test did. */
+struct json_range {
+	unsigned long long start, end;
+	char perm[8];
+	unsigned int present, accessed, dirty;
+};
+
+static int ptdump_ranges(const char *args, struct json_range *out, int max)
+{
+	char cmd[256], line[256];
+	int n = -1;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ptdump --json %s %d", args, getpid());
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		struct json_range *r = n >= 0 && n < max ? &out[n] : NULL;
+
+		if (strstr(line, "\"start\":") && ++n < max)
+			sscanf(strchr(line, ':'), ": \"%llx\"", &out[n].start);
+		else if (r && strstr(line, "\"end\":"))
+			sscanf(strchr(line, ':'), ": \"%llx\"", &r->end);
+		else if (r && strstr(line, "\"perm\":"))
+			sscanf(strchr(line, ':'), ": \"%7[^\"]\"", r->perm);
+		else if (r && strstr(line, "\"present\":"))
+			sscanf(strchr(line, ':'), ": %u", &r->present);
+		else if (r && strstr(line, "\"accessed\":"))
+			sscanf(strchr(line, ':'), ": %u", &r->accessed);
+		else if (r && strstr(line, "\"dirty\":"))
+			sscanf(strchr(line, ':'), ": %u", &r->dirty);
+	}
+	return pclose(f) == 0 ? n + 1 : -1;
+}
+
+TEST_F(pt, ptdump_json_matches_what_we_did)
+{
+	struct json_range r[8];
+	char args[128];
+	char *p = map_anon(8 * PG);
+	volatile char c;
+	int n;
+
+	ASSERT_NE(NULL, p);
+	memset(p, 1, 3 * PG);	/* pages 0-2 written */
+	c = p[3 * PG];		/* page 3 read: the zero page */
+	(void)c;
+	memset(r, 0, sizeof(r));
+	snprintf(args, sizeof(args), "--range %lx-%lx", (unsigned long)p,
+		 (unsigned long)p + 8 * PG);
+	n = ptdump_ranges(args, r, 8);
+	ASSERT_EQ(2, n) TH_LOG("written run and read run; untouched pages have no entry");
+	EXPECT_EQ((uintptr_t)p, r[0].start);
+	EXPECT_EQ((uintptr_t)p + 3 * PG, r[0].end);
+	EXPECT_STREQ("rw-u", r[0].perm);
+	EXPECT_EQ(3, r[0].present);
+	EXPECT_EQ(3, r[0].accessed);
+	EXPECT_EQ(3, r[0].dirty);
+	EXPECT_EQ((uintptr_t)p + 3 * PG, r[1].start);
+	EXPECT_EQ((uintptr_t)p + 4 * PG, r[1].end);
+	EXPECT_STREQ("r--u", r[1].perm);
+	EXPECT_EQ(1, r[1].present);
+	EXPECT_EQ(0, r[1].dirty);
+
+	/* After clearing A (and a flush), ptdump sees the pages unreferenced. */
+	ASSERT_EQ(0, clear_accessed(self->fd, p, 8 * PG, NULL));
+	ASSERT_EQ(0, vmlab_flush_tlb());
+	n = ptdump_ranges(args, r, 8);
+	ASSERT_EQ(2, n);
+	EXPECT_EQ(0, r[0].accessed);
+	EXPECT_EQ(3, r[0].dirty);
+	munmap(p, 8 * PG);
+}
+
 TEST_HARNESS_MAIN
