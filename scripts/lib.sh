@@ -11,12 +11,13 @@ mkdir -p "$BUILD"
 
 # build_module KVER [MAKEFLAGS...]: build vmlab.ko for KVER in its own tree
 # ($BUILD/kmod/KVER); the compiler's output is left in build.log there.
+# KDIR_OVERRIDE names another kernel build tree (the debug kernel's).
 build_module() {
 	local kver=$1 dir=$BUILD/kmod/$1
 	shift
 	rm -rf "$dir" && mkdir -p "$dir"
 	cp -r "$TOP/Kbuild" "$TOP/module" "$TOP/include" "$dir/"
-	make -C "/lib/modules/$kver/build" M="$dir" "$@" modules >"$dir/build.log" 2>&1
+	make -C "${KDIR_OVERRIDE:-/lib/modules/$kver/build}" M="$dir" "$@" modules >"$dir/build.log" 2>&1
 }
 
 # make_initramfs KVER SUITE OUT: the module of build_module, every tool and
@@ -28,6 +29,8 @@ make_initramfs() {
 		[ -f "$f" ] && [ -x "$f" ] && [ "$(basename "$(dirname "$f")")" = "$(basename "$f")" ] && files+=("$f")
 	done
 	for f in "$TOP"/selftests/*_test "$TOP"/selftests/*_test.sh "$TOP"/scripts/demo/*.sh "$TOP"/scripts/bench/vm-*.sh; do
+		# host_*_test run on the host only.
+		[[ $f == */host_* ]] && continue
 		[ -x "$f" ] && files+=("$f")
 	done
 	bash "$TOP/scripts/mkinitramfs.sh" "$out" "$BUILD/kmod/$kver/module/vmlab.ko" "$suite" "${files[@]}"
