@@ -1,0 +1,1 @@
+vmlabfuzz_LDLIBS := -lsmartcols -lpthread
