@@ -68,8 +68,10 @@ static void vmlab_ctr_free_rcu(struct rcu_head *rcu)
 
 static void vmlab_ctr_put(struct vmlab_ctr *c)
 {
-	if (refcount_dec_and_test(&c->ref))
+	if (refcount_dec_and_test(&c->ref)) {
+		atomic_long_dec(&vmlab_stats.counters);
 		call_rcu(&c->rcu, vmlab_ctr_free_rcu);
+	}
 }
 
 /* The counter with this id, referenced, or NULL. */
@@ -184,6 +186,7 @@ static struct vmlab_ctr *vmlab_ctr_alloc(const struct vmlab_ctr_create *cc)
 	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return NULL;
+	atomic_long_inc(&vmlab_stats.counters);
 	refcount_set(&c->ref, 1);
 	c->mode = cc->mode;
 	c->delay_ns = cc->delay_ns;
