@@ -12,7 +12,6 @@
  * it creates carries its own prefix, and what it created is removed at the
  * end. Scenarios (--scenario) serve the lifecycle tests.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -1403,6 +1402,21 @@ static int scenario_basic(void)
 	return 0;
 }
 
+/*
+ * basic once per line read on stdin, answering "ok" or "fail": a test can
+ * reload the module between lines without paying for a new process.
+ */
+static int scenario_basic_loop(void)
+{
+	char line[64];
+
+	while (fgets(line, sizeof(line), stdin)) {
+		printf("%s\n", scenario_basic() ? "fail" : "ok");
+		fflush(stdout);
+	}
+	return 0;
+}
+
 /* Keep a region mapped with its file closed, until a signal ends us. */
 static int scenario_hold(void)
 {
@@ -1428,7 +1442,7 @@ static int scenario_hold(void)
 }
 
 enum exit_state { X_IOCTL, X_FAULT, X_MUTEX, NX };
-static const char *const exit_names[NX] = { "mid-ioctl", "mid-fault", "blocked-on-mutex" };
+static const char *const exit_names[NX] = { "mid-ioctl", "mid-fault", "waiting-on-mutex" };
 
 struct exit_ctx {
 	int fd;
@@ -1458,35 +1472,6 @@ static void *exit_thread(void *p)
 	return NULL;
 }
 
-/* Threads of pid sleeping (S or D) right now, from /proc. */
-static int sleeping_threads(pid_t pid)
-{
-	char path[300], buf[512], *s;
-	struct dirent *de;
-	int n = 0;
-	DIR *d;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", pid, de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(buf, sizeof(buf), f) && (s = strrchr(buf, ')')) &&
-		    (s[2] == 'S' || s[2] == 'D'))
-			n++;
-		fclose(f);
-	}
-	closedir(d);
-	return n;
-}
-
 static __attribute__((noreturn)) void exit_child(enum exit_state st, struct exit_ctx *x)
 {
 	pthread_t t;
@@ -1513,7 +1498,7 @@ static int scenario_exit(void)
 {
 	struct exit_ctx x = { .fd = vmlab_open() };
 	unsigned int rounds = opt.ops < 1000 ? opt.ops : 1000, i, killed[NX] = { 0 };
-	unsigned int sleepers = 0;
+	struct vmlab_ctr_stat cs = { 0 };
 	struct worker w = { .rng = opt.seed | 1 };
 	int ret, st, status;
 	int64_t v;
@@ -1538,8 +1523,6 @@ static int scenario_exit(void)
 			if (pid == 0)
 				exit_child(st, &x);
 			usleep(1000 + below(&w, 9000));
-			if (st == X_MUTEX)
-				sleepers += sleeping_threads(pid);
 			kill(pid, SIGKILL);
 			if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status))
 				return fail("child did not die by SIGKILL", ECHILD);
@@ -1550,15 +1533,20 @@ static int scenario_exit(void)
 	ret = ctr_call(x.fd, VMLAB_IOC_CTR_ADD, x.id, 1, &v);
 	if (ret)
 		return fail("CTR_ADD after the kills", ret);
+	/* Proof that the killed threads really were waiting for the mutex. */
+	cs.id = x.id;
+	ret = VMLAB_CALL(x.fd, VMLAB_IOC_CTR_STAT, &cs);
+	if (ret)
+		return fail("CTR_STAT", ret);
 	ret = ctr_call(x.fd, VMLAB_IOC_CTR_DESTROY, x.id, 0, NULL);
 	if (ret)
 		return fail("CTR_DESTROY", ret);
 	unlink_region(x.fd, "x");
 	munmap(x.map, 64 * PG);
 	close(x.fd);
-	printf("exit: killed %u %s, %u %s, %u %s (%u threads seen asleep on the mutex)\n",
+	printf("exit: killed %u %s, %u %s, %u %s (the mutex was found held %llu times)\n",
 	       killed[X_IOCTL], exit_names[X_IOCTL], killed[X_FAULT], exit_names[X_FAULT],
-	       killed[X_MUTEX], exit_names[X_MUTEX], sleepers);
+	       killed[X_MUTEX], exit_names[X_MUTEX], (unsigned long long)cs.contended);
 	return 0;
 }
 
@@ -1576,7 +1564,7 @@ static void usage(FILE *out)
 		"  -n, --ops N           stop after N operations (default 100000)\n"
 		"  -t, --seconds S       stop after S seconds (default 60)\n"
 		"  -j, --threads N       worker threads, 1..%d (default 4)\n"
-		"  -S, --scenario NAME   fuzz (default), basic, hold or exit\n"
+		"  -S, --scenario NAME   fuzz (default), basic, basic-loop, hold or exit\n"
 		"  -v, --verbose         say what a scenario did\n"
 		"  -J, --json            JSON summary\n"
 		"  -h, --help            this help\n", MAX_THREADS);
@@ -1656,6 +1644,8 @@ int main(int argc, char **argv)
 		return run_fuzz();
 	if (!strcmp(opt.scenario, "basic"))
 		return scenario_basic();
+	if (!strcmp(opt.scenario, "basic-loop"))
+		return scenario_basic_loop();
 	if (!strcmp(opt.scenario, "hold"))
 		return scenario_hold();
 	if (!strcmp(opt.scenario, "exit"))
