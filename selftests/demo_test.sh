@@ -9,7 +9,8 @@ for ch in $chapters; do
 	n=$((n + 1))
 	name=${ch##*/}
 	fact=$(sed -n 's/^# key-fact: //p' "$ch")
-	out=$(cd /tmp && sh "$ch" 2>&1)
+	# As the tour runs them: sourced, with a pause that does not wait.
+	out=$(cd /tmp && pause() { :; } && . "$ch" 2>&1)
 	rc=$?
 	if [ $rc = 0 ] && [ -n "$fact" ] && echo "$out" | grep -Eq "$fact"; then
 		echo "ok $n demo ${name%.sh}"
