@@ -1,0 +1,85 @@
+#!/bin/bash
+# make check-debug: the whole selftest suite and the fuzzer on a debug
+# kernel (KASAN, lockdep, kmemleak, UBSAN, DEBUG_LIST, DEBUG_PAGEALLOC,
+# DEBUG_VM: see scripts/debug-kernel.config), then a kmemleak scan. Ends
+# with "N passed, N failed[, N skipped]" like check.sh.
+# TESTS="name …" narrows the selftests; VMLAB_DEBUG_FUZZ_OPS (default
+# 200000) and VMLAB_DEBUG_CYCLES (default 100) size the fuzzer and the
+# load/unload stress, which run several times slower under the checkers.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+passed=0 failed=0 skipped=0
+pass() { passed=$((passed + 1)); echo "ok - $*"; }
+fail() { failed=$((failed + 1)); echo "not ok - $*"; }
+add_counts() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3)); }
+finish() {
+	echo
+	line="$passed passed, $failed failed"
+	[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+	echo "$line"
+	[ "$failed" = 0 ]
+	exit
+}
+
+echo "== debug kernel (cached after the first build)"
+start=$(date +%s)
+if tree=$(bash "$TOP/scripts/debug-kernel.sh" | tail -n 1) && [ -r "$tree/arch/x86/boot/bzImage" ]; then
+	kver=$(make -s -C "$tree" kernelrelease)
+	pass "debug kernel $kver ready in $(($(date +%s) - start))s: $tree"
+else
+	fail "debug kernel build (scripts/debug-kernel.sh)"
+	finish
+fi
+
+echo "== build tools and selftests"
+if make -s -C "$TOP/tools" >"$BUILD/tools.log" 2>&1 && make -s -C "$TOP/selftests" >>"$BUILD/tools.log" 2>&1; then
+	pass "tools and selftests build"
+else
+	fail "tools and selftests build"; sed 's/^/# /' "$BUILD/tools.log" | tail -n 30
+fi
+
+echo "== module for the debug kernel $kver (W=1)"
+if KDIR_OVERRIDE=$tree build_module "$kver" W=1 && ! grep -E 'warning:|error:' "$BUILD/kmod/$kver/build.log"; then
+	pass "$kver: module builds against the debug tree, no warnings"
+else
+	fail "$kver: module build"; sed 's/^/# /' "$BUILD/kmod/$kver/build.log" | tail -n 30
+	finish
+fi
+
+echo "== VM: $kver (debug)"
+dir=$BUILD/vm/debug-$kver
+mkdir -p "$dir"
+{
+	cat "$TOP/scripts/vm-suite-debug.sh"
+	echo debug_prologue
+	cat "$TOP/scripts/vm-suite.sh"
+	echo debug_epilogue
+} >"$dir/suite.sh"
+make_initramfs "$kver" "$dir/suite.sh" "$dir/initrd.gz"
+append="VMLAB_FUZZ_OPS=${VMLAB_DEBUG_FUZZ_OPS:-200000} VMLAB_LIFECYCLE_CYCLES=${VMLAB_DEBUG_CYCLES:-100}"
+[ -n "${TESTS:-}" ] && append="$append VMLAB_TESTS=\"$TESTS\""
+start=$(date +%s)
+VMLAB_KERNEL_IMAGE=$tree/arch/x86/boot/bzImage VMLAB_VM_TIMEOUT=${VMLAB_VM_TIMEOUT:-3000} \
+	bash "$TOP/scripts/vm-run.sh" -a "$append" "$kver" "$dir/initrd.gz" "$dir/console.log" >"$dir/out.txt"
+rc=$?
+cat "$dir/out.txt"
+read -r p f s < <(tap_count <"$dir/out.txt")
+add_counts "$p" "$f" "$s"
+if [ $rc = 0 ]; then
+	pass "$kver: no kernel splat, clean taint, suite finished (VM $(($(date +%s) - start))s)"
+else
+	fail "$kver: VM run (see $dir/console.log)"
+fi
+
+# The suite cleared the ring buffer after boot; boot-time warnings are on
+# the console (quiet keeps info-level banners off it).
+splat=$(sed -n "s/^SPLAT='\(.*\)'$/\1/p" "$TOP/scripts/vm-run.sh")
+boot=$(sed -n '1,/^# selftest: /p' "$dir/console.log" | grep -E "$splat")
+if [ -z "$boot" ]; then
+	pass "$kver: no splat while booting and loading the module"
+else
+	fail "$kver: splat at boot"; sed 's/^/# /' <<<"$boot" | head -n 40
+fi
+echo "# kernel $kver (debug): $p passed, $f failed, $s skipped"
+finish
