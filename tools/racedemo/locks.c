@@ -27,6 +27,7 @@ struct lk_shared {
 	pthread_mutex_t mutex;
 	/* measurement */
 	atomic_int inside;
+	atomic_int wanting;		/* threads inside lock() */
 	atomic_long violations;
 	atomic_bool stop;
 	struct rd_barrier start;
@@ -121,32 +122,42 @@ static const struct {
 };
 #define NLOCKS (int)(sizeof(locks) / sizeof(locks[0]))
 
+/*
+ * Bounded waiting: the longest run of acquisitions by one thread while
+ * another was waiting for the lock (inside lock()); an acquisition with
+ * nobody waiting starts a new run. Atomics only because the broken lock
+ * lets two threads in at once.
+ */
+static void lk_streak(struct lk_shared *sh, int me, int others)
+{
+	long s = 1;
+
+	if (others && atomic_load_explicit(&sh->last_owner, memory_order_relaxed) == me)
+		s = atomic_load_explicit(&sh->streak, memory_order_relaxed) + 1;
+	atomic_store_explicit(&sh->last_owner, me, memory_order_relaxed);
+	atomic_store_explicit(&sh->streak, s, memory_order_relaxed);
+	if (s > atomic_load_explicit(&sh->max_streak, memory_order_relaxed))
+		atomic_store_explicit(&sh->max_streak, s, memory_order_relaxed);
+}
+
 static void *lk_thread_fn(void *arg)
 {
 	struct lk_thread *t = arg;
 	struct lk_shared *sh = t->sh;
 	uint64_t t0, waited;
+	int others;
 
 	rd_barrier_wait(&sh->start);
 	while (!atomic_load_explicit(&sh->stop, memory_order_relaxed)) {
 		t0 = rd_now_ns();
+		atomic_fetch_add(&sh->wanting, 1);
 		locks[sh->lock].lock(sh);
+		others = atomic_fetch_sub(&sh->wanting, 1) - 1;
 		waited = rd_now_ns() - t0;
 		/* Critical section: anyone else in here is a violation. */
 		if (atomic_fetch_add(&sh->inside, 1))
 			atomic_fetch_add(&sh->violations, 1);
-		if (atomic_load_explicit(&sh->last_owner, memory_order_relaxed) == t->me) {
-			long s = atomic_load_explicit(&sh->streak, memory_order_relaxed) + 1;
-
-			atomic_store_explicit(&sh->streak, s, memory_order_relaxed);
-			if (s > atomic_load_explicit(&sh->max_streak, memory_order_relaxed))
-				atomic_store_explicit(&sh->max_streak, s, memory_order_relaxed);
-		} else {
-			atomic_store_explicit(&sh->last_owner, t->me, memory_order_relaxed);
-			atomic_store_explicit(&sh->streak, 1, memory_order_relaxed);
-			if (!atomic_load_explicit(&sh->max_streak, memory_order_relaxed))
-				atomic_store_explicit(&sh->max_streak, 1, memory_order_relaxed);
-		}
+		lk_streak(sh, t->me, others);
 		/* Preempted inside the critical section: a lock must still hold. */
 		rd_window(sh->cs_ns);
 		atomic_fetch_sub(&sh->inside, 1);
@@ -181,6 +192,7 @@ static void lk_run(struct lk_shared *sh, int lock, int nthreads, long ms, struct
 	atomic_store(&sh->next_ticket, 0);
 	atomic_store(&sh->now_serving, 0);
 	atomic_store(&sh->inside, 0);
+	atomic_store(&sh->wanting, 0);
 	atomic_store(&sh->violations, 0);
 	atomic_store(&sh->stop, false);
 	rd_barrier_init(&sh->start, nthreads + 1);
@@ -318,9 +330,10 @@ int cmd_locks(int argc, char **argv, struct rd_opts *o)
 	rd_say(o, "mutual exclusion: violations must be 0 (the broken lock lets two in).\n"
 		  "progress: the lock keeps being taken (ops_per_s > 0, starved = 0).\n"
 		  "bounded waiting: max_streak is how many times in a row one thread got the\n"
-		  "lock. While threads wait, a ticket lock serves them in arrival order;\n"
-		  "test-and-set and the mutex let the thread that just released it win\n"
-		  "again. A thread that is not running cannot take its turn, so with more\n"
-		  "threads than CPUs streaks and shares also show the scheduler.\n");
+		  "lock while another was waiting for it. A ticket lock serves waiters in\n"
+		  "arrival order (streak 1, or 2 when a waiter had not taken its number\n"
+		  "yet); test-and-set and the mutex let the thread that just released it\n"
+		  "win again and again. Shares also show the scheduler: a thread that is\n"
+		  "not running is not waiting.\n");
 	return 0;
 }
