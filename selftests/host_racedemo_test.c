@@ -154,6 +154,18 @@ TEST_F(rd, saldo)
 	EXPECT_STREQ("true", out);
 }
 
+/* All 20 orders of load/add/store x2: 9 end at 1, 9 at 2, 2 at 3. */
+TEST_F(rd, interleavings)
+{
+	const char *f = "[.outcomes[] | select(.program == \"A:x=x+1 B:x=x+2\") | .interleavings]"
+			" == [9, 9, 2] and ([.orders[] | select(.program == \"A:x=1 B:x=2\")]"
+			" | length) == 2";
+	char out[64];
+
+	ASSERT_EQ(0, rd_jq("interleavings", f, out, sizeof(out)));
+	EXPECT_STREQ("true", out);
+}
+
 static long beer(struct __test_metadata *_metadata, const char *attempt, const char *field)
 {
 	char args[128], filter[64];

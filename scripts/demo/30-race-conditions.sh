@@ -30,3 +30,10 @@ echo "Each total is what one interleaving of the same instructions produced:"
 echo "where a thread was interrupted between its load and its store decides how"
 echo "many of the other's updates it overwrote. Same program, no fixed result."
 p
+
+step "3. Every interleaving, enumerated (C8)"
+echo "The lecture's two pairs of threads, each order of their instructions run"
+echo "one step at a time:"
+echo "\$ racedemo interleavings"
+racedemo interleavings | sed -n '/^How many/,$p'
+p

@@ -22,6 +22,7 @@ static const struct {
 	const char *what;
 } commands[] = {
 	{ "saldo", cmd_saldo, "the lecture's bank balance: 100 +10 +20, lost updates" },
+	{ "interleavings", cmd_interleave, "every interleaving of x=1|x=2 and x=x+1|x=x+2, run" },
 	{ "counter", cmd_counter, "threads/processes adding to one counter, per mode" },
 	{ "beer", cmd_beer, "the too-much-beer note problem and its attempts" },
 	{ "locks", cmd_locks, "mutual exclusion, progress and bounded waiting, measured" },
@@ -35,7 +36,7 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: racedemo [--json] COMMAND [OPTIONS]\n\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
+		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].what);
 	fprintf(f, "\n'racedemo COMMAND --help' for a command's options; --json may\n"
 		   "also follow the command. Kernel modes need /dev/vmlab.\n");
 }
