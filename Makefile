@@ -5,6 +5,7 @@
 #   make check      lint, DKMS, host tests, selftests in QEMU on every kernel
 #   make demo       the tour, inside QEMU (CHAPTER=name for one chapter)
 #   make vm-shell   a shell in the VM with the module loaded
+#                   (KERNEL_ARGS=no5lvl boots either with 4-level paging)
 #   make bench      benchmarks and bench/report.md
 #   make install    tools, man pages, udev rule, DKMS source (DESTDIR, PREFIX)
 

@@ -4,6 +4,7 @@
 # usage: vm-run.sh [-i] [-a APPEND] KVER INITRD LOG
 #   -i         interactive: console on this terminal, no verdict
 #   -a APPEND  extra kernel command line
+# $KERNEL_ARGS is appended too (e.g. no5lvl for 4-level paging).
 #
 # The guest's output goes to LOG; its user-space part is printed. The run
 # fails (exit 1) on any kernel splat, a tainting warning, a hang or timeout,
@@ -33,7 +34,7 @@ kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
 
 qemu=(qemu-system-x86_64 -cpu max -m 1G -smp 2 -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 quiet panic=-1 $append")
+	-append "console=ttyS0 quiet panic=-1 $append ${KERNEL_ARGS:-}")
 
 if [ $interactive = 1 ]; then
 	exec "${qemu[@]}"
