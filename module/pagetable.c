@@ -55,6 +55,8 @@ struct pt_walk {
 	unsigned int work;		/* entries since the last yield check */
 	bool show_pfn;
 	bool levels;
+	bool runs;			/* VMLAB_PT_RUNS */
+	u64 run_raw;			/* raw entry that started the last record */
 	u64 upper[4];			/* raw entries above the current one */
 	unsigned long last[5];		/* last table counted, per level */
 	u64 tables[5];			/* vmlab_pt_query.tables, PTE first */
@@ -128,19 +130,41 @@ static void pt_count_table(struct pt_walk *w, int level, const void *entryp)
 	}
 }
 
-/* Room for one more record? With no buffer the walk only counts tables. */
-static bool pt_room(const struct pt_walk *w)
+static u64 pt_level_size(u32 level)
 {
-	return !w->buf || w->n < w->cap;
+	return level == VMLAB_LEVEL_PUD ? PUD_SIZE :
+	       level == VMLAB_LEVEL_PMD ? PMD_SIZE : PAGE_SIZE;
 }
 
-static void pt_emit(struct pt_walk *w, unsigned long va, u64 entry, u64 pfn,
+/* With VMLAB_PT_RUNS: extend the last record if this entry continues it. */
+static bool pt_extend_run(struct pt_walk *w, unsigned long va, u32 flags, int slot)
+{
+	struct vmlab_pte *last;
+	u32 level = PT_PTE - slot + VMLAB_LEVEL_PTE;
+
+	if (!w->runs || !w->n)
+		return false;
+	last = &w->buf[w->n - 1];
+	if (last->level != level || last->flags != flags ||
+	    last->va + last->nr * pt_level_size(level) != va)
+		return false;
+	last->nr++;
+	return true;
+}
+
+/*
+ * Add a record, or extend the current run: false when the chunk is full.
+ * With no buffer the walk only counts tables.
+ */
+static bool pt_emit(struct pt_walk *w, unsigned long va, u64 entry, u64 pfn,
 		    u32 flags, int slot)
 {
 	struct vmlab_pte *rec;
 
-	if (!w->buf)
-		return;
+	if (!w->buf || pt_extend_run(w, va, flags, slot))
+		return true;
+	if (w->n == w->cap)
+		return false;
 	rec = &w->buf[w->n++];
 	memset(rec, 0, sizeof(*rec));
 	rec->va = va;
@@ -148,18 +172,21 @@ static void pt_emit(struct pt_walk *w, unsigned long va, u64 entry, u64 pfn,
 	rec->pfn = w->show_pfn ? pfn : 0;
 	rec->flags = flags;
 	rec->level = PT_PTE - slot + VMLAB_LEVEL_PTE;
+	rec->nr = 1;
+	w->run_raw = entry;
 	if (w->levels)
 		memcpy(rec->upper, w->upper, slot * sizeof(rec->upper[0]));
+	return true;
 }
 
-static void pt_emit_pte(struct pt_walk *w, unsigned long addr, pte_t pte)
+static bool pt_emit_pte(struct pt_walk *w, unsigned long addr, pte_t pte)
 {
 	u64 raw = pte_val(pte);
 	u32 flags;
 
 	if (!pte_present(pte)) {
-		pt_emit(w, addr, pt_visible(w, raw, 0, false), 0, pt_swap_flags(raw), PT_PTE);
-		return;
+		return pt_emit(w, addr, pt_visible(w, raw, 0, false), 0, pt_swap_flags(raw),
+			       PT_PTE);
 	}
 	flags = VMLAB_PTE_PRESENT | pt_cache_bits(raw);
 	if (pte_young(pte))
@@ -174,10 +201,11 @@ static void pt_emit_pte(struct pt_walk *w, unsigned long addr, pte_t pte)
 		flags |= VMLAB_PTE_SPECIAL;
 	if (is_zero_pfn(pte_pfn(pte)))
 		flags |= VMLAB_PTE_ZERO_PAGE;
-	pt_emit(w, addr, pt_visible(w, raw, PTE_PFN_MASK, true), pte_pfn(pte), flags, PT_PTE);
+	return pt_emit(w, addr, pt_visible(w, raw, PTE_PFN_MASK, true), pte_pfn(pte), flags,
+		       PT_PTE);
 }
 
-static void pt_emit_pmd(struct pt_walk *w, unsigned long addr, pmd_t pmd)
+static bool pt_emit_pmd(struct pt_walk *w, unsigned long addr, pmd_t pmd)
 {
 	u64 raw = pmd_val(pmd);
 	u32 flags = VMLAB_PTE_HUGE;
@@ -185,8 +213,7 @@ static void pt_emit_pmd(struct pt_walk *w, unsigned long addr, pmd_t pmd)
 	addr &= PMD_MASK;
 	if (!pmd_present(pmd)) {
 		flags |= pt_swap_flags(raw);
-		pt_emit(w, addr, pt_visible(w, raw, 0, false), 0, flags, PT_PMD);
-		return;
+		return pt_emit(w, addr, pt_visible(w, raw, 0, false), 0, flags, PT_PMD);
 	}
 	flags |= VMLAB_PTE_PRESENT | pt_cache_bits(raw);
 	if (pmd_young(pmd))
@@ -197,11 +224,11 @@ static void pt_emit_pmd(struct pt_walk *w, unsigned long addr, pmd_t pmd)
 		flags |= VMLAB_PTE_WRITE;
 	if (pmd_soft_dirty(pmd))
 		flags |= VMLAB_PTE_SOFT_DIRTY;
-	pt_emit(w, addr, pt_visible(w, raw, pmd_pfn_mask(pmd), true), pmd_pfn(pmd),
-		flags, PT_PMD);
+	return pt_emit(w, addr, pt_visible(w, raw, pmd_pfn_mask(pmd), true), pmd_pfn(pmd),
+		       flags, PT_PMD);
 }
 
-static void pt_emit_pud(struct pt_walk *w, unsigned long addr, pud_t pud)
+static bool pt_emit_pud(struct pt_walk *w, unsigned long addr, pud_t pud)
 {
 	u64 raw = pud_val(pud);
 	u32 flags = VMLAB_PTE_HUGE;
@@ -209,8 +236,7 @@ static void pt_emit_pud(struct pt_walk *w, unsigned long addr, pud_t pud)
 	addr &= PUD_MASK;
 	if (!pud_present(pud)) {
 		flags |= pt_swap_flags(raw);
-		pt_emit(w, addr, pt_visible(w, raw, 0, false), 0, flags, PT_PUD);
-		return;
+		return pt_emit(w, addr, pt_visible(w, raw, 0, false), 0, flags, PT_PUD);
 	}
 	flags |= VMLAB_PTE_PRESENT | pt_cache_bits(raw);
 	if (pud_young(pud))
@@ -221,14 +247,36 @@ static void pt_emit_pud(struct pt_walk *w, unsigned long addr, pud_t pud)
 		flags |= VMLAB_PTE_WRITE;
 	if (pud_soft_dirty(pud))
 		flags |= VMLAB_PTE_SOFT_DIRTY;
-	pt_emit(w, addr, pt_visible(w, raw, pud_pfn_mask(pud), true), pud_pfn(pud),
-		flags, PT_PUD);
+	return pt_emit(w, addr, pt_visible(w, raw, pud_pfn_mask(pud), true), pud_pfn(pud),
+		       flags, PT_PUD);
 }
 
 /* Remember the table entry above the level being walked. */
 static void pt_set_upper(struct pt_walk *w, int slot, u64 raw)
 {
 	w->upper[slot] = pt_visible(w, raw, PTE_PFN_MASK, true);
+}
+
+/*
+ * Fast path of VMLAB_PT_RUNS over a populated range: a present PTE whose
+ * bits other than the frame number equal those of the run it follows gets
+ * the same decoded flags (the zero page aside, which depends on the frame),
+ * so the run grows without decoding it again.
+ */
+static bool pt_same_as_run(struct pt_walk *w, unsigned long addr, pte_t pte)
+{
+	struct vmlab_pte *last;
+
+	if (!w->runs || !w->n)
+		return false;
+	last = &w->buf[w->n - 1];
+	if (last->level != VMLAB_LEVEL_PTE || !(last->flags & VMLAB_PTE_PRESENT) ||
+	    last->va + last->nr * PAGE_SIZE != addr ||
+	    ((pte_val(pte) ^ w->run_raw) & ~PTE_PFN_MASK) || !pte_present(pte) ||
+	    (last->flags & VMLAB_PTE_ZERO_PAGE) || is_zero_pfn(pte_pfn(pte)))
+		return false;
+	last->nr++;
+	return true;
 }
 
 static int pt_walk_pte(struct pt_walk *w, pmd_t pmd, unsigned long addr,
@@ -244,11 +292,12 @@ static int pt_walk_pte(struct pt_walk *w, pmd_t pmd, unsigned long addr,
 		pte = ptep_get(table);
 		if (pte_none(pte))
 			continue;
-		if (!pt_room(w)) {
+		if (pt_same_as_run(w, addr, pte))
+			continue;
+		if (!pt_emit_pte(w, addr, pte)) {
 			ret = PT_FULL;
 			break;
 		}
-		pt_emit_pte(w, addr, pte);
 	}
 	rcu_read_unlock();
 	w->addr = addr;
@@ -273,9 +322,8 @@ static int pt_walk_pmd(struct pt_walk *w, pud_t *pudp, unsigned long addr,
 		if (pmd_none(pmd))
 			continue;
 		if (pmd_leaf(pmd) || !pmd_present(pmd)) {
-			if (!pt_room(w))
+			if (!pt_emit_pmd(w, addr, pmd))
 				return PT_FULL;
-			pt_emit_pmd(w, addr, pmd);
 			continue;
 		}
 		if (pmd_bad(pmd))
@@ -307,9 +355,8 @@ static int pt_walk_pud(struct pt_walk *w, p4d_t *p4dp, unsigned long addr,
 		if (pud_none(pud))
 			continue;
 		if (pud_leaf(pud) || !pud_present(pud)) {
-			if (!pt_room(w))
+			if (!pt_emit_pud(w, addr, pud))
 				return PT_FULL;
-			pt_emit_pud(w, addr, pud);
 			continue;
 		}
 		if (pud_bad(pud))
@@ -418,7 +465,7 @@ static struct mm_struct *pt_target(const struct vmlab_pt_query *q,
 
 static int pt_check_query(const struct vmlab_pt_query *q)
 {
-	if (q->flags & ~(VMLAB_PT_PAGEMAP_FD | VMLAB_PT_LEVELS))
+	if (q->flags & ~(VMLAB_PT_PAGEMAP_FD | VMLAB_PT_LEVELS | VMLAB_PT_RUNS))
 		return -EINVAL;
 	if (!(q->flags & VMLAB_PT_PAGEMAP_FD) && q->pagemap_fd)
 		return -EINVAL;
@@ -497,6 +544,7 @@ long vmlab_pt_query_ioctl(struct file *file, void __user *uarg)
 		}
 	}
 	w.levels = q.flags & VMLAB_PT_LEVELS;
+	w.runs = q.flags & VMLAB_PT_RUNS;
 	w.addr = q.start;
 	w.end = q.end;
 

@@ -770,4 +770,51 @@ TEST_F(pt, ptdump_json_matches_what_we_did)
 	munmap(p, 8 * PG);
 }
 
+/* VMLAB_PT_RUNS: like adjacent entries come back as one record. */
+TEST_F(pt, runs_coalesce_like_entries)
+{
+	struct vmlab_pte recs[4];
+	struct vmlab_pt_query q;
+	char *p = map_anon(302 * PG);
+	volatile char c;
+
+	ASSERT_NE(NULL, p);
+	memset(p, 1, 300 * PG);
+	c = p[300 * PG];
+	(void)c;
+	memset(&q, 0, sizeof(q));
+	q.flags = VMLAB_PT_RUNS;
+	q.start = (uintptr_t)p;
+	q.end = q.start + 302 * PG;
+	q.count = 4;
+	q.entries = (uintptr_t)recs;
+	ASSERT_EQ(0, VMLAB_CALL(self->fd, VMLAB_IOC_PT_QUERY, &q));
+	ASSERT_EQ(2, q.count);
+	EXPECT_EQ((uintptr_t)p, recs[0].va);
+	EXPECT_EQ(300, recs[0].nr);
+	EXPECT_TRUE(recs[0].flags & VMLAB_PTE_DIRTY);
+	EXPECT_EQ((uintptr_t)p + 300 * PG, recs[1].va);
+	EXPECT_EQ(1, recs[1].nr);
+	EXPECT_TRUE(recs[1].flags & VMLAB_PTE_ZERO_PAGE);
+	EXPECT_EQ(q.end, q.start);
+
+	/* A run is one record of the count: the next call resumes after it. */
+	q.start = (uintptr_t)p;
+	q.count = 1;
+	ASSERT_EQ(0, VMLAB_CALL(self->fd, VMLAB_IOC_PT_QUERY, &q));
+	ASSERT_EQ(1, q.count);
+	EXPECT_EQ(300, recs[0].nr);
+	EXPECT_EQ((uintptr_t)p + 300 * PG, q.start);
+
+	/* Without the flag: one record per page, nr 1. */
+	q.flags = 0;
+	q.start = (uintptr_t)p;
+	q.count = 4;
+	ASSERT_EQ(0, VMLAB_CALL(self->fd, VMLAB_IOC_PT_QUERY, &q));
+	ASSERT_EQ(4, q.count);
+	EXPECT_EQ(1, recs[3].nr);
+	EXPECT_EQ((uintptr_t)p + 3 * PG, recs[3].va);
+	munmap(p, 302 * PG);
+}
+
 TEST_HARNESS_MAIN

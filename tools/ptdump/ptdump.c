@@ -35,6 +35,7 @@ struct opts {
 	bool pages, levels, json, summary, have_range, have_explain;
 	uint64_t start, end, explain;
 	double wait;
+	unsigned int bench;
 	char **cmd;
 };
 
@@ -46,7 +47,11 @@ struct target {
 	size_t nvmas;
 };
 
-/* One coalesced run of entries with the same attributes. */
+/*
+ * One coalesced run of entries with the same attributes. The module
+ * already merges entries with identical flags (VMLAB_PT_RUNS); here runs
+ * that differ only in counted bits (A, D...) merge further, within a VMA.
+ */
 struct run {
 	uint64_t start, end;
 	uint32_t key, level;
@@ -83,6 +88,7 @@ static void usage(FILE *f)
 		"  -s, --summary        only the page-table pages per level and their cost\n"
 		"  -w, --wait SECONDS   with CMD: dump after this long (default 0.3)\n"
 		"  -J, --json           JSON output\n"
+		"  -b, --bench N        time N range walks against reading /proc/PID/pagemap\n"
 		"  -h, --help           this help\n");
 }
 
@@ -124,15 +130,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "summary", no_argument, NULL, 's' },
 		{ "wait", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "bench", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
+	long n;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->wait = 0.3;
-	while ((c = getopt_long(argc, argv, "+plr:e:sw:Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+plr:e:sw:Jb:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pages = true; break;
 		case 'l': o->levels = o->pages = true; break;
@@ -157,6 +165,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				fprintf(stderr, "ptdump: bad wait '%s'\n", optarg);
 				return 2;
 			}
+			break;
+		case 'b':
+			n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 1000) {
+				fprintf(stderr, "ptdump: bad repetition count '%s'\n", optarg);
+				return 2;
+			}
+			o->bench = (unsigned int)n;
 			break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return 2;
@@ -253,7 +269,7 @@ static void flags_str(uint32_t flags, char *buf, size_t len)
 }
 
 /* Call fn for each record of [start, end), in address order. */
-static int walk(const struct target *t, uint64_t start, uint64_t end, bool levels,
+static int walk(const struct target *t, uint64_t start, uint64_t end, uint32_t flags,
 		int (*fn)(const struct vmlab_pte *r, void *ctx), void *ctx)
 {
 	static struct vmlab_pte recs[BATCH];
@@ -268,8 +284,7 @@ static int walk(const struct target *t, uint64_t start, uint64_t end, bool level
 		q.flags |= VMLAB_PT_PAGEMAP_FD;
 		q.pagemap_fd = t->pagemap;
 	}
-	if (levels)
-		q.flags |= VMLAB_PT_LEVELS;
+	q.flags |= flags;
 	while (q.start < q.end) {
 		q.count = BATCH;
 		q.entries = (uintptr_t)recs;
@@ -381,7 +396,7 @@ static int dump_pages(const struct target *t, const struct opts *o)
 			 : new_table("pages", o->json, short_cols, short_num, 6);
 	if (!c.tb)
 		return -ENOMEM;
-	ret = walk(t, o->start, o->end, o->levels, page_line, &c);
+	ret = walk(t, o->start, o->end, o->levels ? VMLAB_PT_LEVELS : 0, page_line, &c);
 	if (!ret)
 		scols_print_table(c.tb);
 	scols_unref_table(c.tb);
@@ -441,30 +456,58 @@ static int flush_run(struct ranges_ctx *c)
 	return 0;
 }
 
-static int range_rec(const struct vmlab_pte *p, void *arg)
+/* Add [va, end) of record p, all inside VMA v (or outside every VMA). */
+static int range_add(struct ranges_ctx *c, const struct vmlab_pte *p, uint64_t va,
+		     uint64_t end, const struct vma *v)
 {
-	struct ranges_ctx *c = arg;
 	struct run *r = &c->run;
 	uint32_t key = p->flags & ~RUN_IGNORED;
-	const struct vma *v = find_vma(c->t, p->va);
+	uint64_t n = (end - va) / level_size(p->level);
 	int ret;
 
-	if (!r->entries || p->va != r->end || key != r->key || p->level != r->level ||
+	if (!r->entries || va != r->end || key != r->key || p->level != r->level ||
 	    v != r->vma) {
 		ret = flush_run(c);
 		if (ret)
 			return ret;
-		r->start = p->va;
+		r->start = va;
 		r->key = key;
 		r->level = p->level;
 		r->vma = v;
 	}
-	r->end = p->va + level_size(p->level);
-	r->entries++;
-	r->present += !!(p->flags & VMLAB_PTE_PRESENT);
-	r->accessed += !!(p->flags & VMLAB_PTE_ACCESSED);
-	r->dirty += !!(p->flags & VMLAB_PTE_DIRTY);
+	r->end = end;
+	r->entries += n;
+	r->present += p->flags & VMLAB_PTE_PRESENT ? n : 0;
+	r->accessed += p->flags & VMLAB_PTE_ACCESSED ? n : 0;
+	r->dirty += p->flags & VMLAB_PTE_DIRTY ? n : 0;
 	return 0;
+}
+
+/* A record may stand for a run crossing VMAs: split it at their edges. */
+static int range_rec(const struct vmlab_pte *p, void *arg)
+{
+	struct ranges_ctx *c = arg;
+	uint64_t va = p->va, end = p->va + p->nr * level_size(p->level);
+	int ret = 0;
+
+	while (!ret && va < end) {
+		const struct vma *v = find_vma(c->t, va);
+		uint64_t stop = end;
+		size_t i;
+
+		if (v && v->end < stop)
+			stop = v->end;
+		for (i = 0; !v && i < c->t->nvmas; i++) {
+			if (c->t->vmas[i].start > va) {
+				if (c->t->vmas[i].start < stop)
+					stop = c->t->vmas[i].start;
+				break;
+			}
+		}
+		ret = range_add(c, p, va, stop, v);
+		va = stop;
+	}
+	return ret;
 }
 
 static int dump_ranges(const struct target *t, const struct opts *o)
@@ -478,7 +521,7 @@ static int dump_ranges(const struct target *t, const struct opts *o)
 	c.tb = new_table("ranges", o->json, cols, num, 10);
 	if (!c.tb)
 		return -ENOMEM;
-	ret = walk(t, o->start, o->end, false, range_rec, &c);
+	ret = walk(t, o->start, o->end, VMLAB_PT_RUNS, range_rec, &c);
 	if (!ret)
 		ret = flush_run(&c);
 	if (!ret) {
@@ -600,7 +643,7 @@ static int explain(const struct target *t, const struct opts *o)
 		return 0;
 	}
 	ret = walk(t, va & ~(VMLAB_PT_PAGE - 1), (va & ~(VMLAB_PT_PAGE - 1)) + VMLAB_PT_PAGE,
-		   true, explain_rec, &c);
+		   VMLAB_PT_LEVELS, explain_rec, &c);
 	if (ret < 0)
 		return ret;
 	if (!c.found) {
@@ -629,6 +672,104 @@ static int explain(const struct target *t, const struct opts *o)
 		printf("  physical address 0x%" PRIx64 "\n",
 		       (uint64_t)(c.rec.pfn * VMLAB_PT_PAGE + (va - c.rec.va)));
 	return 0;
+}
+
+/* ---- --bench ---------------------------------------------------------------------- */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The default view's work (walk and coalesce), without printing: pages seen. */
+static int timed_ranges(const struct target *t, uint64_t start, uint64_t end, uint64_t *pages)
+{
+	static const char *const cols[] = { "START", "END", "SIZE", "PAGE", "PERM", "FLAGS",
+					    "PRESENT", "ACCESSED", "DIRTY", "MAPPING" };
+	static const bool num[10];
+	struct ranges_ctx c = { .t = t };
+	int ret;
+
+	c.tb = new_table("ranges", false, cols, num, 10);
+	if (!c.tb)
+		return -ENOMEM;
+	ret = walk(t, start, end, VMLAB_PT_RUNS, range_rec, &c);
+	if (!ret)
+		ret = flush_run(&c);
+	*pages = c.present;
+	scols_unref_table(c.tb);
+	return ret;
+}
+
+/* What a pagemap reader does: read 8 bytes per page, count the present ones. */
+static int timed_pagemap(int pm, uint64_t start, uint64_t end, uint64_t *pages)
+{
+	static uint64_t buf[65536];
+	uint64_t off = start / VMLAB_PT_PAGE * 8, stop = end / VMLAB_PT_PAGE * 8;
+	ssize_t got, i;
+
+	*pages = 0;
+	while (off < stop) {
+		size_t want = stop - off < sizeof(buf) ? stop - off : sizeof(buf);
+
+		got = pread(pm, buf, want, (off_t)off);
+		if (got <= 0)
+			return got ? -errno : -EIO;
+		for (i = 0; i < got / 8; i++)
+			*pages += buf[i] >> 63;
+		off += (uint64_t)got;
+	}
+	return 0;
+}
+
+/*
+ * One line per repetition, "REP PT_PAGES PT_NS PAGEMAP_PAGES PAGEMAP_NS",
+ * alternating which side goes first; then "sparse FULL_SCAN_NS" for the
+ * default view over the whole user space.
+ */
+static int bench(const struct target *t, const struct opts *o)
+{
+	uint64_t a, b, pt_pages = 0, pm_pages = 0, pt_ns, pm_ns, full;
+	int pm = t->pagemap >= 0 ? t->pagemap : open("/proc/self/pagemap", O_RDONLY);
+	unsigned int rep;
+	int ret = 0;
+
+	if (pm < 0)
+		return -errno;
+	printf("rep ptdump_pages ptdump_ns pagemap_pages pagemap_ns\n");
+	for (rep = 0; rep < o->bench && !ret; rep++) {
+		if (rep % 2) {
+			a = now_ns();
+			ret = timed_pagemap(pm, o->start, o->end, &pm_pages);
+			b = now_ns();
+			pm_ns = b - a;
+			ret = ret ? ret : timed_ranges(t, o->start, o->end, &pt_pages);
+			pt_ns = now_ns() - b;
+		} else {
+			a = now_ns();
+			ret = timed_ranges(t, o->start, o->end, &pt_pages);
+			b = now_ns();
+			pt_ns = b - a;
+			ret = ret ? ret : timed_pagemap(pm, o->start, o->end, &pm_pages);
+			pm_ns = now_ns() - b;
+		}
+		if (!ret)
+			printf("%u %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+			       rep, pt_pages, pt_ns, pm_pages, pm_ns);
+	}
+	for (rep = 0; rep < o->bench && !ret; rep++) {
+		a = now_ns();
+		ret = timed_ranges(t, 0, vmlab_pt_task_size(t->levels), &pt_pages);
+		full = now_ns() - a;
+		if (!ret)
+			printf("sparse %" PRIu64 " %" PRIu64 "\n", full, pt_pages);
+	}
+	if (pm != t->pagemap)
+		close(pm);
+	return ret;
 }
 
 /* ---- target ----------------------------------------------------------------------- */
@@ -706,7 +847,9 @@ int main(int argc, char **argv)
 			o.start = 0;
 			o.end = vmlab_pt_task_size(t.levels);
 		}
-		if (o.have_explain)
+		if (o.bench)
+			ret = bench(&t, &o);
+		else if (o.have_explain)
 			ret = explain(&t, &o);
 		else if (o.summary)
 			ret = dump_summary(&t, &o);

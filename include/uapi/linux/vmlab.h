@@ -106,6 +106,7 @@ struct vmlab_shm_list {
 /* vmlab_pt_query.flags */
 #define VMLAB_PT_PAGEMAP_FD	(1U << 0)	/* target: the mm of an open /proc/PID/pagemap */
 #define VMLAB_PT_LEVELS		(1U << 1)	/* fill vmlab_pte.upper[] */
+#define VMLAB_PT_RUNS		(1U << 2)	/* one record per run of like entries */
 
 /* vmlab_pte.level: the level whose entry maps the page */
 #define VMLAB_LEVEL_PTE		1	/* 4 KiB */
@@ -141,6 +142,11 @@ struct vmlab_pte {
 	__u64 upper[4];
 	__u32 flags;		/* VMLAB_PTE_* */
 	__u32 level;		/* VMLAB_LEVEL_* */
+	/* entries the record stands for: 1, or with VMLAB_PT_RUNS the length
+	 * of a run of adjacent entries of one level with the same flags (the
+	 * other fields are those of its first entry)
+	 */
+	__u64 nr;
 };
 
 /*
