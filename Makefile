@@ -64,8 +64,9 @@ install: tools
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
 	install -D -m 644 scripts/60-vmlab.rules $(DESTDIR)/usr/lib/udev/rules.d/60-vmlab.rules
 	install -D -m 644 docs/man/vmlab.4 $(DESTDIR)$(PREFIX)/share/man/man4/vmlab.4
-	install -d $(DESTDIR)/usr/src/vmlab-$(VERSION)
-	cp -r Kbuild dkms.conf module include $(DESTDIR)/usr/src/vmlab-$(VERSION)/
+	install -D -m 644 -t $(DESTDIR)/usr/src/vmlab-$(VERSION) Kbuild dkms.conf
+	install -D -m 644 -t $(DESTDIR)/usr/src/vmlab-$(VERSION)/module module/Kbuild module/*.[ch]
+	install -D -m 644 -t $(DESTDIR)/usr/src/vmlab-$(VERSION)/include/uapi/linux include/uapi/linux/vmlab.h
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
