@@ -210,34 +210,108 @@ static int parse_user(struct opts *o, const char *s)
 
 /* ---- formatting ---------------------------------------------------------- */
 
-static void fmt_tty(char *buf, size_t size, int tty_nr)
+/*
+ * Cells are formatted by hand: a table of 10,000 threads is 50,000 cells or
+ * more, and printf's machinery per cell is most of the time threadview takes
+ * (under QEMU TCG, seconds).
+ */
+#define CELL_MAX 64
+
+static size_t put_u64(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static size_t put_i64(char *buf, int64_t v)
+{
+	if (v >= 0)
+		return put_u64(buf, (uint64_t)v);
+	buf[0] = '-';
+	return 1 + put_u64(buf + 1, -(uint64_t)v);
+}
+
+static size_t put_hex(char *buf, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[16];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (i = 0; i < n; i++)
+		buf[2 + i] = tmp[n - 1 - i];
+	return n + 2;
+}
+
+/* Two digits, zero padded: v < 100. */
+static size_t put_2d(char *buf, unsigned int v)
+{
+	buf[0] = (char)('0' + v / 10);
+	buf[1] = (char)('0' + v % 10);
+	return 2;
+}
+
+/* At most max bytes of s (max < CELL_MAX). */
+static size_t put_str(char *buf, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	memcpy(buf, s, n);
+	return n;
+}
+
+static size_t fmt_tty(char *buf, size_t size, int tty_nr)
 {
 	unsigned int major = ((unsigned int)tty_nr >> 8) & 0xfff;
 	unsigned int minor = ((unsigned int)tty_nr & 0xff) | (((unsigned int)tty_nr >> 12) & 0xfff00);
+	int n;
 
 	if (!tty_nr)
-		snprintf(buf, size, "?");
+		n = snprintf(buf, size, "?");
 	else if (major >= 136 && major <= 143)
-		snprintf(buf, size, "pts/%u", minor + (major - 136) * 256);
+		n = snprintf(buf, size, "pts/%u", minor + (major - 136) * 256);
 	else if (major == 4 && minor < 64)
-		snprintf(buf, size, "tty%u", minor);
+		n = snprintf(buf, size, "tty%u", minor);
 	else if (major == 4)
-		snprintf(buf, size, "ttyS%u", minor - 64);
+		n = snprintf(buf, size, "ttyS%u", minor - 64);
 	else if (major == 5 && minor == 1)
-		snprintf(buf, size, "console");
+		n = snprintf(buf, size, "console");
 	else
-		snprintf(buf, size, "%u:%u", major, minor);
+		n = snprintf(buf, size, "%u:%u", major, minor);
+	return n < (int)size ? (size_t)n : size - 1;
 }
 
-static void fmt_time(char *buf, size_t size, uint64_t ns)
+/* [DD-]HH:MM:SS, as ps's TIME. */
+static size_t fmt_time(char *buf, uint64_t ns)
 {
 	unsigned long long s = ns / 1000000000ULL;
+	size_t n = 0;
 
-	if (s >= 86400)
-		snprintf(buf, size, "%llu-%02llu:%02llu:%02llu", s / 86400,
-			 s / 3600 % 24, s / 60 % 60, s % 60);
-	else
-		snprintf(buf, size, "%02llu:%02llu:%02llu", s / 3600, s / 60 % 60, s % 60);
+	if (s >= 86400) {
+		n = put_u64(buf, s / 86400);
+		buf[n++] = '-';
+		n += put_2d(buf + n, (unsigned int)(s / 3600 % 24));
+	} else {
+		n = put_2d(buf, (unsigned int)(s / 3600));
+	}
+	buf[n++] = ':';
+	n += put_2d(buf + n, (unsigned int)(s / 60 % 60));
+	buf[n++] = ':';
+	n += put_2d(buf + n, (unsigned int)(s % 60));
+	return n;
 }
 
 static const char *cls_name(uint32_t policy)
@@ -247,6 +321,7 @@ static const char *cls_name(uint32_t policy)
 	return policy < 7 ? names[policy] : "?";
 }
 
+/* Processes rarely differ in owner or terminal: one lookup per change. */
 static const char *user_name(uid_t uid)
 {
 	static char buf[32];
@@ -264,8 +339,21 @@ static const char *user_name(uid_t uid)
 	return buf;
 }
 
+static const char *tty_name(int tty_nr)
+{
+	static char buf[32];
+	static int last, valid;
+
+	if (!valid || tty_nr != last) {
+		fmt_tty(buf, sizeof(buf), tty_nr);
+		last = tty_nr;
+		valid = 1;
+	}
+	return buf;
+}
+
 /* ps's STAT for a thread: state letter, then < N s l + as they apply. */
-static void fmt_stat(char *buf, size_t size, const struct tv_thread *t, const struct tv_proc *p)
+static size_t fmt_stat(char *buf, const struct tv_thread *t, const struct tv_proc *p)
 {
 	size_t n = 0;
 
@@ -280,43 +368,47 @@ static void fmt_stat(char *buf, size_t size, const struct tv_thread *t, const st
 		buf[n++] = 'l';
 	if (p->tpgid > 0 && p->tpgid == p->pgrp)
 		buf[n++] = '+';
-	buf[n < size ? n : size - 1] = '\0';
+	return n;
 }
 
-static void fmt_cell(char *buf, size_t size, enum col_id c, const struct tv_thread *t,
-		     const struct tv_snapshot *snap)
+/* One cell into buf[CELL_MAX], NUL terminated: its length. */
+static size_t fmt_cell(char *buf, enum col_id c, const struct tv_thread *t,
+		       const struct tv_snapshot *snap)
 {
 	const struct tv_proc *p = &snap->procs[t->proc];
 	const struct vmlab_thread_info *ti = &t->ti;
+	size_t n = 0;
 
 	switch (c) {
-	case COL_PID: snprintf(buf, size, "%d", ti->tgid); break;
-	case COL_SPID: snprintf(buf, size, "%d", ti->tid); break;
-	case COL_TTY: fmt_tty(buf, size, p->tty_nr); break;
-	case COL_STAT: fmt_stat(buf, size, t, p); break;
-	case COL_STATE: snprintf(buf, size, "%s", tv_state5_name(ti->state5)); break;
-	case COL_PSR: snprintf(buf, size, "%d", ti->cpu); break;
+	case COL_PID: n = put_i64(buf, ti->tgid); break;
+	case COL_SPID: n = put_i64(buf, ti->tid); break;
+	case COL_TTY: n = put_str(buf, tty_name(p->tty_nr), 31); break;
+	case COL_STAT: n = fmt_stat(buf, t, p); break;
+	case COL_STATE: n = put_str(buf, tv_state5_name(ti->state5), 15); break;
+	case COL_PSR: n = put_i64(buf, ti->cpu); break;
 	case COL_ONCPU:
 		if (t->on_cpu_known)
-			snprintf(buf, size, "%u", ti->on_cpu);
+			n = put_u64(buf, ti->on_cpu);
 		else
-			snprintf(buf, size, "-");
+			buf[n++] = '-';
 		break;
-	case COL_CLS: snprintf(buf, size, "%s", cls_name(ti->policy)); break;
-	case COL_PRI: snprintf(buf, size, "%d", ti->prio); break;
-	case COL_NI: snprintf(buf, size, "%d", ti->nice); break;
-	case COL_PCPU: snprintf(buf, size, "%.1f", t->pcpu); break;
-	case COL_TIME: fmt_time(buf, size, ti->utime_ns + ti->stime_ns); break;
-	case COL_VCSW: snprintf(buf, size, "%llu", (unsigned long long)ti->nvcsw); break;
-	case COL_IVCSW: snprintf(buf, size, "%llu", (unsigned long long)ti->nivcsw); break;
-	case COL_MINFLT: snprintf(buf, size, "%llu", (unsigned long long)ti->min_flt); break;
-	case COL_MAJFLT: snprintf(buf, size, "%llu", (unsigned long long)ti->maj_flt); break;
-	case COL_USER: snprintf(buf, size, "%s", user_name(p->uid)); break;
-	case COL_SP: snprintf(buf, size, "0x%llx", (unsigned long long)ti->user_sp); break;
-	case COL_IP: snprintf(buf, size, "0x%llx", (unsigned long long)ti->user_ip); break;
-	case COL_CMD: snprintf(buf, size, "%s", ti->comm); break;
-	case NCOLS: buf[0] = '\0'; break;
+	case COL_CLS: n = put_str(buf, cls_name(ti->policy), 15); break;
+	case COL_PRI: n = put_i64(buf, ti->prio); break;
+	case COL_NI: n = put_i64(buf, ti->nice); break;
+	case COL_PCPU: n = (size_t)snprintf(buf, CELL_MAX, "%.1f", t->pcpu); break;
+	case COL_TIME: n = fmt_time(buf, ti->utime_ns + ti->stime_ns); break;
+	case COL_VCSW: n = put_u64(buf, ti->nvcsw); break;
+	case COL_IVCSW: n = put_u64(buf, ti->nivcsw); break;
+	case COL_MINFLT: n = put_u64(buf, ti->min_flt); break;
+	case COL_MAJFLT: n = put_u64(buf, ti->maj_flt); break;
+	case COL_USER: n = put_str(buf, user_name(p->uid), 31); break;
+	case COL_SP: n = put_hex(buf, ti->user_sp); break;
+	case COL_IP: n = put_hex(buf, ti->user_ip); break;
+	case COL_CMD: n = put_str(buf, ti->comm, sizeof(ti->comm)); break;
+	case NCOLS: break;
 	}
+	buf[n] = '\0';
+	return n;
 }
 
 /* ---- sorting --------------------------------------------------------------- */
@@ -353,7 +445,7 @@ static double num_key(enum col_id c, const struct tv_thread *t)
 static int cmp_threads(const void *a, const void *b)
 {
 	const struct tv_thread *x = a, *y = b;
-	char bx[64], by[64];
+	char bx[CELL_MAX], by[CELL_MAX];
 	int i, r;
 
 	/* --tree: a process's threads stay together under it */
@@ -367,8 +459,8 @@ static int cmp_threads(const void *a, const void *b)
 
 			r = (kx > ky) - (kx < ky);
 		} else {
-			fmt_cell(bx, sizeof(bx), c, x, sort_snap);
-			fmt_cell(by, sizeof(by), c, y, sort_snap);
+			fmt_cell(bx, c, x, sort_snap);
+			fmt_cell(by, c, y, sort_snap);
 			r = strcmp(bx, by);
 		}
 		if (r)
@@ -516,11 +608,11 @@ err:
 static void fill_line(struct libscols_line *ln, const struct opts *o,
 		      const struct tv_thread *t, const struct tv_snapshot *snap)
 {
-	char buf[64];
+	char buf[CELL_MAX];
 	int i;
 
 	for (i = 0; i < o->ncols; i++) {
-		fmt_cell(buf, sizeof(buf), o->cols[i], t, snap);
+		fmt_cell(buf, o->cols[i], t, snap);
 		scols_line_set_data(ln, i, buf);
 	}
 }
@@ -536,7 +628,7 @@ static void fill_tree(struct libscols_table *tb, const struct opts *o,
 	for (i = 0; i < snap->nthreads; i++) {
 		const struct tv_thread *t = &snap->threads[i];
 		struct libscols_line *ln;
-		char buf[64];
+		char buf[CELL_MAX];
 
 		if (!parent || t->ti.tgid != snap->threads[first].ti.tgid) {
 			const struct tv_proc *p = &snap->procs[t->proc];
@@ -551,7 +643,7 @@ static void fill_tree(struct libscols_table *tb, const struct opts *o,
 				switch (o->cols[k]) {
 				case COL_PID: snprintf(buf, sizeof(buf), "%d", p->pid); break;
 				case COL_TTY: fmt_tty(buf, sizeof(buf), p->tty_nr); break;
-				case COL_TIME: fmt_time(buf, sizeof(buf), total); break;
+				case COL_TIME: buf[fmt_time(buf, total)] = '\0'; break;
 				case COL_USER: snprintf(buf, sizeof(buf), "%s", user_name(p->uid)); break;
 				case COL_CMD: snprintf(buf, sizeof(buf), "%s", p->comm); break;
 				default: snprintf(buf, sizeof(buf), "%s", o->json ? "" : "-"); break;
@@ -567,6 +659,127 @@ static void fill_tree(struct libscols_table *tb, const struct opts *o,
 	}
 }
 
+/*
+ * The plain table, printed directly: the column widths from one pass over
+ * the records, then the rows through one output buffer. The layout is
+ * libsmartcols' (one space between columns, numbers right-aligned, no
+ * padding after the last column) and so are the escapes, in threadview's C
+ * locale: a non-printable byte, or a backslash before 'x', is printed \xHH.
+ */
+struct outbuf {
+	size_t len;
+	char buf[1 << 16];
+};
+
+static void ob_flush(struct outbuf *ob)
+{
+	fwrite(ob->buf, 1, ob->len, stdout);
+	ob->len = 0;
+}
+
+static void ob_put(struct outbuf *ob, const char *s, size_t len)
+{
+	if (ob->len + len > sizeof(ob->buf))
+		ob_flush(ob);
+	memcpy(ob->buf + ob->len, s, len);
+	ob->len += len;
+}
+
+static void ob_spaces(struct outbuf *ob, size_t n)
+{
+	if (ob->len + n > sizeof(ob->buf))
+		ob_flush(ob);
+	memset(ob->buf + ob->len, ' ', n);
+	ob->len += n;
+}
+
+static int needs_escape(const char *s, size_t i)
+{
+	unsigned char ch = (unsigned char)s[i];
+
+	return ch < 0x20 || ch > 0x7e || (ch == '\\' && s[i + 1] == 'x');
+}
+
+/* A cell as printed: s itself, or its escaped copy in esc[4 * CELL_MAX]. */
+static const char *escape_cell(const char *s, size_t *len, char *esc)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i, n = 0;
+
+	for (i = 0; i < *len && !needs_escape(s, i); i++)
+		;
+	if (i == *len)
+		return s;
+	for (i = 0; i < *len; i++) {
+		if (needs_escape(s, i)) {
+			esc[n++] = '\\';
+			esc[n++] = 'x';
+			esc[n++] = digits[(unsigned char)s[i] >> 4];
+			esc[n++] = digits[(unsigned char)s[i] & 15];
+		} else {
+			esc[n++] = s[i];
+		}
+	}
+	*len = n;
+	return esc;
+}
+
+static const char *table_cell(enum col_id c, const struct tv_thread *t,
+			      const struct tv_snapshot *snap, char *buf, char *esc, size_t *len)
+{
+	*len = fmt_cell(buf, c, t, snap);
+	return cols[c].numeric ? buf : escape_cell(buf, len, esc);
+}
+
+static void put_cell(struct outbuf *ob, const struct opts *o, int k, const size_t *width,
+		     const char *s, size_t len)
+{
+	if (k)
+		ob_put(ob, " ", 1);
+	if (cols[o->cols[k]].numeric)
+		ob_spaces(ob, width[k] - len);
+	ob_put(ob, s, len);
+	if (!cols[o->cols[k]].numeric && k + 1 < o->ncols)
+		ob_spaces(ob, width[k] - len);
+}
+
+static int print_table(const struct opts *o, const struct tv_snapshot *snap)
+{
+	struct outbuf *ob = malloc(sizeof(*ob));
+	char buf[CELL_MAX], esc[4 * CELL_MAX];
+	size_t width[MAXCOLS], i, len;
+	const char *s;
+	int k;
+
+	if (!ob)
+		return -1;
+	ob->len = 0;
+	for (k = 0; k < o->ncols; k++)
+		width[k] = strlen(cols[o->cols[k]].header);
+	for (i = 0; i < snap->nthreads; i++) {
+		for (k = 0; k < o->ncols; k++) {
+			table_cell(o->cols[k], &snap->threads[i], snap, buf, esc, &len);
+			if (len > width[k])
+				width[k] = len;
+		}
+	}
+	for (k = 0; k < o->ncols; k++) {
+		s = cols[o->cols[k]].header;
+		put_cell(ob, o, k, width, s, strlen(s));
+	}
+	ob_put(ob, "\n", 1);
+	for (i = 0; i < snap->nthreads; i++) {
+		for (k = 0; k < o->ncols; k++) {
+			s = table_cell(o->cols[k], &snap->threads[i], snap, buf, esc, &len);
+			put_cell(ob, o, k, width, s, len);
+		}
+		ob_put(ob, "\n", 1);
+	}
+	ob_flush(ob);
+	free(ob);
+	return 0;
+}
+
 static const char *source_name(const struct tv_collector *c)
 {
 	return c->source == TV_SRC_IOCTL ? "ioctl" : "proc";
@@ -575,10 +788,13 @@ static const char *source_name(const struct tv_collector *c)
 static int print_snapshot(const struct opts *o, const struct tv_collector *c,
 			  const struct tv_snapshot *snap)
 {
-	struct libscols_table *tb = new_table(o);
+	struct libscols_table *tb;
 	size_t i;
 	char *s = NULL;
 
+	if (!o->json && !o->tree)
+		return print_table(o, snap);
+	tb = new_table(o);
 	if (!tb)
 		return -1;
 	if (o->tree) {
@@ -606,12 +822,19 @@ static int print_snapshot(const struct opts *o, const struct tv_collector *c,
 static int run_once(struct tv_collector *c, const struct opts *o, struct tv_snapshot *prev,
 		    struct tv_snapshot *snap)
 {
+	size_t i;
+
 	if (collect(c, o, snap))
 		return -1;
 	compute_pcpu(snap, prev);
 	sort_opts = o;
 	sort_snap = snap;
-	qsort(snap->threads, snap->nthreads, sizeof(*snap->threads), cmp_threads);
+	/* both sources give a process's threads in TID order: often nothing to do */
+	for (i = 1; i < snap->nthreads; i++)
+		if (cmp_threads(&snap->threads[i - 1], &snap->threads[i]) > 0)
+			break;
+	if (i < snap->nthreads)
+		qsort(snap->threads, snap->nthreads, sizeof(*snap->threads), cmp_threads);
 	return 0;
 }
 
