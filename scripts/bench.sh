@@ -34,7 +34,8 @@ for b in "$TOP"/scripts/bench/host-*.sh; do
 done
 
 echo "bench: VM ($kver)" >&2
-make_initramfs "$kver" "$TOP/scripts/vm-bench.sh" "$BUILD/bench/initrd.gz"
+# procps ps: the threads bench compares threadview with ps -T in the VM
+EXTRA_BINS=/usr/bin/ps make_initramfs "$kver" "$TOP/scripts/vm-bench.sh" "$BUILD/bench/initrd.gz"
 if VMLAB_VM_TIMEOUT=1200 bash "$TOP/scripts/vm-run.sh" "$kver" "$BUILD/bench/initrd.gz" \
 	"$BUILD/bench/console.log" >"$BUILD/bench/vm.md"; then
 	grep -v '^# ' "$BUILD/bench/vm.md" >>"$report"

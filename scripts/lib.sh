@@ -21,10 +21,12 @@ build_module() {
 }
 
 # make_initramfs KVER SUITE OUT: the module of build_module, every tool and
-# every selftest, with SUITE as what /init runs.
+# every selftest, with SUITE as what /init runs. EXTRA_BINS: more host
+# programs (space separated paths, e.g. /usr/bin/ps), with their libraries.
 make_initramfs() {
 	local kver=$1 suite=$2 out=$3 files=()
 	local f
+	read -ra files <<<"${EXTRA_BINS:-}"
 	for f in "$TOP"/tools/*/*; do
 		[ -f "$f" ] && [ -x "$f" ] && [ "$(basename "$(dirname "$f")")" = "$(basename "$f")" ] && files+=("$f")
 	done
