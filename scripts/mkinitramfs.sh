@@ -8,7 +8,6 @@ set -euo pipefail
 out=$1 ko=$2 suite=$3
 shift 3
 root=$(mktemp -d)
-chmod 755 "$root"  # mktemp makes it 0700: / must be searchable by every user
 chmod 755 "$root"	# mktemp makes it 0700: users other than root could reach nothing
 trap 'rm -rf "$root"' EXIT
 
