@@ -13,8 +13,8 @@
 set -uo pipefail
 
 CACHE=${VMLAB_CACHE:-$HOME/.cache/vmlab}
-TIMEOUT=${VMLAB_VM_TIMEOUT:-600}
-SPLAT='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|lockdep|INFO: task .* blocked|Call Trace:|soft lockup|hard LOCKUP|Kernel panic|detected stall|kmemleak|unreferenced object|list_add corruption|list_del corruption|refcount_t:|scheduling while atomic|sleeping function called'
+TIMEOUT=${VMLAB_VM_TIMEOUT:-1800}
+SPLAT='BUG:|WARNING:|Oops|general protection|KASAN:|UBSAN:|possible circular locking|possible recursive locking|inconsistent lock state|INFO: possible|INFO: task .* blocked|Call Trace:|soft lockup|hard LOCKUP|Kernel panic|detected stall|kmemleak: [0-9]+ new suspected|unreferenced object|list_add corruption|list_del corruption|refcount_t:|scheduling while atomic|sleeping function called'
 # Taint bits that a warning, oops, lockup or bad page leaves: B D L W.
 TAINT_MASK=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
 
