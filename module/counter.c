@@ -196,8 +196,11 @@ static struct vmlab_ctr *vmlab_ctr_alloc(const struct vmlab_ctr_create *cc)
 	return c;
 }
 
-/* Under vmlab_ctr_lock: an existing name, or a new counter in the xarray. */
-static int vmlab_ctr_create_locked(struct vmlab_ctr_create *cc)
+/*
+ * Under vmlab_ctr_lock: an existing name, or a new counter in the xarray
+ * (then *created is set).
+ */
+static int vmlab_ctr_create_locked(struct vmlab_ctr_create *cc, bool *created)
 {
 	struct vmlab_ctr *c;
 	unsigned long idx;
@@ -227,12 +230,15 @@ static int vmlab_ctr_create_locked(struct vmlab_ctr_create *cc)
 	}
 	vmlab_ctr_count++;
 	cc->id = id;
+	*created = true;
 	return 0;
 }
 
 long vmlab_ctr_create_ioctl(struct file *file, void __user *uarg)
 {
 	struct vmlab_ctr_create cc;
+	bool created = false;
+	struct vmlab_ctr *c;
 	int ret;
 
 	ret = vmlab_get_arg(&cc, sizeof(cc), uarg);
@@ -242,12 +248,21 @@ long vmlab_ctr_create_ioctl(struct file *file, void __user *uarg)
 	if (ret)
 		return ret;
 
+	/*
+	 * The id is copied out under the lock: if the caller cannot learn it,
+	 * a counter made by this call is undone before anyone can join it.
+	 */
 	mutex_lock(&vmlab_ctr_lock);
-	ret = vmlab_ctr_create_locked(&cc);
+	ret = vmlab_ctr_create_locked(&cc, &created);
+	if (!ret)
+		ret = vmlab_put_arg(uarg, &cc, sizeof(cc));
+	if (ret && created) {
+		c = xa_erase(&vmlab_ctrs, cc.id);
+		vmlab_ctr_count--;
+		vmlab_ctr_put(c);
+	}
 	mutex_unlock(&vmlab_ctr_lock);
-	if (ret)
-		return ret;
-	return vmlab_put_arg(uarg, &cc, sizeof(cc));
+	return ret;
 }
 
 /*

@@ -246,6 +246,22 @@ TEST_F(ctr, create_bad_inputs)
 	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, VMLAB_IOC_CTR_CREATE, (void *)16));
 }
 
+/* A CREATE whose id cannot be copied out leaves no counter behind. */
+TEST_F(ctr, create_efault_leaves_nothing)
+{
+	long held = held_counters();
+	struct vmlab_ctr_create *cc;
+
+	cc = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, cc);
+	cc->size = sizeof(*cc);
+	cc->mode = VMLAB_CTR_MUTEX;
+	ASSERT_EQ(0, mprotect(cc, 4096, PROT_READ));
+	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, VMLAB_IOC_CTR_CREATE, cc));
+	EXPECT_EQ(held, held_counters());
+	munmap(cc, 4096);
+}
+
 TEST_F(ctr, op_bad_inputs)
 {
 	struct vmlab_ctr_stat st;
