@@ -16,12 +16,14 @@ PS=/opt/vmlab/bin/ps
 start_s=$(cut -d' ' -f1 /proc/uptime)
 threadpark -s "$N" -S 16 >/dev/null &
 pid=$!
+# "Threads:" of status is a counter: no listing of 10,000 entries per poll
+nthreads() { awk '/^Threads:/ { n = $2 } END { print n + 0 }' /proc/$pid/status 2>/dev/null; }
 i=0
-while [ "$(ls /proc/$pid/task 2>/dev/null | wc -l)" -lt $((N + 1)) ] && [ $i -lt 600 ]; do
+while [ "$(nthreads)" -lt $((N + 1)) ] && [ $i -lt 600 ]; do
 	sleep 0.2
 	i=$((i + 1))
 done
-[ "$(ls /proc/$pid/task 2>/dev/null | wc -l)" -gt "$N" ] || { echo "vm-threads: threadpark did not start $N threads" >&2; exit 1; }
+[ "$(nthreads)" -gt "$N" ] || { echo "vm-threads: threadpark did not start $N threads" >&2; exit 1; }
 start_s=$(echo "$start_s $(cut -d' ' -f1 /proc/uptime)" | awk '{ printf "%.1f", $2 - $1 }')
 
 # CLOCK_MONOTONIC in ns into $t: the "now at N nsecs" line of
