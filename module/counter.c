@@ -223,7 +223,7 @@ static int vmlab_ctr_create_locked(struct vmlab_ctr_create *cc, bool *created)
 	c = vmlab_ctr_alloc(cc);
 	if (!c)
 		return -ENOMEM;
-	ret = xa_alloc(&vmlab_ctrs, &id, c, xa_limit_31b, GFP_KERNEL_ACCOUNT);
+	ret = xa_alloc(&vmlab_ctrs, &id, c, XA_LIMIT(1, INT_MAX), GFP_KERNEL_ACCOUNT);
 	if (ret) {
 		vmlab_ctr_put(c);
 		return ret == -EBUSY ? -ENOSPC : ret;
@@ -419,6 +419,9 @@ long vmlab_ctr_destroy_ioctl(struct file *file, void __user *uarg)
 	if (op.flags || op.reserved0 || op.delta || !VMLAB_ZEROED(op.reserved))
 		return -EINVAL;
 
+	/* Ids start at 1: erasing index 0 would make it allocatable again. */
+	if (!op.id)
+		return -ENOENT;
 	mutex_lock(&vmlab_ctr_lock);
 	c = xa_erase(&vmlab_ctrs, op.id);
 	if (c)

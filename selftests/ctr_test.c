@@ -168,6 +168,17 @@ TEST_F(ctr, unnamed_are_distinct)
 	EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_GET, 0xffffffff, 0, NULL));
 }
 
+/* Destroying id 0 must not let a later counter get the id 0. */
+TEST_F(ctr, id_zero_is_never_given)
+{
+	uint32_t id;
+
+	EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, 0, 0, NULL));
+	ASSERT_EQ(0, ctr_create(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &id));
+	EXPECT_NE(0, id);
+	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL));
+}
+
 /* A name is shared by every opener: lookup-or-create, EXCL refuses. */
 TEST_F(ctr, named_shared_across_files)
 {

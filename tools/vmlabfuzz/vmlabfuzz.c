@@ -1183,31 +1183,58 @@ static unsigned int cleanup_regions(int fd)
 	return n;
 }
 
-/* Destroy every counter of this run: named ones by a scan of the ids. */
-static unsigned int cleanup_counters(int fd)
+/*
+ * Counters outlive the files that made them, and some of this run's cannot
+ * be told apart from others': anonymous ones made by a forked child, or
+ * whose id went to a buffer another thread unmapped. So the run notes which
+ * ids exist before it starts, and at the end destroys every counter that
+ * appeared while it ran. Ids are allocated lowest-free, so a scan up to
+ * twice the module's limit sees them all.
+ */
+static uint8_t *counters_before;
+static unsigned int counter_scan_limit = 4096;
+
+static int counter_exists(int fd, uint32_t id)
 {
-	unsigned int limit = 4096, id, n = 0;
 	struct vmlab_ctr_stat st;
-	struct vmlab_ctr_op op;
+
+	memset(&st, 0, sizeof(st));
+	st.id = id;
+	return !VMLAB_CALL(fd, VMLAB_IOC_CTR_STAT, &st);
+}
+
+static int snapshot_counters(int fd)
+{
 	FILE *f = fopen("/sys/module/vmlab/parameters/ctr_max", "r");
+	unsigned int id, limit;
 
 	if (f) {
 		if (fscanf(f, "%u", &limit) == 1)
-			limit = limit * 2 + 64;
+			counter_scan_limit = limit * 2 + 64;
 		fclose(f);
 	}
-	for (id = 1; id <= limit; id++) {	/* the ABI: ids start at 1 */
-		memset(&st, 0, sizeof(st));
-		st.id = id;
-		if (VMLAB_CALL(fd, VMLAB_IOC_CTR_STAT, &st))
-			continue;
-		if (!ours(st.name) && !known_id(id))
+	counters_before = calloc(counter_scan_limit + 1, 1);
+	if (!counters_before)
+		return -1;
+	for (id = 1; id <= counter_scan_limit; id++)	/* the ABI: ids start at 1 */
+		counters_before[id] = counter_exists(fd, id);
+	return 0;
+}
+
+static unsigned int cleanup_counters(int fd)
+{
+	struct vmlab_ctr_op op;
+	unsigned int id, n = 0;
+
+	for (id = 1; id <= counter_scan_limit; id++) {
+		if (counters_before[id] || !counter_exists(fd, id))
 			continue;
 		memset(&op, 0, sizeof(op));
 		op.id = id;
 		if (!VMLAB_CALL(fd, VMLAB_IOC_CTR_DESTROY, &op))
 			n++;
 	}
+	free(counters_before);
 	return n;
 }
 
@@ -1277,7 +1304,7 @@ static int run_fuzz(void)
 		fprintf(stderr, "vmlabfuzz: cannot open %s: %s\n", VMLAB_DEVICE, strerror(-fd));
 		return 1;
 	}
-	if (setup()) {
+	if (setup() || snapshot_counters(fd)) {
 		perror("vmlabfuzz: setup");
 		return 1;
 	}
