@@ -177,8 +177,6 @@ TEST_F(perm, pfn_hidden_without_cap_sys_admin)
 	pid_t pid;
 
 	ret = query_own_page(pte, &count);
-	if (ret == -ENOTTY)
-		SKIP(return, "VMLAB_IOC_PT_QUERY not implemented yet (ENOTTY)");
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(1, count);
 	/* As root the PFN is there: the check below can fail. */
@@ -212,14 +210,9 @@ TEST_F(perm, pfn_hidden_without_cap_sys_admin)
  */
 TEST_F(perm, pt_query_of_other_users_process_denied)
 {
-	struct vmlab_pt_query probe = { 0 };
-	int fd = vmlab_open(), sync[2];
+	int fd, sync[2];
 	pid_t victim, pid;
 
-	ASSERT_GE(fd, 0);
-	if (VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &probe) == -ENOTTY)
-		SKIP(close(fd); return, "VMLAB_IOC_PT_QUERY not implemented yet (ENOTTY)");
-	close(fd);
 	ASSERT_EQ(0, pipe(sync));
 	victim = fork();	/* a root process, alive until we close the pipe */
 	ASSERT_GE(victim, 0);
@@ -292,13 +285,8 @@ static int member_threads_of_init(void)
 TEST_F(perm, threads_hidden_like_proc_hidepid)
 {
 	unsigned long orig;
-	int ret;
 
-	if (read_param(PARAM("hidepid"), &orig))
-		SKIP(return, "no hidepid parameter (threads area not loaded)");
-	ret = member_threads_of_init();
-	if (ret == ENOTTY)
-		SKIP(return, "VMLAB_IOC_THREADS not implemented yet (ENOTTY)");
+	ASSERT_EQ(0, read_param(PARAM("hidepid"), &orig));
 	ASSERT_EQ(0, write_param(PARAM("hidepid"), 0));
 	EXPECT_EQ(0, member_threads_of_init());
 	ASSERT_EQ(0, write_param(PARAM("hidepid"), 1));
@@ -324,13 +312,9 @@ TEST_F(perm, thread_registers_need_cap_sys_admin)
 		t.pid = getpid();
 		t.entries = (uintptr_t)ti;
 		ret = VMLAB_CALL(fd, VMLAB_IOC_THREADS, &t);
-		_exit(ret == -ENOTTY ? 50 : ret == -EPERM ? 0 : 1);
+		_exit(ret == -EPERM ? 0 : 1);
 	}
-	int st = wait_exit(pid);
-
-	if (st == 50)
-		SKIP(return, "VMLAB_IOC_THREADS not implemented yet (ENOTTY)");
-	ASSERT_EQ(0, st);
+	ASSERT_EQ(0, wait_exit(pid));
 }
 
 /* As the member, create counters past ctr_max: refused with ENOSPC. */
