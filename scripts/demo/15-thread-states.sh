@@ -2,6 +2,7 @@
 # title: Thread states: Init, Ready, Running, Waiting, Finished, traced live
 # concepts: C2
 # key-fact: life[0-9] .* Finished +IRU(RU|\(RU\)x[0-9]+)*W(RU|\(RU\)x[0-9]+)+F
+# needs: btf
 echo "The lecture's thread life cycle: Init while the TCB is built, Ready on"
 echo "the run queue, Running on a CPU, Waiting for an event, Finished. BPF"
 echo "programs on the scheduler's tracepoints (task_newtask, sched_wakeup_new,"
