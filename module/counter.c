@@ -58,19 +58,14 @@ static DEFINE_XARRAY_ALLOC1(vmlab_ctrs);
 static DEFINE_MUTEX(vmlab_ctr_lock);	/* create/destroy/name lookup */
 static unsigned int vmlab_ctr_count;	/* under vmlab_ctr_lock */
 
-static void vmlab_ctr_free_rcu(struct rcu_head *rcu)
-{
-	struct vmlab_ctr *c = container_of(rcu, struct vmlab_ctr, rcu);
-
-	mutex_destroy(&c->mutex);
-	kfree(c);
-}
-
 static void vmlab_ctr_put(struct vmlab_ctr *c)
 {
 	if (refcount_dec_and_test(&c->ref)) {
 		atomic_long_dec(&vmlab_stats.counters);
-		call_rcu(&c->rcu, vmlab_ctr_free_rcu);
+		/* Lookups fail from now on (refcount 0): nobody takes the mutex again. */
+		mutex_destroy(&c->mutex);
+		/* kfree_rcu runs no code of ours: unload need not wait for it. */
+		kfree_rcu(c, rcu);
 	}
 }
 
@@ -479,6 +474,4 @@ void vmlab_ctr_exit(void)
 		vmlab_ctr_put(c);
 	}
 	xa_destroy(&vmlab_ctrs);
-	/* The RCU callbacks free memory with this module's code: wait. */
-	rcu_barrier();
 }
