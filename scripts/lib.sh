@@ -30,6 +30,7 @@ make_initramfs() {
 	for f in "$TOP"/tools/*/*; do
 		[ -f "$f" ] && [ -x "$f" ] && [ "$(basename "$(dirname "$f")")" = "$(basename "$f")" ] && files+=("$f")
 	done
+	files+=("$TOP/selftests/vm_util.sh")
 	for f in "$TOP"/selftests/*_test "$TOP"/selftests/*_test.sh "$TOP"/scripts/demo/*.sh "$TOP"/scripts/bench/vm-*.sh; do
 		# host_*_test run on the host only.
 		[[ $f == */host_* ]] && continue

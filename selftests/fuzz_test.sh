@@ -5,13 +5,10 @@
 # VMLAB_FUZZ_OPS, VMLAB_FUZZ_SECONDS, VMLAB_FUZZ_THREADS and VMLAB_FUZZ_SEED
 # (kernel command line) override the defaults.
 ops=${VMLAB_FUZZ_OPS:-1000000}
-secs=${VMLAB_FUZZ_SECONDS:-170}
+secs=${VMLAB_FUZZ_SECONDS:-600}
 threads=${VMLAB_FUZZ_THREADS:-4}
 seed=${VMLAB_FUZZ_SEED:-$(date +%s)}
-stats=/sys/kernel/debug/vmlab/stats
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
+. "$(dirname "$0")/vm_util.sh"
 
 echo "TAP version 13"
 echo "1..5"
@@ -30,14 +27,7 @@ else
 	nok "fuzzer: ${done_ops:-0} of $ops operations in ${took}s, seed $seed, exit $rc"
 fi
 
-# Files are released and regions freed as the fuzzer's processes exit;
-# allow the last of it a moment.
-tries=0
-while [ "$(cat $stats)" != "$before" ] && [ $tries -lt 50 ]; do
-	sleep 0.1
-	tries=$((tries + 1))
-done
-after=$(cat $stats)
+after=$(stats_settle "$before")
 if [ "$after" = "$before" ]; then
 	ok "module accounting back to start: $(echo $after)"
 else

@@ -1,8 +1,6 @@
 #!/bin/sh
 # Module unload and reload, and unload refused while the device is in use.
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
+. "$(dirname "$0")/vm_util.sh"
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 
 echo "TAP version 13"

@@ -1,0 +1,19 @@
+# shellcheck shell=sh
+# Sourced by the shell selftests in the VM (busybox sh): TAP lines and the
+# module's debugfs accounting.
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
+
+stats=/sys/kernel/debug/vmlab/stats
+
+# stats_settle BEFORE: the module's stats once they read BEFORE again, or
+# after 5 s: files are released and regions freed as exiting processes go.
+stats_settle() {
+	tries=0
+	while [ "$(cat $stats)" != "$1" ] && [ $tries -lt 50 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	cat $stats
+}
