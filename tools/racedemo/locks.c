@@ -52,6 +52,7 @@ struct lk_thread {
 
 static void relax(unsigned long *spins)
 {
+	rd_cpu_relax();
 	if (++*spins % SPINS_BEFORE_YIELD == 0)
 		sched_yield();
 }

@@ -211,7 +211,7 @@ void rd_spin_ns(uint64_t ns)
 		return;
 	end = rd_now_ns() + ns;
 	while (rd_now_ns() < end)
-		;
+		rd_cpu_relax();
 }
 
 void rd_window(uint64_t ns)
@@ -260,7 +260,9 @@ void rd_barrier_wait(struct rd_barrier *b)
 		atomic_fetch_add(&b->generation, 1);
 		return;
 	}
-	while (atomic_load(&b->generation) == gen)
+	while (atomic_load(&b->generation) == gen) {
+		rd_cpu_relax();
 		if (++spins % 1024 == 0)
 			sched_yield();
+	}
 }

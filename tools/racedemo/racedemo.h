@@ -43,6 +43,17 @@ void rd_say(const struct rd_opts *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 uint64_t rd_now_ns(void);
+/*
+ * Once round every busy-wait loop: the pause a spinning CPU should make.
+ * It also tells an emulator running the vCPUs in turn to switch to the
+ * one that holds what this one waits for.
+ */
+static inline void rd_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
 /* Busy-wait ns nanoseconds. */
 void rd_spin_ns(uint64_t ns);
 /*
