@@ -35,8 +35,8 @@ done
 
 echo "bench: VM ($kver)" >&2
 # procps ps: the threads bench compares threadview with ps -T in the VM
-EXTRA_BINS=/usr/bin/ps make_initramfs "$kver" "$TOP/scripts/vm-bench.sh" "$BUILD/bench/initrd.gz"
-if VMLAB_VM_TIMEOUT=1200 bash "$TOP/scripts/vm-run.sh" "$kver" "$BUILD/bench/initrd.gz" \
+EXTRA_BINS=/usr/bin/ps make_initramfs "$kver" "$TOP/scripts/vm-bench.sh" "$BUILD/bench/initrd.cpio"
+if VMLAB_VM_TIMEOUT=1200 bash "$TOP/scripts/vm-run.sh" "$kver" "$BUILD/bench/initrd.cpio" \
 	"$BUILD/bench/console.log" >"$BUILD/bench/vm.md"; then
 	grep -v '^# ' "$BUILD/bench/vm.md" >>"$report"
 else
@@ -45,11 +45,11 @@ fi
 
 # VM boot: wall time from QEMU start to power-off of an empty suite.
 echo ':' >"$BUILD/bench/empty.sh"
-make_initramfs "$kver" "$BUILD/bench/empty.sh" "$BUILD/bench/empty.gz"
+make_initramfs "$kver" "$BUILD/bench/empty.sh" "$BUILD/bench/empty.cpio"
 times=()
 for _ in 1 2 3 4 5; do
 	s=$(date +%s.%N)
-	bash "$TOP/scripts/vm-run.sh" "$kver" "$BUILD/bench/empty.gz" "$BUILD/bench/empty.log" >/dev/null
+	bash "$TOP/scripts/vm-run.sh" "$kver" "$BUILD/bench/empty.cpio" "$BUILD/bench/empty.log" >/dev/null
 	times+=("$(echo "$(date +%s.%N) - $s" | bc)")
 done
 read -r mn md mx < <(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f %.1f %.1f\n", a[1], a[int((NR + 1) / 2)], a[NR] }')

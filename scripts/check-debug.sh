@@ -56,12 +56,12 @@ mkdir -p "$dir"
 	cat "$TOP/scripts/vm-suite.sh"
 	echo debug_epilogue
 } >"$dir/suite.sh"
-make_initramfs "$kver" "$dir/suite.sh" "$dir/initrd.gz"
+make_initramfs "$kver" "$dir/suite.sh" "$dir/initrd.cpio"
 append="VMLAB_FUZZ_OPS=${VMLAB_DEBUG_FUZZ_OPS:-200000} VMLAB_LIFECYCLE_CYCLES=${VMLAB_DEBUG_CYCLES:-100}"
 [ -n "${TESTS:-}" ] && append="$append VMLAB_TESTS=\"$TESTS\""
 start=$(date +%s)
 VMLAB_KERNEL_IMAGE=$tree/arch/x86/boot/bzImage VMLAB_VM_TIMEOUT=${VMLAB_VM_TIMEOUT:-3000} \
-	bash "$TOP/scripts/vm-run.sh" -a "$append" "$kver" "$dir/initrd.gz" "$dir/console.log" >"$dir/out.txt"
+	bash "$TOP/scripts/vm-run.sh" -a "$append" "$kver" "$dir/initrd.cpio" "$dir/console.log" >"$dir/out.txt"
 rc=$?
 cat "$dir/out.txt"
 read -r p f s < <(tap_count <"$dir/out.txt")

@@ -10,10 +10,10 @@ mkdir -p "$dir"
 
 make -s -C "$TOP/tools" && make -s -C "$TOP/selftests"
 build_module "$kver" || { cat "$BUILD/kmod/$kver/build.log"; exit 1; }
-make_initramfs "$kver" "$TOP/scripts/vm-demo.sh" "$dir/initrd.gz"
+make_initramfs "$kver" "$TOP/scripts/vm-demo.sh" "$dir/initrd.cpio"
 
 append="VMLAB_CHAPTER=$chapter"
 if [ -t 0 ] && [ -t 1 ]; then
-	exec bash "$TOP/scripts/vm-run.sh" -i -a "$append VMLAB_PAUSE=1" "$kver" "$dir/initrd.gz" "$dir/console.log"
+	exec bash "$TOP/scripts/vm-run.sh" -i -a "$append VMLAB_PAUSE=1" "$kver" "$dir/initrd.cpio" "$dir/console.log"
 fi
-bash "$TOP/scripts/vm-run.sh" -a "$append" "$kver" "$dir/initrd.gz" "$dir/console.log"
+bash "$TOP/scripts/vm-run.sh" -a "$append" "$kver" "$dir/initrd.cpio" "$dir/console.log"

@@ -4,7 +4,8 @@
 # usage: vm-run.sh [-i] [-a APPEND] KVER INITRD LOG
 #   -i         interactive: console on this terminal, no verdict
 #   -a APPEND  extra kernel command line
-# $KERNEL_ARGS is appended too (e.g. no5lvl for 4-level paging).
+# $KERNEL_ARGS is appended too (e.g. no5lvl for 4-level paging), and
+# $VMLAB_VM_ACCEL replaces "tcg" (a vCPU thread each) as the accelerator.
 #
 # The guest's output goes to LOG; its user-space part is printed. The run
 # fails (exit 1) on any kernel splat, a tainting warning, a hang or timeout,
@@ -32,21 +33,27 @@ kver=$1 initrd=$2 log=$3
 kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
 [ -r "$kernel" ] || { echo "vm-run: no kernel image $kernel (run make deps)" >&2; exit 2; }
 
-qemu=(qemu-system-x86_64 -cpu max -m 1G -smp 2 -nographic -no-reboot
+# No NIC (no iPXE ROM to run at boot); expedited RCU grace periods (on
+# PREEMPT_RT too, which turns them off after boot), since module unload
+# waits for several and a normal one takes tens of milliseconds under TCG.
+qemu=(qemu-system-x86_64 -accel "${VMLAB_VM_ACCEL:-tcg}" -cpu max -m 1G -smp 2 -nic none -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 quiet panic=-1 $append ${KERNEL_ARGS:-}")
+	-append "console=ttyS0 quiet panic=-1 rcupdate.rcu_expedited=1 rcupdate.rcu_normal_after_boot=0 $append ${KERNEL_ARGS:-}")
 
 if [ $interactive = 1 ]; then
 	exec "${qemu[@]}"
 fi
 
 # Boot once; the console goes to $log, and the seconds from QEMU's start to
-# the first TAP line to $log.tap.
+# the first TAP line to $log.tap. A splat the kernel prints on the console
+# (errors and worse: a lockup, a stall, an oops) stops the VM after a grace
+# period for the rest of the report: a hung guest fails in seconds, not at
+# the timeout.
 boot() {
-	local t0=$EPOCHREALTIME line
-	rm -f "$log.tap"
+	local t0=$EPOCHREALTIME line stopping=0
+	rm -f "$log.tap" "$log.pid"
 	{
-		timeout --foreground -k 5 "$TIMEOUT" "${qemu[@]}" </dev/null 2>&1
+		timeout --foreground -k 5 "$TIMEOUT" "${qemu[@]}" -pidfile "$log.pid" </dev/null 2>&1
 		echo $? >"$log.rc"
 	} | {
 		exec 9>"$log"
@@ -56,8 +63,13 @@ boot() {
 			if [ ! -e "$log.tap" ] && [[ $line == "TAP version"* ]]; then
 				echo "$EPOCHREALTIME - $t0" | bc >"$log.tap"
 			fi
+			if [ $stopping = 0 ] && [[ $line =~ ^\[\ *[0-9]+\.[0-9]+\]\ .*($SPLAT) ]]; then
+				stopping=1
+				(sleep 10 && kill "$(cat "$log.pid")") >/dev/null 2>&1 &
+			fi
 		done
 	}
+	rm -f "$log.pid"
 }
 
 boot

@@ -9,5 +9,5 @@ mkdir -p "$dir"
 build_module "$kver" || { cat "$BUILD/kmod/$kver/build.log"; exit 1; }
 printf '%s\n' 'echo "vmlab VM: $(uname -r); tools in /opt/vmlab/bin; exit powers off"' \
 	'setsid cttyhack sh -l' >"$dir/suite.sh"
-make_initramfs "$kver" "$dir/suite.sh" "$dir/initrd.gz"
-exec bash "$TOP/scripts/vm-run.sh" -i "$kver" "$dir/initrd.gz" "$dir/console.log"
+make_initramfs "$kver" "$dir/suite.sh" "$dir/initrd.cpio"
+exec bash "$TOP/scripts/vm-run.sh" -i "$kver" "$dir/initrd.cpio" "$dir/console.log"

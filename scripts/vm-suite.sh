@@ -9,6 +9,9 @@ for t in /opt/vmlab/bin/*_test /opt/vmlab/bin/*_test.sh; do
 		case " $VMLAB_TESTS " in *" ${name%.sh} "*) ;; *) continue ;; esac
 	fi
 	echo "# selftest: $name"
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	"$t" 2>&1
-	echo "# selftest-exit: $name $?"
+	rc=$?
+	echo "# selftest-time: $name $(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s"
+	echo "# selftest-exit: $name $rc"
 done
