@@ -2,6 +2,9 @@
 # title: TLPI Table 28-3: what creating a process costs as the parent grows
 # concepts: C5
 # key-fact: ^fork\(\) +[0-9]+ +4544
+# DEMO_QUICK (set by demo_test): one short run per cell is enough there.
+reps=3 secs=0.2
+[ -n "${DEMO_QUICK:-}" ] && reps=1 secs=0.05
 echo "The Linux Programming Interface (Kerrisk, 2010) timed 100,000 creations"
 echo "of a process by a parent of 1.70, 2.70 and 11.70 MB (Table 28-3): fork()"
 echo "got slower as the parent grew, because the kernel copies the parent's"
@@ -11,11 +14,11 @@ echo "stays flat. exec() after the fork adds loading a new program."
 echo
 echo "forkbench --tlpi repeats the experiment here: the parent's memory is"
 echo "grown (and touched, so that it has page tables) to each size, and the"
-echo "book's numbers are printed beside ours. Short runs (3 x 0.2 s) to fit"
+echo "book's numbers are printed beside ours. Short runs ($reps x $secs s) to fit"
 echo "the emulated VM, so expect noise:"
 echo
-echo "\$ forkbench --tlpi -n 3 -d 0.2 -w 0.05 --plot -"
-forkbench --tlpi -n 3 -d 0.2 -w 0.05 --plot - | sed -n '/^Table 28-3/,$p'
+echo "\$ forkbench --tlpi -n $reps -d $secs -w 0.05 --plot -"
+forkbench --tlpi -n "$reps" -d "$secs" -w 0.05 --plot - | sed -n '/^Table 28-3/,$p'
 echo
 echo "The book's machine and ours differ (a 2010 PC vs an emulated CPU): compare"
 echo "the shape (how each row changes from left to right), not the numbers."
