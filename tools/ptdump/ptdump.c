@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "libvmlab.h"
+#include "table.h"
 #include "vmlab_pt.h"
 
 #define BATCH 4096	/* records per ioctl */
@@ -328,14 +329,6 @@ static void set_hex(struct libscols_line *ln, int col, uint64_t v)
 	scols_line_set_data(ln, col, buf);
 }
 
-static void set_u64(struct libscols_line *ln, int col, uint64_t v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	scols_line_set_data(ln, col, buf);
-}
-
 static void set_size(struct libscols_line *ln, int col, uint64_t bytes, bool json)
 {
 	char buf[32];
@@ -372,7 +365,7 @@ static int page_line(const struct vmlab_pte *r, void *arg)
 	set_hex(ln, col++, r->va);
 	scols_line_set_data(ln, col++, level_name(r->level));
 	set_hex(ln, col++, r->entry);
-	set_u64(ln, col++, r->pfn);
+	vl_line_set_u64(ln, col++, r->pfn);
 	flags_str(r->flags, flags, sizeof(flags));
 	scols_line_set_data(ln, col++, flags);
 	if (c->levels)
@@ -444,9 +437,9 @@ static int flush_run(struct ranges_ctx *c)
 	flags_str(r->key & ~(VMLAB_PTE_PRESENT | VMLAB_PTE_WRITE | VMLAB_PTE_USER |
 			     VMLAB_PTE_NX | VMLAB_PTE_HUGE), flags, sizeof(flags));
 	scols_line_set_data(ln, 5, flags);
-	set_u64(ln, 6, r->present);
-	set_u64(ln, 7, r->accessed);
-	set_u64(ln, 8, r->dirty);
+	vl_line_set_u64(ln, 6, r->present);
+	vl_line_set_u64(ln, 7, r->accessed);
+	vl_line_set_u64(ln, 8, r->dirty);
 	scols_line_set_data(ln, 9, r->vma ? r->vma->label : "");
 	c->present += r->present;
 	c->accessed += r->accessed;
@@ -570,8 +563,8 @@ static int dump_summary(const struct target *t, const struct opts *o)
 		if (!ln)
 			break;
 		scols_line_set_data(ln, 0, names[i]);
-		set_u64(ln, 1, q.tables[i]);
-		set_u64(ln, 2, q.tables[i] * VMLAB_PT_PAGE);
+		vl_line_set_u64(ln, 1, q.tables[i]);
+		vl_line_set_u64(ln, 2, q.tables[i] * VMLAB_PT_PAGE);
 		scols_line_set_data(ln, 3, i == 4 && q.levels == 4 ? "512G" : spans[i]);
 		total += q.tables[i];
 	}

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "libvmlab.h"
+#include "table.h"
 #include "vmlabctl.h"
 
 #define SYNC_OFFSET 64	/* the sync=N arrival counter, past the value */
@@ -171,25 +172,17 @@ static struct libscols_table *new_table(const char *name, const char *const *col
 	return tb;
 }
 
-static void set_u64(struct libscols_line *ln, int col, uint64_t v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	scols_line_set_data(ln, col, buf);
-}
-
 static void add_info(struct libscols_table *tb, const struct vmlab_shm_info *info)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
 	scols_line_set_data(ln, 0, info->name);
-	set_u64(ln, 1, info->length);
-	set_u64(ln, 2, info->resident_pages);
-	set_u64(ln, 3, info->faults);
-	set_u64(ln, 4, info->attachments);
-	set_u64(ln, 5, info->mappings);
-	set_u64(ln, 6, info->linked);
+	vl_line_set_u64(ln, 1, info->length);
+	vl_line_set_u64(ln, 2, info->resident_pages);
+	vl_line_set_u64(ln, 3, info->faults);
+	vl_line_set_u64(ln, 4, info->attachments);
+	vl_line_set_u64(ln, 5, info->mappings);
+	vl_line_set_u64(ln, 6, info->linked);
 }
 
 static int print_totals(int fd, int json)
@@ -208,11 +201,11 @@ static int print_totals(int fd, int json)
 		return fail("stat", "", ret);
 	tb = new_table("totals", cols, 5, 0, json);
 	ln = scols_table_new_line(tb, NULL);
-	set_u64(ln, 0, l.total);
-	set_u64(ln, 1, l.regions_used);
-	set_u64(ln, 2, l.regions_max);
-	set_u64(ln, 3, l.pages_used);
-	set_u64(ln, 4, l.pages_max);
+	vl_line_set_u64(ln, 0, l.total);
+	vl_line_set_u64(ln, 1, l.regions_used);
+	vl_line_set_u64(ln, 2, l.regions_max);
+	vl_line_set_u64(ln, 3, l.pages_used);
+	vl_line_set_u64(ln, 4, l.pages_max);
 	scols_print_table(tb);
 	scols_unref_table(tb);
 	return EXIT_SUCCESS;
@@ -618,10 +611,10 @@ static int cmd_bench(int argc, char **argv, int json)
 			return EXIT_FAILURE;
 		}
 		ln = scols_table_new_line(tb, NULL);
-		set_u64(ln, 0, r + 1);
-		set_u64(ln, 1, pages);
-		set_u64(ln, 2, (uint64_t)(pages / tv));
-		set_u64(ln, 3, (uint64_t)(pages / tm));
+		vl_line_set_u64(ln, 0, r + 1);
+		vl_line_set_u64(ln, 1, pages);
+		vl_line_set_u64(ln, 2, (uint64_t)(pages / tv));
+		vl_line_set_u64(ln, 3, (uint64_t)(pages / tm));
 		snprintf(buf, sizeof(buf), "%.2f", tm / tv);
 		scols_line_set_data(ln, 4, buf);
 	}

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "libvmlab.h"
+#include "table.h"
 #include "vmlab_pt.h"
 
 enum workload { W_PHASES, W_HOTCOLD, W_SCAN };
@@ -162,14 +163,6 @@ static struct libscols_table *new_table(const char *name, bool json, const char 
 	return tb;
 }
 
-static void set_num(struct libscols_line *ln, int col, uint64_t v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	scols_line_set_data(ln, col, buf);
-}
-
 /* Working set: clear A, let the workload run one interval, count A. */
 static int sample_wss(struct region *r, const struct opts *o)
 {
@@ -209,10 +202,10 @@ static int sample_wss(struct region *r, const struct opts *o)
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			break;
-		set_num(ln, 0, (uint64_t)(s + 1) * o->interval_ms);
-		set_num(ln, 1, atomic_load(&r->phase));
-		set_num(ln, 2, (uint64_t)n);
-		set_num(ln, 3, (uint64_t)n * 4);
+		vl_line_set_u64(ln, 0, (uint64_t)(s + 1) * o->interval_ms);
+		vl_line_set_u64(ln, 1, atomic_load(&r->phase));
+		vl_line_set_u64(ln, 2, (uint64_t)n);
+		vl_line_set_u64(ln, 3, (uint64_t)n * 4);
 		if (dat)
 			fprintf(dat, "%u %" PRId64 " %" PRId64 "\n", (s + 1) * o->interval_ms, n, n * 4);
 	}
@@ -342,11 +335,11 @@ static int clock_sim(struct region *r, const struct opts *o)
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			break;
-		set_num(ln, 0, t);
-		set_num(ln, 1, kept);
-		set_num(ln, 2, ev);
-		set_num(ln, 3, hot_ev);
-		set_num(ln, 4, refaults);
+		vl_line_set_u64(ln, 0, t);
+		vl_line_set_u64(ln, 1, kept);
+		vl_line_set_u64(ln, 2, ev);
+		vl_line_set_u64(ln, 3, hot_ev);
+		vl_line_set_u64(ln, 4, refaults);
 		scols_line_set_data(ln, 5, list);
 	}
 	if (!ret) {
