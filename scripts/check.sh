@@ -22,11 +22,12 @@ step() { [[ " $STEPS " == *" $1 "* ]]; }
 add_counts() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3)); }
 
 # lane KVER [PREV]: build the module for KVER (W=1, sparse; niced, so that
-# a VM booting meanwhile has the CPU), then, if the vm step is on, run the
-# suite in its VM once lane PREV's VM has booted. A VM boots at a higher
-# priority than the others run, until its first TAP line: boots are what
-# the "first TAP line after" figure measures. Leaves build.rc, vm.rc,
-# vm.seconds, out.txt and, at the end, done in $BUILD/vm/KVER.
+# the tools' build and a booting VM have the CPU), then, once the tools are
+# built and lane PREV's VM has booted, run the suite in its VM (if the vm
+# step is on). A VM boots at a higher priority than the others run, until
+# its first TAP line: boots are what the "first TAP line after" figure
+# measures. Leaves build.rc, vm.rc, vm.seconds, out.txt and, at the end,
+# done in $BUILD/vm/KVER.
 lane() {
 	local kver=$1 prev=${2:-} dir=$BUILD/vm/$1 start i=0
 	trap 'touch "$dir/done"' EXIT
@@ -36,6 +37,9 @@ lane() {
 	renice -n 0 -p $BASHPID >/dev/null 2>&1
 	step vm || return 0
 	[ -e "$BUILD/kmod/$kver/module/vmlab.ko" ] || return 0
+	while [ ! -e "$BUILD/tools.rc" ]; do
+		sleep 0.2
+	done
 	make_initramfs "$kver" "$TOP/scripts/vm-suite.sh" "$dir/initrd.cpio"
 	while [ -n "$prev" ] && [ ! -e "$prev/console.log.tap" ] && [ ! -e "$prev/done" ] &&
 		[ $((i += 1)) -le 300 ]; do
@@ -71,14 +75,7 @@ wait_for() {
 
 echo "vmlab check: kernels $KERNELS"
 started=$(date +%s)
-echo "== build tools and selftests"
-if make -k -s -j2 -C "$TOP/tools" >"$BUILD/tools.log" 2>&1 &&
-	make -k -s -j2 -C "$TOP/selftests" >>"$BUILD/tools.log" 2>&1; then
-	pass "tools and selftests build with -Wall -Wextra -Werror"
-else
-	fail "tools and selftests build"; sed 's/^/# /' "$BUILD/tools.log" | tail -n 30
-fi
-
+rm -f "$BUILD/tools.rc"
 export VMLAB_VM_ACCEL=tcg,thread=single
 # The longest lane first (the kernels.env order ends with PREEMPT_RT).
 prev=
@@ -87,6 +84,16 @@ for kver in $(tr ' ' '\n' <<<"$KERNELS" | tac); do
 	lane "$kver" "$prev" >"$BUILD/vm/$kver/lane.log" 2>&1 &
 	prev=$BUILD/vm/$kver
 done
+
+echo "== build tools and selftests"
+make -k -s -j2 -C "$TOP/tools" >"$BUILD/tools.log" 2>&1 &&
+	make -k -s -j2 -C "$TOP/selftests" >>"$BUILD/tools.log" 2>&1
+echo $? >"$BUILD/tools.rc"
+if [ "$(cat "$BUILD/tools.rc")" = 0 ]; then
+	pass "tools and selftests build with -Wall -Wextra -Werror"
+else
+	fail "tools and selftests build"; sed 's/^/# /' "$BUILD/tools.log" | tail -n 30
+fi
 renice -n 10 $$ >/dev/null
 
 if step lint; then
@@ -113,7 +120,7 @@ done
 # The runner check boots VMs of its own, and waits out a hang: it runs in
 # the background from here, and is reported in its place below.
 if step runner; then
-	BUILD=$BUILD/runner VMLAB_KO=$BUILD/kmod/${KERNELS%% *}/module/vmlab.ko \
+	VMLAB_KO=$BUILD/kmod/${KERNELS%% *}/module/vmlab.ko BUILD=$BUILD/runner \
 		bash "$TOP/scripts/check-runner.sh" >"$BUILD/runner.out" 2>&1 &
 	runner=$!
 fi
