@@ -47,7 +47,7 @@ lane() {
 	done
 	unboost_after_boot "$dir" &
 	start=$EPOCHREALTIME
-	nice -n -5 bash "$TOP/scripts/vm-run.sh" -a "${TESTS:+VMLAB_TESTS=\"$TESTS\"}" "$kver" \
+	nice -n -10 bash "$TOP/scripts/vm-run.sh" -a "${TESTS:+VMLAB_TESTS=\"$TESTS\"}" "$kver" \
 		"$dir/initrd.cpio" "$dir/console.log" >"$dir/out.txt" 2>"$dir/vm.err"
 	echo $? >"$dir/vm.rc"
 	printf '%.0f\n' "$(echo "$EPOCHREALTIME - $start" | bc)" >"$dir/vm.seconds"
