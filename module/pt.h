@@ -67,6 +67,8 @@ u32 vmlab_pt_levels(void);
 
 /* VMLAB_PTE_* bits of a present entry that only the raw bits can tell. */
 u32 vmlab_pt_arch_flags(u64 raw);
+/* vmlab_pte.arch_flags of a present entry of a level (PT_PUD...PT_PTE). */
+u32 vmlab_pt_arch_detail(u64 raw, int level);
 /* VMLAB_PTE_SWAP, _MIGRATION, _SOFT_DIRTY of an entry that is not present. */
 u32 vmlab_pt_arch_swap_flags(u64 raw);
 /*

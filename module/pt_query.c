@@ -104,6 +104,8 @@ static int pt_emit(struct pt_query *q, unsigned long va, u64 raw, u64 pfn,
 	memset(rec, 0, sizeof(*rec));
 	rec->va = va;
 	rec->entry = vmlab_pt_arch_visible(raw, slot, present, q->show_pfn, q->show_ad);
+	if (present)
+		rec->arch_flags = vmlab_pt_arch_detail(rec->entry, slot);
 	rec->pfn = q->show_pfn ? pfn : 0;
 	rec->flags = flags;
 	rec->level = pt_record_level(slot);

@@ -27,6 +27,29 @@ u32 vmlab_pt_arch_flags(u64 raw)
 	return flags;
 }
 
+/* Bit 7 is PAT in a 4 KiB entry, PSE in a PMD or PUD; there PAT is bit 12. */
+u32 vmlab_pt_arch_detail(u64 raw, int level)
+{
+	u64 pat = level == PT_PTE ? _PAGE_PAT : _PAGE_PAT_LARGE;
+	u32 flags = 0;
+
+	if (raw & _PAGE_PWT)
+		flags |= VMLAB_X86_PWT;
+	if (raw & _PAGE_PCD)
+		flags |= VMLAB_X86_PCD;
+	if (raw & pat)
+		flags |= VMLAB_X86_PAT;
+	if (raw & _PAGE_GLOBAL)
+		flags |= VMLAB_X86_GLOBAL;
+	if (raw & _PAGE_NX)
+		flags |= VMLAB_X86_NX;
+#ifdef _PAGE_SAVED_DIRTY	/* 6.6+ */
+	if (raw & _PAGE_SAVED_DIRTY)
+		flags |= VMLAB_X86_SAVED_DIRTY;
+#endif
+	return flags;
+}
+
 u32 vmlab_pt_arch_swap_flags(u64 raw)
 {
 	pte_t pte = __pte(raw);
@@ -52,7 +75,7 @@ static u64 pt_ad_bits(void)
 {
 	u64 bits = _PAGE_ACCESSED | _PAGE_DIRTY;
 
-#ifdef _PAGE_SAVED_DIRTY	/* 6.6+: dirty of a write-protected entry */
+#ifdef _PAGE_SAVED_DIRTY	/* 6.6+ */
 	bits |= _PAGE_SAVED_DIRTY;
 #endif
 	return bits;

@@ -147,6 +147,14 @@ struct vmlab_shm_list {
 #define VMLAB_PTE_SPECIAL	(1U << 13)	/* no struct page (pte_special) */
 #define VMLAB_PTE_ZERO_PAGE	(1U << 14)	/* maps the shared zero page */
 
+/* vmlab_pte.arch_flags of a present entry on x86-64 (VMLAB_ARCH_X86_64) */
+#define VMLAB_X86_PWT		(1U << 0)	/* write-through */
+#define VMLAB_X86_PCD		(1U << 1)	/* cache disabled */
+#define VMLAB_X86_PAT		(1U << 2)	/* PAT index bit (bit 7; 12 in a huge entry) */
+#define VMLAB_X86_GLOBAL	(1U << 3)	/* G: survives a CR3 switch in the TLB */
+#define VMLAB_X86_NX		(1U << 4)	/* execute disabled */
+#define VMLAB_X86_SAVED_DIRTY	(1U << 5)	/* software bit 58 (6.6+): dirty, write-protected */
+
 struct vmlab_pte {
 	__u64 va;		/* first address the entry maps */
 	__u64 entry;		/* raw entry; PFN bits zeroed without CAP_SYS_ADMIN */
@@ -162,6 +170,8 @@ struct vmlab_pte {
 	 * other fields are those of its first entry)
 	 */
 	__u64 nr;
+	__u32 arch_flags;	/* the architecture's own bits: VMLAB_X86_* */
+	__u32 pad;		/* 0 */
 };
 
 /*
