@@ -81,7 +81,7 @@ static u64 pt_ad_bits(void)
 	return bits;
 }
 
-static u64 pt_pfn_bits(u64 raw, int level)
+u64 vmlab_pt_arch_pfn_mask(u64 raw, int level)
 {
 	if (level == PT_PMD && (raw & _PAGE_PSE))
 		return pmd_pfn_mask(__pmd(raw));
@@ -95,7 +95,7 @@ u64 vmlab_pt_arch_visible(u64 raw, int level, bool present, bool show_pfn, bool 
 	if (!present)
 		return show_pfn ? raw : raw & GENMASK_ULL(_PAGE_BIT_PROTNONE, 0);
 	if (!show_pfn)
-		raw &= ~pt_pfn_bits(raw, level);
+		raw &= ~vmlab_pt_arch_pfn_mask(raw, level);
 	if (!show_ad)
 		raw &= ~pt_ad_bits();
 	return raw;

@@ -57,11 +57,16 @@ static u32 vmlab_state5(struct task_struct *t, unsigned int index)
  * for live user threads: the stack pointer is read once and, under RCU,
  * a freed stack stays mapped (thread stacks are freed after a grace
  * period or kept in a cache), so the read is safe even if the thread
- * exits meanwhile; the values are then simply stale.
+ * exits meanwhile; the values are then simply stale. Where the registers
+ * sit in the stack is task_pt_regs()'s business (x86 with FRED, 6.9+,
+ * leaves 16 bytes above them); its offset is measured on our own stack,
+ * so the other thread's stack pointer is read only once.
  */
 static void vmlab_thread_regs(struct task_struct *t, struct vmlab_thread_info *ti)
 {
-	const struct pt_regs *regs;
+	unsigned long offset = (unsigned long)task_pt_regs(current) -
+			       (unsigned long)task_stack_page(current);
+	struct pt_regs *regs;
 	void *stack;
 
 	if (t->flags & (PF_KTHREAD | PF_EXITING) || t->exit_state)
@@ -69,9 +74,9 @@ static void vmlab_thread_regs(struct task_struct *t, struct vmlab_thread_info *t
 	stack = READ_ONCE(t->stack);
 	if (!stack)
 		return;
-	regs = (const struct pt_regs *)(stack + THREAD_SIZE) - 1;
-	ti->user_sp = READ_ONCE(regs->sp);
-	ti->user_ip = READ_ONCE(regs->ip);
+	regs = stack + offset;
+	ti->user_sp = user_stack_pointer(regs);
+	ti->user_ip = instruction_pointer(regs);
 }
 
 /*
