@@ -148,21 +148,46 @@ static uint64_t level_size(unsigned int level)
 	return level == VMLAB_LEVEL_PMD ? HPAGE : level == VMLAB_LEVEL_PUD ? GIB : PG;
 }
 
-/* A record describes a leaf of [.., end): known level, aligned, in range. */
-static bool record_sane(const struct vmlab_pte *rec, uint64_t end)
+/* Bytes a record stands for: nr entries of its level. */
+static uint64_t record_span(const struct vmlab_pte *rec)
 {
-	return rec->level >= VMLAB_LEVEL_PTE && rec->level <= VMLAB_LEVEL_PUD && rec->nr >= 1 &&
-	       rec->va < end && !(rec->va & (level_size(rec->level) - 1));
+	return rec->nr * level_size(rec->level);
 }
 
-/* One walk of the range, resumed until done: 0, -errno, or 1 for bad output. */
-static int walk_query(struct walker *w)
+/*
+ * What is wrong with the records of one PT_QUERY call over [from, end), or
+ * NULL: leaves of a known level, aligned, in address order, each reaching
+ * past from (a huge leaf may begin before it) and beginning before end.
+ */
+static const char *records_wrong(const struct vmlab_pte *recs, unsigned int n,
+				 uint64_t from, uint64_t end)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (recs[i].level < VMLAB_LEVEL_PTE || recs[i].level > VMLAB_LEVEL_PUD ||
+		    !recs[i].nr)
+			return "PT_QUERY: a record of no known level, or of no entries";
+		if (recs[i].va & (level_size(recs[i].level) - 1))
+			return "PT_QUERY: a record not aligned to its level";
+		if (recs[i].va >= end || recs[i].va + record_span(&recs[i]) <= from)
+			return "PT_QUERY: a record outside the range asked for";
+		if (i && recs[i].va < recs[i - 1].va + record_span(&recs[i - 1]))
+			return "PT_QUERY: records out of order or overlapping";
+	}
+	return NULL;
+}
+
+/*
+ * One walk of the range, resumed until done: 0, -errno, or 1 with *wrong
+ * set. Between two calls the address space may change, so each call's
+ * records are checked against its own start.
+ */
+static int walk_query(struct walker *w, const char **wrong)
 {
 	struct vmlab_pte recs[WALK_RECS];
 	struct vmlab_pt_query q;
-	uint64_t prev = 0;
-	bool any = false;
-	unsigned int i;
+	uint64_t from;
 	int ret;
 
 	memset(&q, 0, sizeof(q));
@@ -174,48 +199,49 @@ static int walk_query(struct walker *w)
 	q.start = w->start;
 	q.end = w->end;
 	while (q.start < q.end) {
+		from = q.start;
 		q.count = WALK_RECS;
 		q.entries = (uintptr_t)recs;
 		ret = VMLAB_CALL(w->fd, VMLAB_IOC_PT_QUERY, &q);
 		if (ret)
 			return ret;
+		*wrong = "PT_QUERY: count or resume point wrong";
 		/* Fewer records than room means the range is done. */
-		if (q.count > WALK_RECS || (q.count < WALK_RECS && q.start != q.end))
+		if (q.count > WALK_RECS || (q.count < WALK_RECS && q.start != q.end) ||
+		    q.start < from || q.start > q.end)
 			return 1;
-		for (i = 0; i < q.count; i++) {
-			if (!record_sane(&recs[i], w->end) || (any && recs[i].va <= prev))
-				return 1;
-			prev = recs[i].va;
-			any = true;
-		}
+		*wrong = records_wrong(recs, q.count, from, q.end);
+		if (*wrong)
+			return 1;
 	}
 	return 0;
 }
 
-static int walk_clear(struct walker *w)
+static int walk_clear(struct walker *w, const char **wrong)
 {
 	int64_t n = vmlab_pt_clear_accessed(w->fd, w->start, w->end);
 
 	if (n < 0)
 		return n;
+	*wrong = "PT_CLEAR_ACCESSED: more entries cleared than pages in the range";
 	return (uint64_t)n > (w->end - w->start) / PG ? 1 : 0;
 }
 
 static void walker_run(struct racer *r)
 {
 	struct walker *w = (struct walker *)r;
-	const char *what = w->clear ? "PT_CLEAR_ACCESSED" : "PT_QUERY";
+	const char *what = w->clear ? "PT_CLEAR_ACCESSED" : "PT_QUERY", *wrong = NULL;
 	int ret;
 
 	while (racer_running(r)) {
-		ret = w->clear ? walk_clear(w) : walk_query(w);
+		ret = w->clear ? walk_clear(w, &wrong) : walk_query(w, &wrong);
 		if (!ret) {
 			r->ops++;
 		} else if (w->gone && ret == w->gone) {
 			w->saw_gone = true;
 			break;
 		} else {
-			racer_bad(r, what, ret > 0 ? 0 : ret);
+			racer_bad(r, ret > 0 ? wrong : what, ret > 0 ? 0 : ret);
 		}
 	}
 }
@@ -908,20 +934,22 @@ static int thread_lister_init(struct thread_lister *t, const char *name, int fd,
 }
 
 /*
- * A target that maps, unmaps and exits after a short, seeded while; the
- * parent signals ready through the pipe.
+ * A target that maps, says it is ready, and once told to go, maps and
+ * unmaps for a short, seeded while, then exits.
  */
-static void short_lived_target(int ready, uint64_t lifetime_ns)
+static void short_lived_target(int ready, int go, uint64_t lifetime_ns)
 {
 	const uint64_t len = 2UL << 20;
-	uint64_t end = now_ns() + lifetime_ns;
 	char *p = map_at(ARENA, len, MADV_NOHUGEPAGE);
+	uint64_t end;
+	char c;
 
 	if (!p)
 		_exit(1);
 	touch(p, len, 4 * PG, true);
-	if (write(ready, "r", 1) != 1)
+	if (write(ready, "r", 1) != 1 || read(go, &c, 1) != 1)
 		_exit(2);
+	end = now_ns() + lifetime_ns;
 	while (now_ns() < end) {
 		munmap(p, len);
 		p = map_at(ARENA, len, MADV_NOHUGEPAGE);
@@ -959,19 +987,23 @@ static void target_round(struct __test_metadata *_metadata, int fd, uint64_t top
 	struct walker whole, region;
 	struct thread_lister lister;
 	struct racer *rs[] = { &whole.r, &region.r, &lister.r };
+	const char *wrong = NULL;
+	int pipefd[2], go[2], pm;
 	atomic_bool stop;
-	int pipefd[2], pm;
 	pid_t pid;
 	char c;
 
 	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(0, pipe(go));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		close(pipefd[0]);
-		short_lived_target(pipefd[1], rng_below(rng, 30) * 1000000ULL);
+		close(go[1]);
+		short_lived_target(pipefd[1], go[0], rng_below(rng, 30) * 1000000ULL);
 	}
 	close(pipefd[1]);
+	close(go[0]);
 	ASSERT_EQ(1, read(pipefd[0], &c, 1));
 	close(pipefd[0]);
 	pm = open_pagemap(pid);
@@ -983,13 +1015,14 @@ static void target_round(struct __test_metadata *_metadata, int fd, uint64_t top
 	whole.gone = region.gone = -ESRCH;
 	ASSERT_EQ(0, thread_lister_init(&lister, "THREADS", fd, pid, 8));
 	lister.gone = -ESRCH;
-	lister.min_count = 1;
 	ASSERT_EQ(0, race_start(rs, 3, &stop, 70 + totals->rounds * 3));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	close(go[1]);
 	EXPECT_EQ(0, wait_exit(pid));
 	atomic_store(&stop, true);
 	race_join(rs, 3);
 	/* Reaped: the mm is gone for good. */
-	EXPECT_EQ(-ESRCH, walk_query(&region));
+	EXPECT_EQ(-ESRCH, walk_query(&region, &wrong));
 	add_totals(totals, rs, 3);
 	totals->gone_seen += whole.saw_gone + region.saw_gone;
 	totals->rounds++;
@@ -1678,4 +1711,46 @@ TEST_F_TIMEOUT(race, uffd_never_served_then_killed, RACE_TIMEOUT)
 	close(faulted[0]);
 }
 
-TEST_HARNESS_MAIN
+/* Whether name is in the comma-separated list. */
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
+/*
+ * $VMLAB_RACE_CASES (names, comma separated; from the kernel command line
+ * in the VM) runs only those cases: on a kernel that the first case
+ * crashes, each of the others can still be seen.
+ */
+int main(int argc, char **argv)
+{
+	const char *only = getenv("VMLAB_RACE_CASES");
+	struct __fixture_metadata *f;
+	struct __test_metadata *t, *next;
+
+	for (f = __fixture_list; only && f; f = f->next) {
+		for (t = f->tests; t; t = next) {
+			next = t->next;
+			if (listed(only, t->name))
+				continue;
+			if (t == f->tests) {
+				f->tests = next;
+				if (next)
+					next->prev = t->prev;
+			} else {
+				t->prev->next = next;
+				if (next)
+					next->prev = t->prev;
+				else
+					f->tests->prev = t->prev;
+			}
+		}
+	}
+	return test_harness_run(argc, argv);
+}
