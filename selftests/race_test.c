@@ -849,6 +849,8 @@ struct thread_lister {
 	unsigned int nmust;
 	struct vmlab_thread_info *recs;
 	unsigned int cap;
+	char why[96];		/* a wrong snapshot, described */
+	char first_wrong[96];	/* the first one */
 };
 
 static int cmp_pid(const void *a, const void *b)
@@ -860,7 +862,7 @@ static int cmp_pid(const void *a, const void *b)
 
 /*
  * One snapshot is consistent: this group's threads, each once, the stable
- * ones all in. NULL, or what is wrong.
+ * ones all in. NULL, or what is wrong (in t->why, with the values).
  */
 static const char *snapshot_wrong(struct thread_lister *t, const struct vmlab_threads *arg,
 				  pid_t *tids)
@@ -872,16 +874,24 @@ static const char *snapshot_wrong(struct thread_lister *t, const struct vmlab_th
 	if (arg->count < t->min_count)
 		return "THREADS: fewer records than threads that never exit";
 	for (i = 0; i < arg->count; i++) {
-		if (t->recs[i].tgid != t->pid)
-			return "THREADS: a record of another thread group";
+		if (t->recs[i].tgid != t->pid || t->recs[i].tid <= 0) {
+			snprintf(t->why, sizeof(t->why),
+				 "THREADS: record %u of %u is tid %d tgid %d, not a thread of %d",
+				 i, arg->count, t->recs[i].tid, t->recs[i].tgid, t->pid);
+			return t->why;
+		}
 		if (t->recs[i].state5 > VMLAB_STATE_FINISHED)
 			return "THREADS: state5 out of range";
 		tids[i] = t->recs[i].tid;
 	}
 	qsort(tids, arg->count, sizeof(*tids), cmp_pid);
-	for (i = 1; i < arg->count; i++)
-		if (tids[i] == tids[i - 1])
-			return "THREADS: a thread twice";
+	for (i = 1; i < arg->count; i++) {
+		if (tids[i] == tids[i - 1]) {
+			snprintf(t->why, sizeof(t->why), "THREADS: tid %d twice in %u records",
+				 tids[i], arg->count);
+			return t->why;
+		}
+	}
 	for (i = 0; i < t->nmust; i++)
 		if (!bsearch(&t->must[i], tids, arg->count, sizeof(*tids), cmp_pid))
 			return "THREADS: a thread that never exits is missing";
@@ -910,12 +920,18 @@ static void list_threads(struct racer *r)
 		ret = VMLAB_CALL(t->fd, VMLAB_IOC_THREADS, &arg);
 		if (t->gone && ret == t->gone)
 			break;
-		if (ret)
+		if (ret) {
 			racer_bad(r, "THREADS", ret);
-		else if ((wrong = snapshot_wrong(t, &arg, tids)))
-			racer_bad(r, wrong, 0);
-		else
-			r->ops++;
+			continue;
+		}
+		r->ops++;
+		wrong = snapshot_wrong(t, &arg, tids);
+		if (wrong) {
+			/* wrong may be t->why, which the next bad snapshot rewrites */
+			if (!r->bad)
+				snprintf(t->first_wrong, sizeof(t->first_wrong), "%s", wrong);
+			racer_bad(r, t->first_wrong, 0);
+		}
 	}
 	free(tids);
 }
