@@ -423,7 +423,8 @@ static int make_pattern(struct pattern *pat, bool thp)
  * A process that makes the pattern in *pat (shared memory), says ready and
  * waits until *hold is closed. With fork_too it then forks a child that
  * writes the first half of the written pages and private file page 3 (its
- * own copies now) and waits likewise. Returns the process, or -1.
+ * own copies now), reads the shared file pages (which fork leaves out)
+ * and waits likewise. Returns the process, or -1.
  */
 static pid_t pattern_process(struct pattern *pat, bool thp, bool fork_too, int *hold)
 {
@@ -455,6 +456,8 @@ static pid_t pattern_process(struct pattern *pat, bool thp, bool fork_too, int *
 		if (pid == 0) {
 			write_pages(pat->anon, NWRITTEN / 2, 2);
 			write_pages(pat->private + 3 * PG, 1, 'c');
+			/* fork copies no PTEs of shared file mappings: fault them in */
+			read_pages(pat->shared, FILE_PAGES);
 		} else {
 			pat->child = pid;	/* shared memory: the parent alone writes it */
 		}
@@ -661,6 +664,10 @@ TEST_F(pagemap, after_fork_parent_and_child)
 			EXPECT_EQ(a, b) TH_LOG("page %d no one wrote after fork is not shared", i);
 		}
 	}
+	for (i = 0; i < FILE_PAGES; i++)
+		EXPECT_EQ(pfn_at(_metadata, &parent, pat->shared + i * PG, "parent's shared page"),
+			  pfn_at(_metadata, &self->b.pt, pat->shared + i * PG, "child's shared page"))
+			TH_LOG("shared file page %d: one page cache page", i);
 	EXPECT_EQ(pfn_at(_metadata, &parent, pat->private + 2 * PG, "parent's private page"),
 		  pfn_at(_metadata, &self->b.pt, pat->private + 2 * PG, "child's private page"));
 	EXPECT_NE(pfn_at(_metadata, &parent, pat->private + 3 * PG, "parent's private page"),
