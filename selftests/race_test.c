@@ -1076,7 +1076,7 @@ TEST_F_TIMEOUT(race, target_exits_during_pagemap_walk, RACE_TIMEOUT)
 	TH_LOG("%ld targets, %ld walks ended by their exit", totals.rounds, totals.gone_seen);
 	log_ops(_metadata, rs, 3);
 	expect_clean(_metadata, rs, 3);
-	EXPECT_LE(3, totals.rounds);
+	EXPECT_LE(1, totals.gone_seen) TH_LOG("no walk was under way when its target exited");
 }
 
 /* ---- threads created and exiting during VMLAB_IOC_THREADS --------------- */
