@@ -1,7 +1,6 @@
 #!/bin/sh
 # title: Processes and threads: fork/exec/wait vs pthread_create/join, and the clone() flags between them
 # concepts: C3 C4
-# key-fact: every child shared exactly what its flags say
 echo "A process is created with fork(), may exec() another program, ends with"
 echo "exit() and is collected by its parent's wait(). A thread is created with"
 echo "pthread_create(), ends by returning (pthread_exit) and is collected with"
@@ -9,8 +8,13 @@ echo "pthread_join(). forkbench does each pair again and again for 0.2 s and"
 echo "counts how many per second this machine manages:"
 echo
 echo "\$ forkbench -m fork,fork+exec,pthread -n 3 -d 0.2 -w 0.05"
-forkbench -m fork,fork+exec,pthread -n 3 -d 0.2 -w 0.05 | grep -v '^# \(machine\|kernel\|THP\|VmSize\)'
-command -v pause >/dev/null && pause
+rates=$(forkbench -m fork,fork+exec,pthread -n 3 -d 0.2 -w 0.05 | grep -v '^# \(machine\|kernel\|THP\|VmSize\)')
+echo "$rates"
+median() { echo "$rates" | awk -v m="$1" '$1 == m { print $(NF - 1) }'; }
+fork=$(median fork) exec=$(median fork+exec) thread=$(median pthread)
+echo
+echo "Here: $thread threads, $fork forks and $exec fork+execs per second (medians)."
+pause
 echo
 echo "Linux has one system call under all of them: clone(). Its flags say what"
 echo "the child shares with its parent. fork() is clone(SIGCHLD), vfork() adds"
@@ -25,4 +29,14 @@ echo "changes the umask, ignores SIGURG); the parent then looks whether the"
 echo "trace reached it. Both views must agree with the flags:"
 echo
 echo "\$ forkbench --show-sharing"
-forkbench --show-sharing | grep -v '^# \(machine\|kernel\|THP\)'
+sharing=$(forkbench --show-sharing | grep -v '^# \(machine\|kernel\|THP\)')
+echo "$sharing"
+rows=$(echo "$sharing" | awk '$NF == "say" && $(NF - 1) == "flags"' | wc -l)
+all=$(echo "$sharing" | awk '$3 == "yes" || $3 == "no"' | wc -l)
+group() { echo "$sharing" | awk -v m="$1" '$1 == m { print $5 }'; }
+echo
+fact "a thread is cheaper to make than a process: $thread vs $fork per s" [ "$thread" -gt "$fork" ]
+fact "exec after fork adds loading a program: $exec vs $fork per s" [ "$exec" -lt "$fork" ]
+fact "every child saw what its flags say: $rows of $all methods" [ "$rows" -eq "$all" -a "$all" -gt 0 ]
+fact "fork's child has its own thread group, pthread's joins ours: $(group fork), $(group pthread)" \
+	[ "$(group fork)/$(group pthread)" = own/same ]
