@@ -15,7 +15,7 @@ pause
 # col ATTEMPT COLUMN: one cell of the table (columns as in its header).
 col() {
 	echo "$table" | awk -v a="$1" -v c="$2" '$1 == "attempt" { for (i = 1; i <= NF; i++) h[$i] = i }
-		$1 == a && h[c] { print $h[c] }'
+		$1 == a && h[c] && $2 ~ /^[0-9]+$/ { print $h[c] }'
 }
 step "2. Reading the table: what happened in this run"
 for a in note note-recheck two-notes wait-for-note asymmetric asymmetric-relaxed lock; do

@@ -26,6 +26,7 @@ static const struct {
 	{ "step", cmd_step, "the saldo race on two real threads, one step at a time, you choose" },
 	{ "counter", cmd_counter, "threads/processes adding to one counter, per mode" },
 	{ "beer", cmd_beer, "the too-much-beer note problem and its attempts" },
+	{ "trylock", cmd_trylock, "pthread_mutex_trylock and _timedlock against a held mutex" },
 	{ "locks", cmd_locks, "mutual exclusion, progress and bounded waiting, measured" },
 	{ "bench", cmd_bench, "kernel counter ioctl costs (used by make bench)" },
 };

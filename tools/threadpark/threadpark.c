@@ -2,13 +2,15 @@
 /*
  * threadpark: a process whose threads sit in known states, for the
  * threadview and threadtrace demos, tests and benchmark: sleepers blocked
- * on a futex, spinners, threads that exit without being joined, a zombie
+ * on a futex, spinners, yielders (always runnable, but giving the CPU up
+ * with sched_yield), threads that exit without being joined, a zombie
  * child, and "lifecycle" threads that sleep briefly, run, then finish.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -47,6 +49,15 @@ static void *spinner(void *arg)
 	return NULL;
 }
 
+/* Running -> Ready by its own choice, again and again: never Waiting. */
+static void *yielder(void *arg)
+{
+	name_self("yielder", (long)arg);
+	while (!atomic_load(&stop_spin))
+		sched_yield();
+	return NULL;
+}
+
 static void *quitter(void *arg)
 {
 	name_self("quitter", (long)arg);
@@ -75,6 +86,7 @@ static void usage(FILE *out)
 		"\n"
 		"  -s, --sleep N      N threads asleep on a futex (Waiting)\n"
 		"  -r, --spin N       N threads spinning (Ready/Running)\n"
+		"  -y, --yield N      N threads calling sched_yield in a loop\n"
 		"  -x, --exit N       N threads that return at once and are never joined\n"
 		"  -z, --zombie       also fork a child that exits and is never waited for\n"
 		"  -l, --life N       N threads that sleep 10 ms, compute, then finish\n"
@@ -102,6 +114,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "sleep", required_argument, NULL, 's' },
 		{ "spin", required_argument, NULL, 'r' },
+		{ "yield", required_argument, NULL, 'y' },
 		{ "exit", required_argument, NULL, 'x' },
 		{ "zombie", no_argument, NULL, 'z' },
 		{ "life", required_argument, NULL, 'l' },
@@ -110,20 +123,21 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long n[4] = { 0 }, stack_kib = 64, secs = -1, i, total;
-	void *(*fn[4])(void *) = { sleeper, spinner, quitter, lifecycle };
+	long n[5] = { 0 }, stack_kib = 64, secs = -1, i, total;
+	void *(*fn[5])(void *) = { sleeper, spinner, quitter, lifecycle, yielder };
 	pthread_t *th;
 	pthread_attr_t attr;
 	int opt, zombie = 0, k, err;
 	pid_t zpid = 0;
 	size_t made = 0;
 
-	while ((opt = getopt_long(argc, argv, "s:r:x:zl:t:S:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:r:y:x:zl:t:S:h", longopts, NULL)) != -1) {
 		long *dst = NULL, max = 100000;
 
 		switch (opt) {
 		case 's': dst = &n[0]; break;
 		case 'r': dst = &n[1]; max = 64; break;
+		case 'y': dst = &n[4]; max = 64; break;
 		case 'x': dst = &n[2]; break;
 		case 'l': dst = &n[3]; break;
 		case 'z': zombie = 1; continue;
@@ -142,13 +156,13 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	total = n[0] + n[1] + n[2] + n[3];
+	total = n[0] + n[1] + n[2] + n[3] + n[4];
 	th = calloc((size_t)total + 1, sizeof(*th));
 	if (!th)
 		return 1;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, (size_t)stack_kib * 1024);
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 5; k++) {
 		for (i = 0; i < n[k]; i++) {
 			err = pthread_create(&th[made], &attr, fn[k], (void *)i);
 			if (err) {
@@ -165,7 +179,9 @@ int main(int argc, char **argv)
 			_exit(0);
 	}
 	printf("threadpark pid %d: %ld sleeping, %ld spinning, %ld exited, %ld lifecycle%s",
-	       (int)getpid(), n[0], n[1], n[2], n[3], zombie ? "" : "\n");
+	       (int)getpid(), n[0], n[1], n[2], n[3], n[4] ? "" : zombie ? "" : "\n");
+	if (n[4])
+		printf(", %ld yielding%s", n[4], zombie ? "" : "\n");
 	if (zombie)
 		printf(", zombie child %d\n", (int)zpid);
 	fflush(stdout);
@@ -174,7 +190,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	if (secs > 0)
 		sleep((unsigned int)secs);
-	else if (secs < 0 && (n[0] || n[1] || n[2] || zombie))
+	else if (secs < 0 && (n[0] || n[1] || n[2] || n[4] || zombie))
 		pause();
 	atomic_store(&release_word, 1);
 	syscall(SYS_futex, &release_word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
