@@ -15,7 +15,7 @@ echo "$out"
 # row CALL-PREFIX FIELD-FROM-END: returned is NF-1, waited_ms NF
 row() { echo "$out" | awk -v c="$1" -v f="$2" 'index($0, c) == 1 { print $(NF - f) }'; }
 released=$(echo "$out" | sed -n 's/^the holder released it at t=\([0-9.]*\) ms/\1/p')
-long_end=$(echo "$out" | awk '/^timedlock 600 ms/ { print $2 + $NF }')
+long_end=$(echo "$out" | awk '/^timedlock 600 ms/ { print $(NF - 2) + $NF }')
 within() { awk -v a="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(a >= lo && a <= hi) }'; }
 short_timed_out() { [ "$(row 'timedlock 100' 1)" = ETIMEDOUT ] && within "$(row 'timedlock 100' 0)" 100 250; }
 long_got_it() { [ "$(row 'timedlock 600' 1)" = 0 ] && within "$long_end" "$released" "$(awk -v r="$released" 'BEGIN { print r + 50 }')"; }

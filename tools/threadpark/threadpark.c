@@ -24,6 +24,20 @@
 
 static atomic_int release_word;
 static atomic_int stop_spin;
+static int fifo;	/* -F: spinners and yielders run SCHED_FIFO */
+
+/*
+ * SCHED_FIFO has no time slice: such a thread leaves the CPU only when it
+ * blocks, yields or a higher priority comes. Failing to get it is said.
+ */
+static void maybe_fifo(void)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	int err;
+
+	if (fifo && (err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp)))
+		fprintf(stderr, "threadpark: SCHED_FIFO: %s\n", strerror(err));
+}
 
 static void name_self(const char *role, long i)
 {
@@ -44,6 +58,7 @@ static void *sleeper(void *arg)
 static void *spinner(void *arg)
 {
 	name_self("spinner", (long)arg);
+	maybe_fifo();
 	while (!atomic_load(&stop_spin))
 		;
 	return NULL;
@@ -53,6 +68,7 @@ static void *spinner(void *arg)
 static void *yielder(void *arg)
 {
 	name_self("yielder", (long)arg);
+	maybe_fifo();
 	while (!atomic_load(&stop_spin))
 		sched_yield();
 	return NULL;
@@ -87,6 +103,7 @@ static void usage(FILE *out)
 		"  -s, --sleep N      N threads asleep on a futex (Waiting)\n"
 		"  -r, --spin N       N threads spinning (Ready/Running)\n"
 		"  -y, --yield N      N threads calling sched_yield in a loop\n"
+		"  -F, --fifo         spinners and yielders run SCHED_FIFO (priority 1)\n"
 		"  -x, --exit N       N threads that return at once and are never joined\n"
 		"  -z, --zombie       also fork a child that exits and is never waited for\n"
 		"  -l, --life N       N threads that sleep 10 ms, compute, then finish\n"
@@ -115,6 +132,7 @@ int main(int argc, char **argv)
 		{ "sleep", required_argument, NULL, 's' },
 		{ "spin", required_argument, NULL, 'r' },
 		{ "yield", required_argument, NULL, 'y' },
+		{ "fifo", no_argument, NULL, 'F' },
 		{ "exit", required_argument, NULL, 'x' },
 		{ "zombie", no_argument, NULL, 'z' },
 		{ "life", required_argument, NULL, 'l' },
@@ -131,7 +149,7 @@ int main(int argc, char **argv)
 	pid_t zpid = 0;
 	size_t made = 0;
 
-	while ((opt = getopt_long(argc, argv, "s:r:y:x:zl:t:S:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:r:y:Fx:zl:t:S:h", longopts, NULL)) != -1) {
 		long *dst = NULL, max = 100000;
 
 		switch (opt) {
@@ -141,6 +159,7 @@ int main(int argc, char **argv)
 		case 'x': dst = &n[2]; break;
 		case 'l': dst = &n[3]; break;
 		case 'z': zombie = 1; continue;
+		case 'F': fifo = 1; continue;
 		case 't': dst = &secs; max = 86400; break;
 		case 'S': dst = &stack_kib; max = 65536; break;
 		case 'h': usage(stdout); return 0;
