@@ -33,6 +33,10 @@ small_pages=$(echo "$small" | sed -n 's/^[45]-level paging: \([0-9]*\) page-tabl
 echo
 echo "64 MiB touched: $pte PTE tables; 16384 entries need at least $need."
 echo
+pages32=$(pagealign | sed -n 's/.* = \([0-9]*\) pages$/\1/p')
+echo "Quiz 1: 2^32 bytes in pages of this system's size: $pages32 pages, a little over a"
+echo "million: one page-table entry each in a flat 32-bit table."
+echo
 echo "Flat tables, one entry per page (arithmetic, as the lecture does it):"
 echo "  32-bit, 4 KiB pages, 4-byte entries: 2^20 entries = $(((1 << 20) * 4 / 1024 / 1024)) MiB"
 echo "  64-bit, 4 KiB pages, 8-byte entries: 2^52 entries = $(((1 << 52) * 8 >> 50)) PiB"
@@ -43,6 +47,7 @@ echo "  this VM's user half ($levels-level paging, 2^$ubits bytes): 2^$((ubits -
 echo "The real tables, for the whole address space of these processes:"
 echo "  the small process: $small_pages pages = $((small_pages * 4)) KiB; after 64 MiB: $pages pages = $((pages * 4)) KiB"
 echo
+fact "Quiz 1: a 32-bit space holds $pages32 pages, a little over a million" [ "$pages32" -gt 1000000 -a "$pages32" -lt 2000000 ]
 fact "16384 touched pages need their $need PTE tables: $pte" [ "$pte" -ge "$need" ]
 fact "the 64 MiB process's tables ($((pages * 4)) KiB) are under 1% of what they map" [ $((pages * 4 * 100)) -lt $((64 * 1024)) ]
 fact "the real tables are $((flat / (pages * 4096)))x smaller than one flat table for the user half" [ $((pages * 4096)) -lt "$flat" ]
