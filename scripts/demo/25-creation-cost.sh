@@ -27,6 +27,20 @@ echo "the shape (how each row changes from left to right), not the numbers."
 # every later cell shows in all three alike.
 keeps() { echo "$out" | sed -n "s/.* $1() \(keeps \)\{0,1\}\([0-9]*\)%.*/\2/p"; }
 f=$(keeps fork) v=$(keeps vfork) c=$(keeps clone)
+echo "At the book's sizes, this run: fork() kept $f% of its rate, vfork() $v%, clone() $c%."
+pause
 echo
-fact "fork() keeps less than vfork() ($v%) and clone() ($c%), which copy no page tables" \
-	[ "$f" -lt "$v" -a "$f" -lt "$c" ]
+echo "The book's sizes are small for an emulated CPU's noise. The same question"
+echo "with a parent of 4 MiB and of 64 MiB (16384 pages, 32 PTE tables to copy):"
+echo "\$ forkbench -m fork,vfork --vsize 4M,64M -n $reps -d $secs -w 0.05"
+big=$(forkbench -m fork,vfork --vsize 4M,64M -n "$reps" -d "$secs" -w 0.05 | grep -v '^#')
+echo "$big"
+# rate METHOD N: the best rate (max_per_s) of METHOD at its Nth size
+rate() { echo "$big" | awk -v m="$1" -v n="$2" '$1 == m { if (++k == n) print $NF }'; }
+kept() { awk -v a="$(rate "$1" 2)" -v b="$(rate "$1" 1)" 'BEGIN { printf "%d", 100 * a / b }'; }
+fk=$(kept fork) vk=$(kept vfork)
+echo
+echo "From 4 to 64 MiB fork() kept $fk% of its rate, vfork() $vk%."
+echo
+fact "fork() slows as the parent grows (it copies the page tables): $fk% of its rate at 64 MiB" [ "$fk" -lt 75 ]
+fact "vfork() does not (it shares them): $vk%, more than fork's $fk%" [ "$vk" -gt "$fk" -a "$vk" -ge 75 ]

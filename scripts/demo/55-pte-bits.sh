@@ -8,6 +8,7 @@ echo "entries (page 2 and 3 were never touched, so they have none):"
 echo
 echo "\$ pagetouch read:0 write:1 dump"
 out=$(pagetouch read:0 write:1 dump)
+ask "What is D (the modified bit) of page 0 after a read?" "$(echo "$out" | awk '$1 == "0" { print $6 }')"
 echo "$out"
 r=$(echo "$out" | awk '$1 == "0" { print "A=" $5 " D=" $6 }')
 w=$(echo "$out" | awk '$1 == "1" { print "A=" $5 " D=" $6 }')
