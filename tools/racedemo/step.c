@@ -196,7 +196,8 @@ int cmd_step(int argc, char **argv, struct rd_opts *o)
 	long predict = -1;
 	pthread_t tid[2];
 
-	(void)o;
+	if (o->json)
+		return rd_usage_error("step", "an interactive command: no --json");
 	while ((c = getopt_long(argc, argv, "s:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
