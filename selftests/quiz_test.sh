@@ -1,6 +1,7 @@
 #!/bin/sh
-# vmquiz against a live process: the right answers are worked out here from
-# ptdump --explain and /proc/PID/maps (another tool, the same page tables),
+# vmquiz against a live process: the right answers are worked out from
+# ptdump --explain and /proc/PID/maps (quiz-answers.sh: another tool, the
+# same page tables),
 # then graded all right, all wrong and half right; a seed gives the same
 # questions twice and another seed others.
 . /opt/vmlab/bin/vm_util.sh
@@ -12,39 +13,7 @@ sleep 0.3
 count=14
 quiz=$(vmquiz -s 3 -n $count "$pid")
 
-# answer TYPE VA LINE: the right answer to one question, from ptdump
-answer() {
-	ex=$(ptdump --explain "${2#0x}" "$pid")
-	leaf=$(echo "$ex" | grep 'leaf: ')
-	has() { echo "$leaf" | sed 's/.*flags //' | tr ' ' '\n' | grep -qx "$1"; }
-	perms=$(echo "$3" | sed -n 's/.*, \([-r][-w][-x][ps])\).*/\1/p')
-	case $1 in
-	split)
-		echo "$ex" | awk '/would read it as/ { exit } / index / { printf "%s ", $NF } /^  offset/ { print $NF; exit }' ;;
-	level)
-		case $leaf in *"leaf: 4K"*) echo PTE ;; *"leaf: 2M"*) echo PMD ;; *"leaf: 1G"*) echo PUD ;; *) echo none ;; esac ;;
-	read)
-		if has P; then echo no; else echo yes; fi ;;
-	write)
-		if has P && has W; then echo no; else echo yes; fi ;;
-	newframe)
-		case $perms in
-		?-*) echo segv ;;
-		???s) echo no ;;
-		*) if has zero || ! has W; then echo yes; else echo no; fi ;;
-		esac ;;
-	fork)
-		case $perms in ???s) if has W; then echo yes; else echo no; fi ;; *) echo no ;; esac ;;
-	clock)
-		evict=""
-		for i in $(echo "$3" | sed -n 's/.*pages \([0-9,]*\) are resident.*/\1/p' | tr , ' '); do
-			ex=$(ptdump --explain "$(printf '%x' $(($2 + i * 4096)))" "$pid")
-			leaf=$(echo "$ex" | grep 'leaf: ')
-			has A || evict="$evict $i"
-		done
-		echo "${evict# }" | sed 's/^$/none/' ;;
-	esac
-}
+. /opt/vmlab/bin/quiz-answers.sh
 right=/tmp/quiz.right wrong=/tmp/quiz.wrong half=/tmp/quiz.half
 : >$right
 : >$wrong
@@ -55,7 +24,7 @@ while read -r line; do
 	asked=$((asked + 1))
 	type=$(echo "$line" | sed -n 's/^Q[0-9]* \[\([a-z]*\)\].*/\1/p')
 	va=$(echo "$line" | grep -o '0x[0-9a-f]\{16\}' | head -n 1)
-	a=$(answer "$type" "$va" "$line")
+	a=$(quiz_answer "$type" "$va" "$line")
 	echo "$a" >>$right
 	echo "not-$a" >>$wrong
 	if [ $((asked % 2)) = 1 ]; then echo "$a" >>$half; else echo "not-$a" >>$half; fi
