@@ -11,6 +11,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "racedemo.h"
@@ -98,7 +99,12 @@ struct outcome {
 	bool serial;	/* also the result of A-then-B or B-then-A */
 };
 
-/* Count the distinct results of every order of p into out[]: how many. */
+static int by_result(const void *a, const void *b)
+{
+	return strcmp(((const struct outcome *)a)->result, ((const struct outcome *)b)->result);
+}
+
+/* Count the distinct results of every order of p into out[], in order: how many. */
 static int enumerate(const struct program *p, struct libscols_table *orders,
 		     struct outcome *out)
 {
@@ -126,6 +132,7 @@ static int enumerate(const struct program *p, struct libscols_table *orders,
 		}
 		out[i].orders++;
 	}
+	qsort(out, (size_t)n, sizeof(*out), by_result);
 	return n;
 }
 
