@@ -345,10 +345,11 @@ static bool graded_right(const struct question *q, const char *given)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmquiz [-s SEED] [-n N] [-c FILE] PID\n\n"
+	fprintf(f, "usage: vmquiz [-s SEED] [-n N] [-c FILE] {-p PID | PID}\n\n"
 		   "Questions about the live address space of PID, made from a seed.\n\n"
 		   "  -s, --seed SEED    the questions' seed (default 1)\n"
 		   "  -n, --count N      how many questions (default 7: one of each kind)\n"
+		   "  -p, --pid PID      the process (or PID as the argument)\n"
 		   "  -c, --check FILE   grade FILE's answers, one per line (- for stdin),\n"
 		   "                     against the walk done now, and show the walk\n"
 		   "  -h, --help         this help\n\n"
@@ -363,30 +364,37 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "check", required_argument, NULL, 'c' },
+		{ "pid", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct target t = { .fd = -1 };
 	const char *check = NULL;
 	uint64_t seed = 1;
-	int c, n = Q_TYPES, i, made = 0, right = 0, pid;
+	int c, n = Q_TYPES, i, made = 0, right = 0, pid = 0;
 	char path[64];
 	FILE *answers = NULL;
 
-	while ((c = getopt_long(argc, argv, "s:n:c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:c:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'n': n = atoi(optarg); break;
 		case 'c': check = optarg; break;
+		case 'p': pid = atoi(optarg); break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind + 1 != argc || n < 1 || n > 100) {
+	if (optind + (pid ? 0 : 1) != argc || n < 1 || n > 100) {
 		usage(stderr);
 		return 2;
 	}
-	pid = atoi(argv[optind]);
+	if (!pid)
+		pid = atoi(argv[optind]);
+	if (pid <= 0) {
+		usage(stderr);
+		return 2;
+	}
 	t.rng = seed * 0x9E3779B97F4A7C15ULL + 1;
 	if (read_maps(&t, pid)) {
 		fprintf(stderr, "vmquiz: cannot read /proc/%d/maps\n", pid);
