@@ -10,10 +10,10 @@ echo "On a terminal you answer; otherwise the answers are worked out from"
 echo "ptdump --explain and /proc/PID/maps (another tool, the same tables)."
 echo
 . /opt/vmlab/bin/quiz-answers.sh
+seed=$(awk '{ printf "%d", ($1 * 100) % 100 + 1 }' /proc/uptime)
 sleep 60 &
 pid=$!
 sleep 0.3
-seed=$(($(cut -d. -f2 /proc/uptime) % 100 + 1))
 echo "\$ vmquiz -s $seed $pid      # a 'sleep' process; the seed from the clock"
 quiz=$(vmquiz -s "$seed" "$pid")
 echo "$quiz"
