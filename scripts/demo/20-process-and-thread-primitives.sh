@@ -16,8 +16,13 @@ best() { echo "$rates" | awk -v m="$1" '$1 == m { print $NF }'; }
 fork=$(best fork) exec=$(best fork+exec) thread=$(best pthread)
 echo
 echo "Here, at best: $thread threads, $fork forks and $exec fork+execs per second."
-echo "(fork+exec is not always the slower: exec loads a tiny static program, and"
-echo "its small address space is cheaper to tear down than a copy of ours.)"
+if [ "$exec" -lt "$fork" ]; then
+	echo "fork+exec was the slower: the exec loads a program after the fork."
+else
+	echo "fork+exec was not the slower this time: the exec loads a tiny static"
+	echo "program, whose small address space is cheaper to tear down than a copy"
+	echo "of forkbench's."
+fi
 pause
 echo
 echo "Linux has one system call under all of them: clone(). Its flags say what"
