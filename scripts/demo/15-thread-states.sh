@@ -24,7 +24,7 @@ echo "straight to Running: the wakeup puts it on the ready queue first."
 pause
 
 echo
-echo "Three spinning threads on this VM's 2 CPUs, traced for 1 s: they share"
+echo "Three spinning threads on this VM's $(nproc) CPUs, traced for 1 s: they share"
 echo "the CPUs, so each is Running part of the time and Ready (preempted,"
 echo "waiting in the run queue for a CPU) the rest; the sleeper stays Waiting"
 echo "and never moves, so it has no line."
@@ -75,6 +75,6 @@ fact "the new thread went Init, Ready, Running, Waiting, ..., Finished: path $pa
 	matches "$path" '^IRU.*W.*F$'
 fact "Waiting never led straight to Running (no Waiting -> Running line)" \
 	lacks "$out" 'Waiting +-> Running'
-fact "3 spinners on 2 CPUs: $nready of $nspin were preempted and waited Ready" [ "$nready$nspin" = 33 ]
+fact "3 spinners on $(nproc) CPUs: $nready of $nspin were preempted and waited Ready" [ "$nready$nspin" = 33 ]
 fact "yield moves a FIFO thread Running -> Ready: $yr switches vs $sr without it" [ "$yr" -gt $((10 * sr + 10)) ]
 fact "the yielders were never Waiting: $(waiting "$yt") ms" [ "$(waiting "$yt")" = 0 ]

@@ -12,8 +12,10 @@ shmstat() { sed -n "s/^\[[0-9]*\] stat: resident \([0-9]*\) pages, \([0-9]*\) fa
 
 step "1. Create a 64 KiB region (16 pages) named demo-counter"
 vmlabctl shm create demo-counter 64K
-vmlabctl shm ls
-echo "Nothing is resident yet: pages come on demand, at the first touch."
+ls0=$(vmlabctl shm ls)
+echo "$ls0"
+res0=$(echo "$ls0" | awk '$1 == "NAME" { for (i = 1; i <= NF; i++) h[$i] = i } $1 == "demo-counter" { print $h["RESIDENT"] }')
+echo "$res0 pages resident: pages come on demand, at the first touch."
 pause
 
 step "2. Two unrelated processes attach by name and each add 1, $N times"
