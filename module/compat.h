@@ -48,4 +48,16 @@ static inline enum vmlab_leaf_kind vmlab_leaf_kind(pte_t pte)
 }
 #endif
 
+/*
+ * Architectures differ in their PUD helpers: arm64 has no pud_dirty() (a
+ * PUD leaf has the PTE format there), and without soft-dirty tracking
+ * (x86-only here) the kernel has fallbacks for pte and pmd, not pud.
+ */
+#if defined(CONFIG_ARM64) && !defined(pud_dirty)
+#define pud_dirty(pud)		pte_dirty(pud_pte(pud))
+#endif
+#ifndef CONFIG_HAVE_ARCH_SOFT_DIRTY
+#define pud_soft_dirty(pud)	0
+#endif
+
 #endif /* VMLAB_COMPAT_H */

@@ -2,7 +2,7 @@
 /*
  * The page-table walker shared by PT_QUERY and PT_CLEAR_ACCESSED
  * (pt_walk.c), and the part of decoding an entry that belongs to the
- * architecture (pt_x86.c).
+ * architecture (pt_x86.c, pt_arm64.c).
  */
 #ifndef VMLAB_PT_H
 #define VMLAB_PT_H
@@ -63,10 +63,14 @@ int vmlab_pt_walk(struct pt_walk *w);
 /* Paging levels in use: folded levels (one entry per table) do not count. */
 u32 vmlab_pt_levels(void);
 
-/* ---- pt_x86.c: the architecture's view of an entry ---------------------- */
+/* ---- pt_x86.c, pt_arm64.c: the architecture's view of an entry ---------- */
 
+/* The frame-number bits of a present entry of a level. */
+u64 vmlab_pt_arch_pfn_mask(u64 raw, int level);
 /* VMLAB_PTE_* bits of a present entry that only the raw bits can tell. */
 u32 vmlab_pt_arch_flags(u64 raw);
+/* vmlab_pte.arch_flags of a present entry of a level (PT_PUD...PT_PTE). */
+u32 vmlab_pt_arch_detail(u64 raw, int level);
 /* VMLAB_PTE_SWAP, _MIGRATION, _SOFT_DIRTY of an entry that is not present. */
 u32 vmlab_pt_arch_swap_flags(u64 raw);
 /*

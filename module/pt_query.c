@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "pt.h"
 
 /* Records buffered in the kernel between two copies to user space. */
@@ -30,6 +31,7 @@ struct pt_query {
 	bool levels;			/* VMLAB_PT_LEVELS */
 	bool runs;			/* VMLAB_PT_RUNS */
 	u64 run_raw;			/* raw entry that started the last record */
+	u64 run_same;			/* its bits that a run keeps: all but the PFN */
 };
 
 static struct pt_query *to_query(struct pt_walk *w)
@@ -79,7 +81,7 @@ static bool pt_same_as_run(struct pt_query *q, unsigned long addr, pte_t pte)
 	last = &q->buf[q->n - 1];
 	if (last->level != VMLAB_LEVEL_PTE || !(last->flags & VMLAB_PTE_PRESENT) ||
 	    last->va + last->nr * PAGE_SIZE != addr ||
-	    ((pte_val(pte) ^ q->run_raw) & ~PTE_PFN_MASK) || !pte_present(pte) ||
+	    ((pte_val(pte) ^ q->run_raw) & q->run_same) || !pte_present(pte) ||
 	    (last->flags & VMLAB_PTE_ZERO_PAGE) || is_zero_pfn(pte_pfn(pte)))
 		return false;
 	last->nr++;
@@ -104,11 +106,14 @@ static int pt_emit(struct pt_query *q, unsigned long va, u64 raw, u64 pfn,
 	memset(rec, 0, sizeof(*rec));
 	rec->va = va;
 	rec->entry = vmlab_pt_arch_visible(raw, slot, present, q->show_pfn, q->show_ad);
+	if (present)
+		rec->arch_flags = vmlab_pt_arch_detail(rec->entry, slot);
 	rec->pfn = q->show_pfn ? pfn : 0;
 	rec->flags = flags;
 	rec->level = pt_record_level(slot);
 	rec->nr = 1;
 	q->run_raw = raw;
+	q->run_same = present ? ~vmlab_pt_arch_pfn_mask(raw, slot) : ~0ULL;
 	if (q->levels)
 		for (i = 0; i < slot; i++)
 			rec->upper[i] = vmlab_pt_arch_visible(q->walk.upper[i], i, true,

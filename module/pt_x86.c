@@ -27,6 +27,29 @@ u32 vmlab_pt_arch_flags(u64 raw)
 	return flags;
 }
 
+/* Bit 7 is PAT in a 4 KiB entry, PSE in a PMD or PUD; there PAT is bit 12. */
+u32 vmlab_pt_arch_detail(u64 raw, int level)
+{
+	u64 pat = level == PT_PTE ? _PAGE_PAT : _PAGE_PAT_LARGE;
+	u32 flags = 0;
+
+	if (raw & _PAGE_PWT)
+		flags |= VMLAB_X86_PWT;
+	if (raw & _PAGE_PCD)
+		flags |= VMLAB_X86_PCD;
+	if (raw & pat)
+		flags |= VMLAB_X86_PAT;
+	if (raw & _PAGE_GLOBAL)
+		flags |= VMLAB_X86_GLOBAL;
+	if (raw & _PAGE_NX)
+		flags |= VMLAB_X86_NX;
+#ifdef _PAGE_SAVED_DIRTY	/* 6.6+ */
+	if (raw & _PAGE_SAVED_DIRTY)
+		flags |= VMLAB_X86_SAVED_DIRTY;
+#endif
+	return flags;
+}
+
 u32 vmlab_pt_arch_swap_flags(u64 raw)
 {
 	pte_t pte = __pte(raw);
@@ -52,13 +75,13 @@ static u64 pt_ad_bits(void)
 {
 	u64 bits = _PAGE_ACCESSED | _PAGE_DIRTY;
 
-#ifdef _PAGE_SAVED_DIRTY	/* 6.6+: dirty of a write-protected entry */
+#ifdef _PAGE_SAVED_DIRTY	/* 6.6+ */
 	bits |= _PAGE_SAVED_DIRTY;
 #endif
 	return bits;
 }
 
-static u64 pt_pfn_bits(u64 raw, int level)
+u64 vmlab_pt_arch_pfn_mask(u64 raw, int level)
 {
 	if (level == PT_PMD && (raw & _PAGE_PSE))
 		return pmd_pfn_mask(__pmd(raw));
@@ -72,7 +95,7 @@ u64 vmlab_pt_arch_visible(u64 raw, int level, bool present, bool show_pfn, bool 
 	if (!present)
 		return show_pfn ? raw : raw & GENMASK_ULL(_PAGE_BIT_PROTNONE, 0);
 	if (!show_pfn)
-		raw &= ~pt_pfn_bits(raw, level);
+		raw &= ~vmlab_pt_arch_pfn_mask(raw, level);
 	if (!show_ad)
 		raw &= ~pt_ad_bits();
 	return raw;

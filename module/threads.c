@@ -57,11 +57,16 @@ static u32 vmlab_state5(struct task_struct *t, unsigned int index)
  * for live user threads: the stack pointer is read once and, under RCU,
  * a freed stack stays mapped (thread stacks are freed after a grace
  * period or kept in a cache), so the read is safe even if the thread
- * exits meanwhile; the values are then simply stale.
+ * exits meanwhile; the values are then simply stale. Where the registers
+ * sit in the stack is task_pt_regs()'s business (x86 with FRED, 6.9+,
+ * leaves 16 bytes above them); its offset is measured on our own stack,
+ * so the other thread's stack pointer is read only once.
  */
 static void vmlab_thread_regs(struct task_struct *t, struct vmlab_thread_info *ti)
 {
-	const struct pt_regs *regs;
+	unsigned long offset = (unsigned long)task_pt_regs(current) -
+			       (unsigned long)task_stack_page(current);
+	struct pt_regs *regs;
 	void *stack;
 
 	if (t->flags & (PF_KTHREAD | PF_EXITING) || t->exit_state)
@@ -69,20 +74,27 @@ static void vmlab_thread_regs(struct task_struct *t, struct vmlab_thread_info *t
 	stack = READ_ONCE(t->stack);
 	if (!stack)
 		return;
-	regs = (const struct pt_regs *)(stack + THREAD_SIZE) - 1;
-	ti->user_sp = READ_ONCE(regs->sp);
-	ti->user_ip = READ_ONCE(regs->ip);
+	regs = stack + offset;
+	ti->user_sp = user_stack_pointer(regs);
+	ti->user_ip = instruction_pointer(regs);
 }
 
-/* Fill one record; the caller holds rcu_read_lock() and zeroed *ti. */
-static void vmlab_thread_fill(struct task_struct *t, struct pid_namespace *ns,
+/*
+ * Fill one record; the caller holds rcu_read_lock(). False for a thread
+ * being released: its pids are detached before it leaves the group's
+ * list, so it has no TID to report and is no longer part of the group.
+ */
+static bool vmlab_thread_fill(struct task_struct *t, struct pid_namespace *ns,
 			      bool regs, struct vmlab_thread_info *ti)
 {
 	unsigned int index = task_state_index(t);
 	u64 ut, st;
 
+	memset(ti, 0, sizeof(*ti));
 	ti->tid = __task_pid_nr_ns(t, PIDTYPE_PID, ns);
 	ti->tgid = __task_pid_nr_ns(t, PIDTYPE_TGID, ns);
+	if (!ti->tid || !ti->tgid)
+		return false;
 	get_task_comm(ti->comm, t);
 	ti->state = index;
 	ti->state5 = vmlab_state5(t, index);
@@ -101,6 +113,7 @@ static void vmlab_thread_fill(struct task_struct *t, struct pid_namespace *ns,
 	ti->maj_flt = t->maj_flt;
 	if (regs)
 		vmlab_thread_regs(t, ti);
+	return true;
 }
 
 struct vmlab_walk {
@@ -134,9 +147,10 @@ static int vmlab_threads_walk(struct vmlab_walk *w)
 		list_for_each_entry_continue_rcu(t, &sig->thread_head, thread_node) {
 			if (w->filled == w->cap || n == VMLAB_THREADS_BATCH)
 				break;
-			vmlab_thread_fill(t, w->ns, w->regs, &w->buf[w->filled++]);
 			last = t;
 			n++;
+			if (vmlab_thread_fill(t, w->ns, w->regs, &w->buf[w->filled]))
+				w->filled++;
 		}
 		if (n < VMLAB_THREADS_BATCH || w->filled == w->cap)
 			break;

@@ -147,6 +147,28 @@ struct vmlab_shm_list {
 #define VMLAB_PTE_SPECIAL	(1U << 13)	/* no struct page (pte_special) */
 #define VMLAB_PTE_ZERO_PAGE	(1U << 14)	/* maps the shared zero page */
 
+/* vmlab_pte.arch_flags of a present entry on x86-64 (VMLAB_ARCH_X86_64) */
+#define VMLAB_X86_PWT		(1U << 0)	/* write-through */
+#define VMLAB_X86_PCD		(1U << 1)	/* cache disabled */
+#define VMLAB_X86_PAT		(1U << 2)	/* PAT index bit (bit 7; 12 in a huge entry) */
+#define VMLAB_X86_GLOBAL	(1U << 3)	/* G: survives a CR3 switch in the TLB */
+#define VMLAB_X86_NX		(1U << 4)	/* execute disabled */
+#define VMLAB_X86_SAVED_DIRTY	(1U << 5)	/* software bit 58 (6.6+): dirty, write-protected */
+
+/* vmlab_pte.arch_flags of a present entry on arm64 (VMLAB_ARCH_ARM64) */
+#define VMLAB_ARM64_AF		(1U << 0)	/* access flag (bit 10) */
+#define VMLAB_ARM64_DBM		(1U << 1)	/* dirty bit modifier (51): hw may clear RDONLY */
+#define VMLAB_ARM64_RDONLY	(1U << 2)	/* AP[2] (7): no write; with DBM: clean */
+#define VMLAB_ARM64_SW_DIRTY	(1U << 3)	/* the kernel's software dirty bit (55) */
+#define VMLAB_ARM64_CONT	(1U << 4)	/* one of a contiguous run (52) */
+#define VMLAB_ARM64_PXN		(1U << 5)	/* privileged execute never (53) */
+#define VMLAB_ARM64_UXN		(1U << 6)	/* user execute never (54) */
+#define VMLAB_ARM64_NG		(1U << 7)	/* not global (11): tagged with the ASID */
+#define VMLAB_ARM64_ATTRINDX_SHIFT	8	/* AttrIndx[2:0] (bits 2-4): MAIR slot */
+#define VMLAB_ARM64_ATTRINDX_MASK	(7U << 8)
+#define VMLAB_ARM64_SH_SHIFT		11	/* SH[1:0] (bits 8-9): shareability */
+#define VMLAB_ARM64_SH_MASK		(3U << 11)
+
 struct vmlab_pte {
 	__u64 va;		/* first address the entry maps */
 	__u64 entry;		/* raw entry; PFN bits zeroed without CAP_SYS_ADMIN */
@@ -162,6 +184,8 @@ struct vmlab_pte {
 	 * other fields are those of its first entry)
 	 */
 	__u64 nr;
+	__u32 arch_flags;	/* the architecture's own bits: VMLAB_X86_*, VMLAB_ARM64_* */
+	__u32 pad;		/* 0 */
 };
 
 /*
