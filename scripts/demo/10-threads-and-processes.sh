@@ -1,7 +1,6 @@
 #!/bin/sh
 # title: Threads and processes: ps -T and ps m views, one address space, own stacks
 # concepts: C1 C6
-# key-fact: 4 threads, 1 address space, 4 different stacks
 echo "A process holds one or more threads. Each thread has its own TCB: its"
 echo "registers, its stack and its state; all of them share the code, globals"
 echo "and heap: one address space. threadpark starts a process with 2 threads"
@@ -10,36 +9,59 @@ echo
 threadpark -s 2 -r 1 -x 1 &
 pid=$!
 sleep 1
-command -v pause >/dev/null && pause
+pause
 
 echo "\$ threadview -p $pid          (the columns of ps -T, from one vmlab ioctl)"
-threadview -p "$pid"
+view=$(threadview -p "$pid")
+echo "$view"
+listed=$(echo "$view" | grep -c "^ *$pid ")
 echo
-echo "The main thread plus 3 live ones: the thread that returned is gone from"
-echo "the kernel even though nobody joined it (pthread_join only reaps the"
-echo "library's record). PID is the process (thread group), SPID the thread."
-command -v pause >/dev/null && pause
+echo "threadpark made 5 threads with main; $listed are listed. A thread"
+echo "that returned is gone from the kernel even if nobody joined it"
+echo "(pthread_join only reaps the library's record). PID is the process"
+echo "(thread group), SPID the thread."
+pause
 
 echo
 echo "\$ threadview -p $pid --tree -o pid,spid,tty,stat,state,psr,time,cmd   (ps m)"
-threadview -p "$pid" --tree -o pid,spid,tty,stat,state,psr,time,cmd
+tree=$(threadview -p "$pid" --tree -o pid,spid,tty,stat,state,psr,time,cmd)
+echo "$tree"
 echo
 echo "STAT is the kernel's letter (S sleeping, R runnable, l: multi-threaded);"
 echo "STATE is the lecture's name for it."
-command -v pause >/dev/null && pause
+pause
 
 echo
 echo "Per-thread state: the user stack pointer (SP) and instruction pointer (IP)"
 echo "saved at each thread's last kernel entry, read by the module (root only):"
 echo "\$ threadview -p $pid -o spid,state,sp,ip,cmd"
-threadview -p "$pid" -o spid,state,sp,ip,cmd
+regs=$(threadview -p "$pid" -o spid,state,sp,ip,cmd)
+echo "$regs"
 nthreads=$(ls /proc/$pid/task | wc -l)
-nspaces=$(for t in /proc/$pid/task/*; do md5sum <"$t/maps"; done | sort -u | wc -l)
-nstacks=$(threadview -q -p "$pid" -o sp --json | grep -c '"sp"')
-nstacks_u=$(threadview -q -p "$pid" -o sp --json | grep '"sp"' | sort -u | wc -l)
+nsp=$(echo "$regs" | awk '$3 ~ /^0x/ { print $3 }' | sort -u | wc -l)
+# Shared state: translate one thread's stack address through the page
+# table of every thread. One address space = one table = one frame.
+sp=$(echo "$regs" | awk '$5 == "sleeper0" { print $3 }')
 echo
-echo "Shared state: every /proc/$pid/task/TID/maps is the same map."
-echo "$nthreads threads, $nspaces address space, $nstacks_u different stacks (of $nstacks)"
+echo "Shared state: sleeper0's stack address $sp, walked through the page"
+echo "table of each thread (ptdump --explain VA TID):"
+for t in /proc/$pid/task/*; do
+	tid=${t##*/}
+	phys=$(ptdump --explain "${sp#0x}" "$tid" | sed -n 's/^ *physical address //p')
+	echo "  thread $tid: physical address ${phys:-none}"
+	echo "$phys"
+done >/tmp/ch10.$$
+grep '^  ' /tmp/ch10.$$
+nphys=$(grep -v '^  ' /tmp/ch10.$$ | sort -u | grep -c .)
+rm -f /tmp/ch10.$$
 kill "$pid"
 wait "$pid" 2>/dev/null
-exit 0
+echo
+fact "the thread that returned is gone: $listed threads listed of 5 created" [ "$listed" -eq 4 ]
+states_as_parked() {
+	echo "$tree" | awk '/sleeper/ && $5 != "Waiting" { bad = 1 }
+		/spinner/ && $4 !~ /^R/ { bad = 1 } END { exit bad }'
+}
+fact "the sleepers are Waiting (S), the spinner Running or Ready (R)" states_as_parked
+fact "each of the $nthreads threads has its own stack: $nsp different SPs" [ "$nsp" -eq "$nthreads" ]
+fact "one address space: every thread's table maps $sp to one frame ($nphys distinct)" [ "$nphys" -eq 1 ]

@@ -1,7 +1,6 @@
 #!/bin/sh
 # title: Thread states: Init, Ready, Running, Waiting, Finished, traced live
 # concepts: C2
-# key-fact: life[0-9] .* Finished +IRU(RU|\(RU\)x[0-9]+)*W(RU|\(RU\)x[0-9]+)+F
 # needs: btf
 echo "The lecture's thread life cycle: Init while the TCB is built, Ready on"
 echo "the run queue, Running on a CPU, Waiting for an event, Finished. BPF"
@@ -13,17 +12,19 @@ echo "\$ threadtrace -- threadpark -l 1      (the new thread's lines)"
 out=$(threadtrace -- threadpark -l 1)
 # the TIDs that were ever named life*: their lines, from Init on
 tids=$(echo "$out" | awk '$3 ~ /^life/ { print $2 }' | sort -u | tr '\n' ' ')
-echo "$out" | awk -v t="$tids" 'BEGIN { n = split(t, a, " "); for (i = 1; i <= n; i++) k[a[i]] = 1 }
-	/^ +TIME/ || /^ *TID / || ($2 in k) || ($1 in k)'
+life=$(echo "$out" | awk -v t="$tids" 'BEGIN { n = split(t, a, " "); for (i = 1; i <= n; i++) k[a[i]] = 1 }
+	/^ +TIME/ || /^ *TID / || ($2 in k) || ($1 in k)')
+echo "$life"
+path=$(echo "$life" | awk '$2 ~ /^life/ { print $NF }')
 echo
 echo "PATH: I Init, R Ready, U rUnning, W Waiting, F Finished; (RU)xN is N"
 echo "preemptions (Running -> Ready -> Running). A new thread starts as Init"
 echo "(named like its creator until it names itself), and Waiting never leads"
 echo "straight to Running: the wakeup puts it on the ready queue first."
-command -v pause >/dev/null && pause
+pause
 
 echo
-echo "Three spinning threads on this VM's 2 CPUs, traced for 1 s: they share"
+echo "Three spinning threads on this VM's $(nproc) CPUs, traced for 1 s: they share"
 echo "the CPUs, so each is Running part of the time and Ready (preempted,"
 echo "waiting in the run queue for a CPU) the rest; the sleeper stays Waiting"
 echo "and never moves, so it has no line."
@@ -31,7 +32,49 @@ threadpark -s 1 -r 3 -t 30 >/dev/null &
 pid=$!
 sleep 1
 echo "\$ threadtrace -q -H -d 1 -p $pid"
-threadtrace -q -H -d 1 -p "$pid"
+spin=$(threadtrace -q -H -d 1 -p "$pid")
+echo "$spin"
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
-exit 0
+pause
+
+echo
+echo "Running -> Ready also happens by the thread's own choice: thread_yield in"
+echo "the lecture, sched_yield here. Under SCHED_FIFO a thread has no time"
+echo "slice: nothing takes the CPU from it, it leaves only by blocking or"
+echo "yielding. Two FIFO spinners, then two FIFO yielders, on CPU 0 for 1 s:"
+# fifo_trace OPTION: threadtrace's table for two FIFO threads of that kind
+fifo_trace() {
+	taskset -c 0 threadpark -F "$1" 2 -t 30 >/dev/null &
+	fpid=$!
+	sleep 0.5
+	threadtrace -q -d 1 -p "$fpid"
+	kill "$fpid" 2>/dev/null
+	wait "$fpid" 2>/dev/null
+}
+echo "\$ taskset -c 0 threadpark -F -r 2 & threadtrace -q -d 1 -p PID"
+st=$(fifo_trace -r)
+echo "$st"
+echo "\$ taskset -c 0 threadpark -F -y 2 & threadtrace -q -d 1 -p PID"
+yt=$(fifo_trace -y)
+echo "$yt"
+# runs TABLE: the RUNS of its threads (TID COMM READY RUNNING WAITING RUNS ...), summed
+runs() { echo "$1" | awk '$2 ~ /^(spinner|yielder)/ { s += $6 } END { print s + 0 }'; }
+waiting() { echo "$1" | awk '$2 ~ /^(spinner|yielder)/ { s += $5 } END { print s + 0 }'; }
+sr=$(runs "$st") yr=$(runs "$yt")
+echo
+echo "The spinners switched $sr times in all: a FIFO thread is not preempted"
+echo "for its peer (the kernel's RT throttling leaves others 5%). The yielders"
+echo "switched $yr times, each time Running -> Ready by their own call, and"
+echo "waited for nothing (WAITING $(waiting "$yt") ms)."
+# spinners: their lines in the summary table (TID COMM READY RUNNING ...)
+nspin=$(echo "$spin" | awk '$2 ~ /^spinner/' | wc -l)
+nready=$(echo "$spin" | awk '$2 ~ /^spinner/ && $3 > 0 && $8 > 0' | wc -l)
+echo
+fact "the new thread went Init, Ready, Running, Waiting, ..., Finished: path $path" \
+	matches "$path" '^IRU.*W.*F$'
+fact "Waiting never led straight to Running (no Waiting -> Running line)" \
+	lacks "$out" 'Waiting +-> Running'
+fact "3 spinners on $(nproc) CPUs: $nready of $nspin were preempted and waited Ready" [ "$nready$nspin" = 33 ]
+fact "yield moves a FIFO thread Running -> Ready: $yr switches vs $sr without it" [ "$yr" -gt $((10 * sr + 10)) ]
+fact "the yielders were never Waiting: $(waiting "$yt") ms" [ "$(waiting "$yt")" = 0 ]

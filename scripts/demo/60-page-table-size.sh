@@ -1,7 +1,6 @@
 #!/bin/sh
 # title: How big are the page tables of a real process?
 # concepts: C15
-# key-fact: 64 MiB touched: PTE tables [0-9]+ \(at least 32\)
 echo "Every page table is one 4 KiB page of 512 entries of 8 bytes. A PTE"
 echo "table maps 512 x 4 KiB = 2 MiB; a PMD table 1 GiB; and so on up."
 echo "ptdump --summary counts the tables a process really has."
@@ -10,7 +9,8 @@ sleep 5 &
 spid=$!
 sleep 0.3
 echo "\$ ptdump --summary $spid        # a small process"
-ptdump --summary "$spid"
+small=$(ptdump --summary "$spid")
+echo "$small"
 kill "$spid" 2>/dev/null
 wait "$spid" 2>/dev/null
 echo
@@ -26,7 +26,28 @@ kill "$ppid" 2>/dev/null
 wait "$ppid" 2>/dev/null
 rm -f "$out"
 pte=$(echo "$sum" | awk '$1 == "PTE" { print $2 }')
+need=$((16384 / 512))
+levels=$(echo "$sum" | sed -n 's/^\([45]\)-level paging: .*/\1/p')
+pages=$(echo "$sum" | sed -n 's/^[45]-level paging: \([0-9]*\) page-table pages.*/\1/p')
+small_pages=$(echo "$small" | sed -n 's/^[45]-level paging: \([0-9]*\) page-table pages.*/\1/p')
 echo
-echo "64 MiB touched: PTE tables $pte (at least 32): 16384 entries / 512 per table."
-echo "The upper levels stay tiny: a flat single-level table for a 47-bit"
-echo "space would need 2^35 entries = 256 GiB per process."
+echo "64 MiB touched: $pte PTE tables; 16384 entries need at least $need."
+echo
+pages32=$(pagealign | sed -n 's/.* = \([0-9]*\) pages$/\1/p')
+echo "Quiz 1: 2^32 bytes in pages of this system's size: $pages32 pages, a little over a"
+echo "million: one page-table entry each in a flat 32-bit table."
+echo
+echo "Flat tables, one entry per page (arithmetic, as the lecture does it):"
+echo "  32-bit, 4 KiB pages, 4-byte entries: 2^20 entries = $(((1 << 20) * 4 / 1024 / 1024)) MiB"
+echo "  64-bit, 4 KiB pages, 8-byte entries: 2^52 entries = $(((1 << 52) * 8 >> 50)) PiB"
+# This kernel's user half: 12 + 9 x levels - 1 bits of address.
+ubits=$((12 + 9 * levels - 1))
+flat=$(((1 << (ubits - 12)) * 8))
+echo "  this VM's user half ($levels-level paging, 2^$ubits bytes): 2^$((ubits - 12)) entries = $((flat >> 30)) GiB"
+echo "The real tables, for the whole address space of these processes:"
+echo "  the small process: $small_pages pages = $((small_pages * 4)) KiB; after 64 MiB: $pages pages = $((pages * 4)) KiB"
+echo
+fact "Quiz 1: a 32-bit space holds $pages32 pages, a little over a million" [ "$pages32" -gt 1000000 -a "$pages32" -lt 2000000 ]
+fact "16384 touched pages need their $need PTE tables: $pte" [ "$pte" -ge "$need" ]
+fact "the 64 MiB process's tables ($((pages * 4)) KiB) are under 1% of what they map" [ $((pages * 4 * 100)) -lt $((64 * 1024)) ]
+fact "the real tables are $((flat / (pages * 4096)))x smaller than one flat table for the user half" [ $((pages * 4096)) -lt "$flat" ]

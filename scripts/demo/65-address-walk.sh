@@ -1,11 +1,10 @@
 #!/bin/sh
-# title: Walking one address through the levels
+# title: Walking one address through the levels; canonical addresses
 # concepts: C16
-# key-fact: leaf: 4K page at 0x[0-9a-f]+
 echo "A virtual address is split into table indexes (9 bits each, 512"
-echo "entries per table) and a 12-bit offset. This VM's CPU has LA57, so"
-echo "the kernel runs 5-level paging (57-bit addresses, an extra P4D level);"
-echo "the lecture's x86-64 layout is 4-level, 48-bit (boot with no5lvl)."
+echo "entries per table) and a 12-bit offset. The lecture's x86-64 layout is"
+echo "4-level, 48-bit; a CPU with LA57 (as this VM's may be) lets the kernel"
+echo "use 5 levels and 57 bits (boot with no5lvl for 4)."
 echo
 sleep 5 &
 spid=$!
@@ -13,12 +12,52 @@ sleep 0.3
 stack=$(awk '/\[stack\]/ { split($1, a, "-"); print a[2] }' /proc/$spid/maps)
 va=$(printf '%x' $((0x$stack - 0x1000 + 0x123)))
 echo "\$ ptdump --explain $va $spid      # a stack address of 'sleep'"
-ptdump --explain "$va" "$spid"
+ex=$(ptdump --explain "$va" "$spid")
 kill "$spid" 2>/dev/null
 wait "$spid" 2>/dev/null
+levels=$(echo "$ex" | sed -n 's/^\([45]\)-level paging: .*/\1/p' | head -n 1)
+ask "Under $levels-level paging, what is the PTE index of 0x$va (bits 20..12)?" $(((0x$va >> 12) & 511))
+echo "$ex"
+# The same split by shell arithmetic: the top level first.
+mine=""
+shift_by=$((12 + 9 * (levels - 1)))
+while [ $shift_by -ge 12 ]; do
+	mine="$mine $(((0x$va >> shift_by) & 511))"
+	shift_by=$((shift_by - 9))
+done
+theirs=$(echo "$ex" | awk '/would read it as/ { exit } / index / { printf " %s", $NF }')
+pfn=$(echo "$ex" | sed -n 's/.*leaf: 4K page at .*, pfn \([0-9]*\),.*/\1/p')
+phys=$(echo "$ex" | sed -n 's/^ *physical address //p')
 echo
-echo "A non-canonical address (bits 63..47 not all equal under 4-level):"
-echo "\$ ptdump --explain 0000900000000000"
-ptdump --explain 0000900000000000 | grep -E '^address|paging:'
-echo "With 4-level paging that address would fault (#GP) on any access;"
-echo "with 5-level paging it is a valid user address."
+echo "By hand: (va >> 12 + 9k) & 511 for each level gives$mine;"
+echo "frame $pfn x 4096 + offset 0x$(printf '%x' $((0x$va & 4095))) = 0x$(printf '%x' $((pfn * 4096 + (0x$va & 4095))))."
+pause
+
+echo
+echo "Canonical addresses: the bits above the top one used must all equal it."
+if [ "$levels" = 5 ]; then
+	hole=0000900000000000 bad=0100000000000000
+	echo "Under 5-level paging 0x$hole is a user address (unmapped here),"
+	echo "and 0x$bad is not canonical (bit 56 set, bits 63..57 clear)."
+else
+	hole=0000100000000000 bad=0000900000000000
+	echo "Under 4-level paging 0x$hole is a user address (unmapped here),"
+	echo "and 0x$bad is not canonical (bit 47 set, bits 63..48 clear)."
+fi
+echo "\$ ptdump --explain $bad | grep canonical"
+canon=$(ptdump --explain "$bad" | grep "^$levels-level paging")
+echo "$canon"
+echo "\$ protfault read:$hole read:$bad      # each read in a child, SIGSEGV caught"
+pf=$(protfault "read:$hole" "read:$bad")
+echo "$pf"
+code() { echo "$pf" | awk -v a="read:$1" '$1 == a { print $4 " " $5 }'; }
+echo
+echo "The unmapped user address faults in the page tables (#PF): the kernel"
+echo "knows the address. The non-canonical one never reaches them: the CPU"
+echo "raises a general protection fault (#GP), which carries no address."
+echo
+fact "ptdump's indexes are the shell's:$theirs" [ "$theirs" = "$mine" ]
+fact "physical address = frame x 4096 + offset: $phys" [ "$phys" = "0x$(printf '%x' $((pfn * 4096 + (0x$va & 4095))))" ]
+fact "0x$bad is not canonical under $levels-level paging" matches "$canon" 'canonical .*: NO$'
+fact "reading it: SIGSEGV $(code $bad) (a #GP, no address)" [ "$(code $bad)" = "SI_KERNEL 0x0000000000000000" ]
+fact "reading unmapped 0x$hole: SIGSEGV $(code $hole) (a #PF with its address)" [ "$(code $hole)" = "SEGV_MAPERR 0x$hole" ]

@@ -1,7 +1,6 @@
 #!/bin/sh
 # title: 4 KiB, 2 MiB and 1 GiB pages
 # concepts: C17
-# key-fact: 2M page mapped by a PMD entry
 echo "A PMD entry can map a 2 MiB page itself (PS bit, 0x80) instead of"
 echo "pointing to a PTE table; a PUD entry can map 1 GiB. One entry, one TLB"
 echo "slot, one A and D bit for 512 small pages."
@@ -19,6 +18,10 @@ else
 fi
 echo "$out"
 echo
-echo "$out" | grep -q '(2M)' && echo "2M page mapped by a PMD entry: 2 entries instead of 1024."
-n=$(pagetouch --size 4M write:all dump | grep -c '^[0-9]')
-echo "The same 4 MiB in 4 KiB pages: $n PTE entries, in 2 PTE tables."
+huge=$(echo "$out" | grep -c '^[0-9]* (2M)')
+small=$(pagetouch --size 4M write:all dump | grep -c '^[0-9]')
+echo "4 MiB in 2 MiB pages: $huge entries; the same 4 MiB in 4 KiB pages: $small"
+echo "entries, in $(((small + 511) / 512)) PTE tables."
+echo
+fact "4 MiB written in huge pages: $huge PMD leaf entries (2M)" [ "$huge" = 2 ]
+fact "the same in 4 KiB pages: $small entries, $((small / huge))x as many" [ "$small" = 1024 ]

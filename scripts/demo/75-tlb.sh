@@ -1,7 +1,6 @@
 #!/bin/sh
 # title: The TLB remembers: cleared accessed bits and stale translations
 # concepts: C18
-# key-fact: after flush and read: A=1
 echo "The CPU sets A while it walks the page table to fill a TLB entry. If"
 echo "software clears A but the translation stays cached in the TLB, a"
 echo "later access uses the TLB and does not set A again. x86 Linux does not"
@@ -16,3 +15,8 @@ a2=$(echo "$out" | awk '/^flushed/ { s = 1 } s == 1 && $1 == "0" { print $5; exi
 echo
 echo "after clear and read without flush: A=$a1 ($([ "$a1" = 0 ] && echo "the TLB entry was used" || echo "the TLB entry was already gone"))"
 echo "after flush and read: A=$a2"
+cleared=$(echo "$out" | sed -n 's/^clear: \([0-9]*\) accessed bits were set.*/\1/p')
+others=$(echo "$out" | awk '/^no-flush/ { s = 1 } /^flush:/ { s = 0 } s == 1 && $1 ~ /^[123]$/ { print $5 }' | tr -d '\n')
+echo
+fact "clear found $cleared A bits set and cleared them: pages 1-3 read A=$others" [ "$cleared" = 4 -a "$others" = 000 ]
+fact "after a TLB flush, a read walks the table and sets A again: A=$a2" [ "$a2" = 1 ]

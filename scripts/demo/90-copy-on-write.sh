@@ -1,7 +1,6 @@
 #!/bin/sh
 # title: Copy-on-write: MAP_PRIVATE files and fork
 # concepts: C21 C22
-# key-fact: private write: new frame.*|after fork: parent and child share frame
 f=/tmp/cow.$$
 echo "A file mapped MAP_SHARED maps the page-cache page itself: writes go to"
 echo "the file. MAP_PRIVATE maps the same page read-only until the first"
@@ -16,9 +15,10 @@ echo "$p"
 rm -f "$f"
 pfns() { awk '$1 == "0" { printf "%s ", $3 }'; }
 set -- $(echo "$s" | pfns)
-[ "$1" = "$2" ] && echo "shared write: same frame ($1)"
+s1=$1 s2=$2
 set -- $(echo "$p" | pfns)
-[ "$1" != "$2" ] && echo "private write: new frame ($1 -> $2)"
+p1=$1 p2=$2
+echo "shared: frame $s1 before the write, $s2 after; private: $p1, then $p2"
 echo
 echo "fork: the child gets a copy of the page tables; writable private pages"
 echo "become read-only in both, sharing the frame, until one of them writes."
@@ -32,5 +32,11 @@ pre=$(echo "$out" | awk '$1 == "0" { print $3; exit }')
 child=$(echo "$out" | awk '/^child: entries/ { n++ } n == 1 && $1 == "0" { print $3 " W=" $7; exit }')
 parent=$(echo "$out" | awk '/^parent: entries/ { n++ } n == 1 && $1 == "0" { print $3 " W=" $7; exit }')
 echo
-[ "${child%% *}" = "$pre" ] && echo "after fork: parent and child share frame $pre (child entry W=${child##*W=})"
-echo "parent after the child's write: frame ${parent%% *}, W=${parent##*W=} until it writes"
+cw=$(echo "$out" | awk '/^child: write/ { s = 1 } s && $1 == "0" { print $3; exit }')
+echo "before fork: frame $pre; after: child ${child%% *} (W=${child##*W=});"
+echo "the child's write: child frame $cw; parent ${parent%% *}, W=${parent##*W=} until it writes"
+echo
+fact "MAP_SHARED write: the page-cache frame itself ($s1 = $s2)" [ "$s1" = "$s2" ]
+fact "MAP_PRIVATE write: a new frame ($p1 -> $p2)" [ "$p1" != "$p2" -a "$p1" = "$s1" ]
+fact "after fork the child maps the parent's frame $pre read-only (W=${child##*W=})" [ "${child%% *}" = "$pre" -a "${child##*W=}" = 0 ]
+fact "the child's write copied: child $cw, parent still $pre" [ "$cw" != "$pre" -a "${parent%% *}" = "$pre" ]

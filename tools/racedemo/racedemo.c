@@ -23,8 +23,10 @@ static const struct {
 } commands[] = {
 	{ "saldo", cmd_saldo, "the lecture's bank balance: 100 +10 +20, lost updates" },
 	{ "interleavings", cmd_interleave, "every interleaving of x=1|x=2 and x=x+1|x=x+2, run" },
+	{ "step", cmd_step, "the saldo race on two real threads, one step at a time, you choose" },
 	{ "counter", cmd_counter, "threads/processes adding to one counter, per mode" },
 	{ "beer", cmd_beer, "the too-much-beer note problem and its attempts" },
+	{ "trylock", cmd_trylock, "pthread_mutex_trylock and _timedlock against a held mutex" },
 	{ "locks", cmd_locks, "mutual exclusion, progress and bounded waiting, measured" },
 	{ "bench", cmd_bench, "kernel counter ioctl costs (used by make bench)" },
 };

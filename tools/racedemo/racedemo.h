@@ -19,7 +19,9 @@ struct rd_opts {
 int cmd_saldo(int argc, char **argv, struct rd_opts *o);
 int cmd_counter(int argc, char **argv, struct rd_opts *o);
 int cmd_beer(int argc, char **argv, struct rd_opts *o);
+int cmd_trylock(int argc, char **argv, struct rd_opts *o);
 int cmd_locks(int argc, char **argv, struct rd_opts *o);
+int cmd_step(int argc, char **argv, struct rd_opts *o);
 int cmd_interleave(int argc, char **argv, struct rd_opts *o);
 int cmd_bench(int argc, char **argv, struct rd_opts *o);
 

@@ -2,13 +2,15 @@
 /*
  * threadpark: a process whose threads sit in known states, for the
  * threadview and threadtrace demos, tests and benchmark: sleepers blocked
- * on a futex, spinners, threads that exit without being joined, a zombie
+ * on a futex, spinners, yielders (always runnable, but giving the CPU up
+ * with sched_yield), threads that exit without being joined, a zombie
  * child, and "lifecycle" threads that sleep briefly, run, then finish.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -22,6 +24,20 @@
 
 static atomic_int release_word;
 static atomic_int stop_spin;
+static int fifo;	/* -F: spinners and yielders run SCHED_FIFO */
+
+/*
+ * SCHED_FIFO has no time slice: such a thread leaves the CPU only when it
+ * blocks, yields or a higher priority comes. Failing to get it is said.
+ */
+static void maybe_fifo(void)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	int err;
+
+	if (fifo && (err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp)))
+		fprintf(stderr, "threadpark: SCHED_FIFO: %s\n", strerror(err));
+}
 
 static void name_self(const char *role, long i)
 {
@@ -42,8 +58,19 @@ static void *sleeper(void *arg)
 static void *spinner(void *arg)
 {
 	name_self("spinner", (long)arg);
+	maybe_fifo();
 	while (!atomic_load(&stop_spin))
 		;
+	return NULL;
+}
+
+/* Running -> Ready by its own choice, again and again: never Waiting. */
+static void *yielder(void *arg)
+{
+	name_self("yielder", (long)arg);
+	maybe_fifo();
+	while (!atomic_load(&stop_spin))
+		sched_yield();
 	return NULL;
 }
 
@@ -75,6 +102,8 @@ static void usage(FILE *out)
 		"\n"
 		"  -s, --sleep N      N threads asleep on a futex (Waiting)\n"
 		"  -r, --spin N       N threads spinning (Ready/Running)\n"
+		"  -y, --yield N      N threads calling sched_yield in a loop\n"
+		"  -F, --fifo         spinners and yielders run SCHED_FIFO (priority 1)\n"
 		"  -x, --exit N       N threads that return at once and are never joined\n"
 		"  -z, --zombie       also fork a child that exits and is never waited for\n"
 		"  -l, --life N       N threads that sleep 10 ms, compute, then finish\n"
@@ -102,6 +131,8 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "sleep", required_argument, NULL, 's' },
 		{ "spin", required_argument, NULL, 'r' },
+		{ "yield", required_argument, NULL, 'y' },
+		{ "fifo", no_argument, NULL, 'F' },
 		{ "exit", required_argument, NULL, 'x' },
 		{ "zombie", no_argument, NULL, 'z' },
 		{ "life", required_argument, NULL, 'l' },
@@ -110,23 +141,25 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long n[4] = { 0 }, stack_kib = 64, secs = -1, i, total;
-	void *(*fn[4])(void *) = { sleeper, spinner, quitter, lifecycle };
+	long n[5] = { 0 }, stack_kib = 64, secs = -1, i, total;
+	void *(*fn[5])(void *) = { sleeper, spinner, quitter, lifecycle, yielder };
 	pthread_t *th;
 	pthread_attr_t attr;
 	int opt, zombie = 0, k, err;
 	pid_t zpid = 0;
 	size_t made = 0;
 
-	while ((opt = getopt_long(argc, argv, "s:r:x:zl:t:S:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:r:y:Fx:zl:t:S:h", longopts, NULL)) != -1) {
 		long *dst = NULL, max = 100000;
 
 		switch (opt) {
 		case 's': dst = &n[0]; break;
 		case 'r': dst = &n[1]; max = 64; break;
+		case 'y': dst = &n[4]; max = 64; break;
 		case 'x': dst = &n[2]; break;
 		case 'l': dst = &n[3]; break;
 		case 'z': zombie = 1; continue;
+		case 'F': fifo = 1; continue;
 		case 't': dst = &secs; max = 86400; break;
 		case 'S': dst = &stack_kib; max = 65536; break;
 		case 'h': usage(stdout); return 0;
@@ -142,13 +175,13 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	total = n[0] + n[1] + n[2] + n[3];
+	total = n[0] + n[1] + n[2] + n[3] + n[4];
 	th = calloc((size_t)total + 1, sizeof(*th));
 	if (!th)
 		return 1;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, (size_t)stack_kib * 1024);
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 5; k++) {
 		for (i = 0; i < n[k]; i++) {
 			err = pthread_create(&th[made], &attr, fn[k], (void *)i);
 			if (err) {
@@ -165,7 +198,9 @@ int main(int argc, char **argv)
 			_exit(0);
 	}
 	printf("threadpark pid %d: %ld sleeping, %ld spinning, %ld exited, %ld lifecycle%s",
-	       (int)getpid(), n[0], n[1], n[2], n[3], zombie ? "" : "\n");
+	       (int)getpid(), n[0], n[1], n[2], n[3], n[4] ? "" : zombie ? "" : "\n");
+	if (n[4])
+		printf(", %ld yielding%s", n[4], zombie ? "" : "\n");
 	if (zombie)
 		printf(", zombie child %d\n", (int)zpid);
 	fflush(stdout);
@@ -174,7 +209,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	if (secs > 0)
 		sleep((unsigned int)secs);
-	else if (secs < 0 && (n[0] || n[1] || n[2] || zombie))
+	else if (secs < 0 && (n[0] || n[1] || n[2] || n[4] || zombie))
 		pause();
 	atomic_store(&release_word, 1);
 	syscall(SYS_futex, &release_word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);

@@ -1,0 +1,83 @@
+#!/bin/sh
+# tour.sh [WORD]: the tour, every chapter (NN-*.sh beside this script) in
+# order, or those whose name contains WORD ($VMLAB_CHAPTER by default).
+# make demo runs it in the VM (scripts/vm-demo.sh), and so does demo_test:
+# the test sees exactly what the student sees.
+#
+# Each chapter runs in a subshell of its own (an exit or a failure ends
+# that chapter only) with these helpers:
+#   pause            wait for Enter, only when $VMLAB_PAUSE is 1 (a terminal)
+#   fact TEXT CMD..  run the test CMD and print "fact: TEXT: yes" or ": NO"
+#   matches TEXT ERE, lacks TEXT ERE: whether a line of TEXT matches ERE
+#   ask Q ANSWER     on a terminal, ask Q and compare the reply with ANSWER
+#                    (the live value); elsewhere print nothing
+# and ends with "=== end NN: exit RC, F facts, N NO (S s)" or
+# "=== end NN: skipped: WHY".
+bin=$(cd "$(dirname "$0")" && pwd)
+want=${1-${VMLAB_CHAPTER:-}}
+
+pause() {
+	[ "${VMLAB_PAUSE:-}" = 1 ] || return 0
+	printf '\n-- press Enter --'
+	read -r _ </dev/console
+}
+
+fact() {
+	fact_text=$1
+	shift
+	if "$@" 2>/dev/null; then
+		echo "fact: $fact_text: yes"
+	else
+		echo "fact: $fact_text: NO"
+	fi
+}
+
+matches() { printf '%s\n' "$1" | grep -Eq -- "$2"; }
+lacks() { ! matches "$@"; }
+
+ask() {
+	[ "${VMLAB_PAUSE:-}" = 1 ] || return 0
+	printf '\n?? %s ' "$1"
+	read -r ask_reply </dev/console
+	if [ "$ask_reply" = "$2" ]; then
+		echo "right: $2"
+	else
+		echo "the system says: $2 (you said: ${ask_reply:-nothing})"
+	fi
+}
+
+# skip_reason CHAPTER: why this kernel cannot run it, or nothing.
+skip_reason() {
+	if grep -q '^# needs: btf' "$1" && [ ! -r /sys/kernel/btf/vmlinux ]; then
+		echo "this kernel has no BTF for BPF CO-RE"
+	fi
+}
+
+cd /tmp || exit 1
+log=/tmp/tour-chapter.$$
+found=0
+for ch in "$bin"/[0-9][0-9]-*.sh; do
+	name=${ch##*/}
+	name=${name%.sh}
+	case "$name" in *"$want"*) ;; *) continue ;; esac
+	found=1
+	num=${name%%-*}
+	echo
+	echo "=== $num. $(sed -n 's/^# title: //p' "$ch")"
+	echo
+	why=$(skip_reason "$ch")
+	if [ -n "$why" ]; then
+		echo "=== end $num: skipped: $why"
+		continue
+	fi
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	# The exit status travels in a file: the pipe's status is tee's.
+	( (. "$ch") 2>&1; echo $? >"$log.rc") | tee "$log"
+	secs=$(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)
+	nfacts=$(grep -c '^fact: ' "$log")
+	nno=$(grep -c '^fact: .*: NO$' "$log")
+	echo "=== end $num: exit $(cat "$log.rc"), $nfacts facts, $nno NO ($secs s)"
+	pause
+done
+rm -f "$log" "$log.rc"
+[ $found = 1 ] || echo "no chapter matches '$want'"

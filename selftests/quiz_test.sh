@@ -1,0 +1,54 @@
+#!/bin/sh
+# vmquiz against a live process: the right answers are worked out from
+# ptdump --explain and /proc/PID/maps (quiz-answers.sh: another tool, the
+# same page tables),
+# then graded all right, all wrong and half right; a seed gives the same
+# questions twice and another seed others.
+. /opt/vmlab/bin/vm_util.sh
+echo "TAP version 13"
+echo "1..6"
+sleep 60 &
+pid=$!
+sleep 0.3
+count=14
+quiz=$(vmquiz -s 3 -n $count "$pid")
+
+. /opt/vmlab/bin/quiz-answers.sh
+right=/tmp/quiz.right wrong=/tmp/quiz.wrong half=/tmp/quiz.half
+: >$right
+: >$wrong
+: >$half
+echo "$quiz" | grep '^Q[0-9]* \[' >/tmp/quiz.q
+asked=0
+while read -r line; do
+	asked=$((asked + 1))
+	type=$(echo "$line" | sed -n 's/^Q[0-9]* \[\([a-z]*\)\].*/\1/p')
+	va=$(echo "$line" | grep -o '0x[0-9a-f]\{16\}' | head -n 1)
+	a=$(quiz_answer "$type" "$va" "$line")
+	echo "$a" >>$right
+	echo "not-$a" >>$wrong
+	if [ $((asked % 2)) = 1 ]; then echo "$a" >>$half; else echo "not-$a" >>$half; fi
+done </tmp/quiz.q
+kinds=$(sed -n 's/^Q[0-9]* \[\([a-z]*\)\].*/\1/p' /tmp/quiz.q | sort -u | wc -l)
+[ "$asked" = $count ] && [ "$kinds" = 7 ] && ok "quiz: $asked questions of $kinds kinds" ||
+	nok "quiz: $asked questions of $kinds kinds"
+
+score() { vmquiz -s 3 -n $count -c "$1" "$pid" | sed -n 's/^score: //p'; }
+s=$(score $right)
+[ "$s" = "$count of $count" ] && ok "the answers worked out from ptdump: $s" || {
+	nok "the answers worked out from ptdump: $s"
+	vmquiz -s 3 -n $count -c $right "$pid" | grep -B3 WRONG | sed 's/^/# /'
+}
+s=$(score $wrong)
+[ "$s" = "0 of $count" ] && ok "wrong answers: $s" || nok "wrong answers: $s"
+graded=$(vmquiz -s 3 -n $count -c $half "$pid" | grep -E '^   (right|WRONG)$' | tr -d ' ' | tr '\n' ' ')
+want=$(i=1; while [ $i -le $count ]; do [ $((i % 2)) = 1 ] && printf 'right ' || printf 'WRONG '; i=$((i + 1)); done)
+[ "$graded" = "$want" ] && ok "half right: graded question by question" || nok "half right: got '$graded'"
+again=$(vmquiz -s 3 -n $count "$pid")
+other=$(vmquiz -s 4 -n $count "$pid")
+[ "$again" = "$quiz" ] && ok "seed 3 twice: the same questions" || nok "seed 3 twice: the same questions"
+[ "$other" != "$quiz" ] && ok "seed 4: other questions" || nok "seed 4: other questions"
+kill "$pid"
+wait "$pid" 2>/dev/null
+rm -f $right $wrong $half /tmp/quiz.q
+[ $failed = 0 ]

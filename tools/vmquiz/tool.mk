@@ -1,0 +1,1 @@
+# vmquiz: questions about a live process's page tables, graded by its walk.
