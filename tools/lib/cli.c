@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What every tool's command line shares (docs/tools.md). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "libvmlab.h"
+#include "parse.h"
+
+#ifndef VMLAB_VERSION
+#error "the Makefile defines VMLAB_VERSION (dkms.conf's PACKAGE_VERSION)"
+#endif
+
+const char *vl_prog = "vmlab";
+
+void vl_init(char **argv, const char *prog)
+{
+	vl_prog = prog;
+	argv[0] = (char *)prog; /* getopt's own messages begin with it */
+}
+
+void vl_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", vl_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	vl_try_help();
+}
+
+void vl_try_help(void)
+{
+	fprintf(stderr, "Try '%s --help'.\n", vl_prog);
+	exit(VL_EXIT_USAGE);
+}
+
+void vl_bad_arg(const char *opt, const char *arg, const char *why)
+{
+	vl_usage_error("%s '%s': %s", opt, arg, why);
+}
+
+void vl_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", vl_prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void vl_version(void)
+{
+	printf("%s from vmlab %s (ABI %d.%d)\n", vl_prog, VMLAB_VERSION,
+	       VMLAB_ABI_MAJOR, VMLAB_ABI_MINOR);
+	exit(VL_EXIT_OK);
+}
+
+static void check(const char *opt, const char *arg, const char *why)
+{
+	if (why)
+		vl_bad_arg(opt, arg, why);
+}
+
+uint64_t vl_opt_uint(const char *opt, const char *arg, uint64_t min,
+		     uint64_t max)
+{
+	uint64_t v = 0;
+
+	check(opt, arg, vl_parse_uint(arg, min, max, &v));
+	return v;
+}
+
+uint64_t vl_opt_count(const char *opt, const char *arg, uint64_t min,
+		      uint64_t max)
+{
+	uint64_t v = 0;
+
+	check(opt, arg, vl_parse_count(arg, min, max, &v));
+	return v;
+}
+
+uint64_t vl_opt_size(const char *opt, const char *arg, uint64_t min,
+		     uint64_t max)
+{
+	uint64_t v = 0;
+
+	check(opt, arg, vl_parse_size(arg, min, max, &v));
+	return v;
+}
+
+uint64_t vl_opt_duration(const char *opt, const char *arg, uint64_t min_ns,
+			 uint64_t max_ns)
+{
+	uint64_t v = 0;
+
+	check(opt, arg, vl_parse_duration(arg, min_ns, max_ns, &v));
+	return v;
+}
+
+pid_t vl_opt_pid(const char *opt, const char *arg)
+{
+	return (pid_t)vl_opt_uint(opt, arg, 1, VL_PID_MAX);
+}
+
+const char *vl_device(void)
+{
+	const char *path = getenv("VMLAB_DEVICE");
+
+	return path ? path : VMLAB_DEVICE;
+}
+
+int vl_device_open(void)
+{
+	int fd = vmlab_open();
+
+	if (fd < 0) {
+		vl_error("cannot open %s: %s%s", vl_device(), strerror(-fd),
+			 fd == -ENOENT ? " (is vmlab.ko loaded?)" : "");
+		return -1;
+	}
+	return fd;
+}
+
+uint64_t vl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * VL_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+void vl_sleep_ns(uint64_t ns)
+{
+	struct timespec ts = { (time_t)(ns / VL_NSEC_PER_SEC),
+			       (long)(ns % VL_NSEC_PER_SEC) };
+
+	nanosleep(&ts, NULL);
+}
