@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "parse.h"
+
 /* Exit codes of every tool. */
 #define VL_EXIT_OK 0
 #define VL_EXIT_FAIL 1 /* the work failed: device, system call, target */
