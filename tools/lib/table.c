@@ -55,6 +55,25 @@ int vl_line_set_fmt(struct libscols_line *ln, size_t col, const char *fmt, ...)
 	return scols_line_set_data(ln, col, buf);
 }
 
+int vl_line_set_name(struct libscols_line *ln, size_t col, const char *s,
+		     size_t max)
+{
+	char buf[4 * 64 + 1];
+	size_t i, n = 0;
+
+	for (i = 0; i < max && s[i] && n + 5 < sizeof(buf); i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch < 0x20 || ch > 0x7e || (ch == '\\' && s[i + 1] == 'x'))
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+					      "\\x%02x", ch);
+		else
+			buf[n++] = (char)ch;
+	}
+	buf[n] = '\0';
+	return scols_line_set_data(ln, col, buf);
+}
+
 int vl_line_set_u64(struct libscols_line *ln, size_t col, uint64_t v)
 {
 	return vl_line_set_fmt(ln, col, "%" PRIu64, v);

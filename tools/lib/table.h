@@ -39,6 +39,9 @@ int vl_line_set_u64(struct libscols_line *ln, size_t col, uint64_t v);
 int vl_line_set_i64(struct libscols_line *ln, size_t col, int64_t v);
 int vl_line_set_hex(struct libscols_line *ln, size_t col, uint64_t v);
 int vl_line_set_bool(struct libscols_line *ln, size_t col, bool v);
+/* Text from elsewhere (a thread's name): bytes outside printable ASCII as \xHH. */
+int vl_line_set_name(struct libscols_line *ln, size_t col, const char *s,
+		     size_t max);
 int vl_line_set_fmt(struct libscols_line *ln, size_t col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

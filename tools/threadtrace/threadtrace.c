@@ -19,6 +19,8 @@
 
 #include <bpf/libbpf.h>
 
+#include "cli.h"
+#include "table.h"
 #include "threadtrace.h"
 #include "threadtrace.skel.h"
 
@@ -53,7 +55,7 @@ struct thread {
 
 struct opts {
 	unsigned int tgid, tid;
-	double duration;
+	uint64_t duration_ns;
 	int json, hist, quiet;
 	char **cmd;
 };
@@ -76,14 +78,18 @@ static void usage(FILE *out)
 		"\n"
 		"  -p, --pid PID          the threads of process PID\n"
 		"  -t, --tid TID          one thread\n"
-		"  -d, --duration SECS    stop after SECS (default: when the target ends, or ^C)\n"
+		"  -d, --duration TIME    stop after TIME (500ms, 2s; a bare number is seconds;\n"
+		"                         default: when the target ends, or ^C)\n"
 		"  -H, --hist             histogram of the time spent Ready (run-queue wait)\n"
 		"  -q, --quiet            no live timeline, only the summary\n"
-		"  -J, --json             JSON: per thread its timeline and the summary\n"
+		"  -J, --json             one JSON document: the summary and each timeline\n"
+		"  -V, --version          version\n"
 		"  -h, --help             this help\n"
 		"\n"
 		"With -- COMMAND, threadtrace runs COMMAND and traces its threads from\n"
-		"the start. Needs root (CAP_BPF and CAP_PERFMON).\n");
+		"the start. Needs root (CAP_BPF and CAP_PERFMON).\n"
+		"\nExit status: 0 done (with COMMAND: its status), 1 failed (BPF, no such\n"
+		"process), 2 bad usage.\n");
 }
 
 static struct thread *lookup(unsigned int tid, unsigned int tgid)
@@ -207,35 +213,90 @@ static void finish_times(unsigned long long end)
 	}
 }
 
-static void print_json(unsigned long long dropped)
+static const struct vl_col summary_cols[] = {
+	{ "TID", VL_NUM },	   { "TGID", VL_NUM },	   { "COMM", 0 },
+	{ "READY_NS", VL_NUM },	   { "RUNNING_NS", VL_NUM }, { "WAITING_NS", VL_NUM },
+	{ "RUNS", VL_NUM },	   { "WAKEUPS", VL_NUM },    { "PREEMPTIONS", VL_NUM },
+	{ "LOST_STEPS", VL_NUM },  { "STATE", 0 },
+};
+
+static const struct vl_col timeline_cols[] = {
+	{ "TID", VL_NUM }, { "T_NS", VL_NUM }, { "STATE", 0 },
+	{ "WHY", 0 },	   { "CPU", VL_NUM },
+};
+
+static const struct vl_col trace_cols[] = {
+	{ "SOURCE", 0 },
+	{ "THREADS", VL_NUM },
+	{ "DROPPED", VL_NUM },
+};
+
+static void summary_line(struct libscols_table *tb, const struct thread *t)
 {
-	size_t i, j;
+	struct libscols_line *ln = vl_line(tb, NULL);
+	size_t k;
 
-	printf("{\n   \"source\": \"bpf\",\n   \"dropped\": %llu,\n   \"threads\": [", dropped);
-	for (i = 0; i < nthreads; i++) {
-		const struct thread *t = order[i];
+	if (!ln)
+		return;
+	vl_line_set_u64(ln, 0, t->tid);
+	vl_line_set_u64(ln, 1, t->tgid);
+	vl_line_set_name(ln, 2, t->comm, sizeof(t->comm));
+	for (k = 0; k < 3; k++)
+		vl_line_set_u64(ln, 3 + k, t->time[k + 1]);
+	vl_line_set_u64(ln, 6, t->runs);
+	vl_line_set_u64(ln, 7, t->wakeups);
+	vl_line_set_u64(ln, 8, t->preempts);
+	vl_line_set_u64(ln, 9, t->lost);
+	scols_line_set_data(ln, 10, t->state < 0 ? "?" : state_names[t->state]);
+}
 
-		printf("%s\n      {\"tid\": %u, \"tgid\": %u, \"comm\": \"", i ? "," : "",
-		       t->tid, t->tgid);
-		for (j = 0; t->comm[j]; j++)
-			printf(t->comm[j] == '"' || t->comm[j] == '\\' ? "\\%c" :
-			       (unsigned char)t->comm[j] < 0x20 ? "?" : "%c", t->comm[j]);
-		printf("\",\n       \"ready_ns\": %llu, \"running_ns\": %llu, \"waiting_ns\": %llu,"
-		       " \"runs\": %llu, \"wakeups\": %llu, \"preemptions\": %llu, \"lost_steps\": %zu,\n"
-		       "       \"state\": \"%s\",\n       \"timeline\": [",
-		       t->time[TT_READY], t->time[TT_RUNNING], t->time[TT_WAITING],
-		       t->runs, t->wakeups, t->preempts, t->lost,
-		       t->state < 0 ? "?" : state_names[t->state]);
-		for (j = 0; j < t->nsteps; j++) {
-			const struct step *s = &t->steps[j];
+static void timeline_lines(struct libscols_table *tb, const struct thread *t)
+{
+	size_t j;
 
-			printf("%s\n         {\"t_ns\": %llu, \"state\": \"%s\", \"why\": \"%s\", \"cpu\": %u}",
-			       j ? "," : "", s->ts - t0, state_names[s->state], why_names[s->why],
-			       s->cpu);
-		}
-		printf("\n       ]}");
+	for (j = 0; j < t->nsteps; j++) {
+		const struct step *s = &t->steps[j];
+		struct libscols_line *ln = vl_line(tb, NULL);
+
+		if (!ln)
+			return;
+		vl_line_set_u64(ln, 0, t->tid);
+		vl_line_set_u64(ln, 1, s->ts - t0);
+		scols_line_set_data(ln, 2, state_names[s->state]);
+		scols_line_set_data(ln, 3, why_names[s->why]);
+		vl_line_set_u64(ln, 4, s->cpu);
 	}
-	printf("\n   ]\n}\n");
+}
+
+/* --json: the trace, each thread's summary and its timeline. */
+static int print_json(unsigned long long dropped)
+{
+	struct libscols_table *tr = VL_TABLE("trace", true, trace_cols);
+	struct libscols_table *sm = VL_TABLE("threads", true, summary_cols);
+	struct libscols_table *tl = VL_TABLE("timeline", true, timeline_cols);
+	struct libscols_line *ln = tr ? vl_line(tr, NULL) : NULL;
+	struct vl_doc doc;
+	size_t i;
+	int ret;
+
+	if (!ln || !sm || !tl) {
+		scols_unref_table(tr);
+		scols_unref_table(sm);
+		scols_unref_table(tl);
+		return -ENOMEM;
+	}
+	scols_line_set_data(ln, 0, "bpf");
+	vl_line_set_u64(ln, 1, nthreads);
+	vl_line_set_u64(ln, 2, dropped);
+	for (i = 0; i < nthreads; i++) {
+		summary_line(sm, order[i]);
+		timeline_lines(tl, order[i]);
+	}
+	vl_doc_init(&doc, true);
+	ret = vl_doc_add(&doc, tr);
+	ret = ret ? ret : vl_doc_add(&doc, sm);
+	ret = ret ? ret : vl_doc_add(&doc, tl);
+	return ret ? ret : vl_doc_end(&doc);
 }
 
 /*
@@ -267,42 +328,40 @@ static void format_path(const struct thread *t, char *path, size_t size)
 
 static void print_summary(void)
 {
-	struct libscols_table *tb = scols_new_table();
-	static const char *const heads[] = {
-		"TID", "COMM", "READY(ms)", "RUNNING(ms)", "WAITING(ms)", "RUNS", "WAKEUPS",
-		"PREEMPT", "STATE", "PATH",
+	static const struct vl_col cols[] = {
+		{ "TID", VL_NUM },	   { "COMM", 0 },
+		{ "READY(ms)", VL_NUM },   { "RUNNING(ms)", VL_NUM },
+		{ "WAITING(ms)", VL_NUM }, { "RUNS", VL_NUM },
+		{ "WAKEUPS", VL_NUM },	   { "PREEMPT", VL_NUM },
+		{ "STATE", 0 },		   { "PATH", 0 },
 	};
-	char buf[64], path[64];
+	struct libscols_table *tb = VL_TABLE("threads", false, cols);
+	struct vl_doc doc;
+	char path[64];
 	size_t i, k;
 
-	if (!tb)
-		return;
-	for (k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)
-		scols_table_new_column(tb, heads[k], 0, k == 1 || k >= 8 ? 0 : SCOLS_FL_RIGHT);
-	for (i = 0; i < nthreads; i++) {
+	for (i = 0; tb && i < nthreads; i++) {
 		const struct thread *t = order[i];
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		struct libscols_line *ln = vl_line(tb, NULL);
 
-		snprintf(buf, sizeof(buf), "%u", t->tid);
-		scols_line_set_data(ln, 0, buf);
-		scols_line_set_data(ln, 1, t->comm);
-		for (k = 0; k < 3; k++) {
-			snprintf(buf, sizeof(buf), "%.3f", (double)t->time[k + 1] / 1e6);
-			scols_line_set_data(ln, 2 + k, buf);
-		}
-		snprintf(buf, sizeof(buf), "%llu", t->runs);
-		scols_line_set_data(ln, 5, buf);
-		snprintf(buf, sizeof(buf), "%llu", t->wakeups);
-		scols_line_set_data(ln, 6, buf);
-		snprintf(buf, sizeof(buf), "%llu", t->preempts);
-		scols_line_set_data(ln, 7, buf);
-		scols_line_set_data(ln, 8, t->state < 0 ? "?" : state_names[t->state]);
+		if (!ln)
+			break;
+		vl_line_set_u64(ln, 0, t->tid);
+		vl_line_set_name(ln, 1, t->comm, sizeof(t->comm));
+		for (k = 0; k < 3; k++)
+			vl_line_set_fmt(ln, 2 + k, "%.3f",
+					(double)t->time[k + 1] / 1e6);
+		vl_line_set_u64(ln, 5, t->runs);
+		vl_line_set_u64(ln, 6, t->wakeups);
+		vl_line_set_u64(ln, 7, t->preempts);
+		scols_line_set_data(ln, 8,
+				    t->state < 0 ? "?" : state_names[t->state]);
 		format_path(t, path, sizeof(path));
 		scols_line_set_data(ln, 9, path);
 	}
 	printf("\n");
-	scols_print_table(tb);
-	scols_unref_table(tb);
+	vl_doc_init(&doc, false);
+	vl_doc_add(&doc, tb);
 }
 
 static void print_hist(void)
@@ -331,17 +390,6 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
-static int parse_uint(const char *s, unsigned int *v)
-{
-	char *end;
-	long x = strtol(s, &end, 10);
-
-	if (end == s || *end || x <= 0 || x > 0x7fffffff)
-		return -1;
-	*v = (unsigned int)x;
-	return 0;
-}
-
 /* Fork COMMAND stopped on a pipe until the programs are attached. */
 static pid_t spawn(char **cmd, int *go_fd)
 {
@@ -360,7 +408,7 @@ static pid_t spawn(char **cmd, int *go_fd)
 			_exit(127);
 		close(p[0]);
 		execvp(cmd[0], cmd);
-		fprintf(stderr, "threadtrace: %s: %s\n", cmd[0], strerror(errno));
+		vl_error("%s: %s", cmd[0], strerror(errno));
 		_exit(127);
 	}
 	close(p[0]);
@@ -368,15 +416,16 @@ static pid_t spawn(char **cmd, int *go_fd)
 	return pid;
 }
 
-static unsigned long long mono_ns(void)
+/* A process or thread that is not there is an error, not an empty trace. */
+static void check_exists(const char *what, unsigned int id)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+	if (kill((pid_t)id, 0) && errno == ESRCH) {
+		vl_error("no %s %u", what, id);
+		exit(VL_EXIT_FAIL);
+	}
 }
 
-static int parse_args(int argc, char **argv, struct opts *o)
+static void parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
@@ -385,47 +434,52 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "hist", no_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+p:t:d:HqJh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+p:t:d:HqJVh", longopts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'p':
-			if (parse_uint(optarg, &o->tgid)) {
-				fprintf(stderr, "threadtrace: bad PID '%s'\n", optarg);
-				return 2;
-			}
+			o->tgid = (unsigned int)vl_opt_pid("--pid", optarg);
 			break;
 		case 't':
-			if (parse_uint(optarg, &o->tid)) {
-				fprintf(stderr, "threadtrace: bad TID '%s'\n", optarg);
-				return 2;
-			}
+			o->tid = (unsigned int)vl_opt_pid("--tid", optarg);
 			break;
 		case 'd':
-			o->duration = strtod(optarg, &end);
-			if (*end || !(o->duration > 0)) {
-				fprintf(stderr, "threadtrace: bad duration '%s'\n", optarg);
-				return 2;
-			}
+			o->duration_ns = vl_opt_duration("--duration", optarg,
+							 1000000,
+							 86400 * VL_NSEC_PER_SEC);
 			break;
-		case 'H': o->hist = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'J': o->json = 1; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return 2;
+		case 'H':
+			o->hist = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'J':
+			o->json = 1;
+			break;
+		case 'V':
+			vl_version();
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			vl_try_help();
 		}
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
-	if (!!o->cmd + !!o->tgid + !!o->tid != 1) {
-		fprintf(stderr, "threadtrace: give exactly one of -p PID, -t TID or -- COMMAND\n");
-		return 2;
-	}
-	return 0;
+	if (!!o->cmd + !!o->tgid + !!o->tid != 1)
+		vl_usage_error("give exactly one of -p PID, -t TID or -- COMMAND");
+	if (o->tgid)
+		check_exists("process", o->tgid);
+	if (o->tid)
+		check_exists("thread", o->tid);
 }
 
 int main(int argc, char **argv)
@@ -438,9 +492,8 @@ int main(int argc, char **argv)
 	pid_t child = 0;
 	int go_fd = -1, ret, status = 0, exit_code = 0;
 
-	ret = parse_args(argc, argv, &o);
-	if (ret)
-		return ret;
+	vl_init(argv, "threadtrace");
+	parse_args(argc, argv, &o);
 	gopts = &o;
 	/* kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK */
 	setrlimit(RLIMIT_MEMLOCK, &rl);
@@ -448,7 +501,7 @@ int main(int argc, char **argv)
 	if (o.cmd) {
 		child = spawn(o.cmd, &go_fd);
 		if (child < 0) {
-			fprintf(stderr, "threadtrace: fork: %s\n", strerror(errno));
+			vl_error("fork: %s", strerror(errno));
 			return 1;
 		}
 		o.tgid = (unsigned int)child;
@@ -456,7 +509,7 @@ int main(int argc, char **argv)
 
 	skel = threadtrace_bpf__open();
 	if (!skel) {
-		fprintf(stderr, "threadtrace: cannot open the BPF object: %s\n", strerror(errno));
+		vl_error("cannot open the BPF object: %s", strerror(errno));
 		goto fail;
 	}
 	skel->rodata->targ_tgid = o.tgid;
@@ -465,13 +518,13 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = threadtrace_bpf__attach(skel);
 	if (ret) {
-		fprintf(stderr, "threadtrace: cannot load or attach the BPF programs: %s%s\n",
+		vl_error("cannot load or attach the BPF programs: %s%s",
 			strerror(-ret), geteuid() ? " (run as root)" : "");
 		goto fail_skel;
 	}
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
 	if (!rb) {
-		fprintf(stderr, "threadtrace: ring buffer: %s\n", strerror(errno));
+		vl_error("ring buffer: %s", strerror(errno));
 		goto fail_skel;
 	}
 	signal(SIGINT, on_signal);
@@ -479,8 +532,8 @@ int main(int argc, char **argv)
 	if (!o.json && !o.quiet)
 		printf("%12s  %7s %-15s %-8s    %-8s %s\n", "TIME(s)", "TID", "COMM", "FROM", "TO",
 		       "EVENT");
-	if (o.duration)
-		deadline = mono_ns() + (unsigned long long)(o.duration * 1e9);
+	if (o.duration_ns)
+		deadline = vl_now_ns() + o.duration_ns;
 	if (child) {
 		if (write(go_fd, "g", 1) != 1)
 			goto fail_rb;
@@ -493,12 +546,12 @@ int main(int argc, char **argv)
 		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
 		ret = ring_buffer__consume(rb);
 		if (ret < 0 && ret != -EINTR) {
-			fprintf(stderr, "threadtrace: ring buffer: %s\n", strerror(-ret));
+			vl_error("ring buffer: %s", strerror(-ret));
 			exit_code = 1;
 			break;
 		}
 		fflush(stdout);
-		if (deadline && mono_ns() >= deadline)
+		if (deadline && vl_now_ns() >= deadline)
 			break;
 		if (child && waitpid(child, &status, WNOHANG) == child) {
 			child = 0;
@@ -510,11 +563,12 @@ int main(int argc, char **argv)
 			break;
 	}
 	ring_buffer__consume(rb);	/* what the last threads left behind */
-	finish_times(mono_ns());
+	finish_times(vl_now_ns());
 	dropped = skel->bss->dropped;
 
 	if (o.json) {
-		print_json(dropped);
+		if (print_json(dropped))
+			exit_code = 1;
 	} else {
 		print_summary();
 		if (o.hist)
