@@ -16,7 +16,7 @@ before=$(cat $stats)
 if [ -n "$before" ]; then ok "debugfs stats readable"; else nok "debugfs stats readable ($stats)"; fi
 
 start=$(date +%s)
-vmlabfuzz --seed "$seed" --ops "$ops" --seconds "$secs" --threads "$threads" >/tmp/fuzz.out 2>/tmp/fuzz.err
+vmlabfuzz --seed "$seed" --ops "$ops" --duration "$secs" --threads "$threads" >/tmp/fuzz.out 2>/tmp/fuzz.err
 rc=$?
 took=$(($(date +%s) - start))
 sed 's/^/# /' /tmp/fuzz.err /tmp/fuzz.out

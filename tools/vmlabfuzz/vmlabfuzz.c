@@ -10,7 +10,8 @@
  * short-lived children whose page tables and threads are queried while they
  * exit. Only /dev/vmlab and the fuzzer's own memory are touched: every name
  * it creates carries its own prefix, and what it created is removed at the
- * end. Scenarios (--scenario) serve the lifecycle tests.
+ * end. (The module's load/unload lifecycle is tested, not fuzzed:
+ * selftests/lifecycle_stress_test.c.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +32,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "libvmlab.h"
+#include "table.h"
 
 #define PG		4096UL
 #define MAX_THREADS	16
@@ -122,11 +125,9 @@ struct worker {
 };
 
 static struct {
-	uint64_t seed, ops;
-	double seconds;
-	int threads, json, verbose;
-	const char *scenario, *module;
-} opt = { .ops = 100000, .seconds = 60, .threads = 4 };
+	uint64_t seed, ops, duration_ns;
+	int threads, json;
+} opt = { .ops = 100000, .duration_ns = 60 * VL_NSEC_PER_SEC, .threads = 4 };
 
 static struct shared *sh;
 static struct worker workers[MAX_THREADS];
@@ -164,10 +165,7 @@ static int chance(struct worker *w, unsigned int percent)
 
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)vl_now_ns() / 1e9;
 }
 
 static void count_add(uint64_t *c, uint64_t n)
@@ -1255,31 +1253,29 @@ static unsigned int cleanup_counters(int fd)
 static void add_row(struct libscols_table *tb, const char *section, const char *name,
 		    uint64_t value)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-	char buf[32];
+	struct libscols_line *ln = vl_line(tb, NULL);
 
 	if (!ln)
 		return;
-	snprintf(buf, sizeof(buf), "%" PRIu64, value);
 	scols_line_set_data(ln, 0, section);
 	scols_line_set_data(ln, 1, name);
-	scols_line_set_data(ln, 2, buf);
+	vl_line_set_u64(ln, 2, value);
 }
 
-static void report(double secs, unsigned int regions, unsigned int counters)
+static int report(double secs, unsigned int regions, unsigned int counters)
 {
-	struct libscols_table *tb = scols_new_table();
+	static const struct vl_col cols[] = {
+		{ "section", 0 },
+		{ "name", 0 },
+		{ "count", VL_NUM },
+	};
+	struct libscols_table *tb = VL_TABLE("vmlabfuzz", opt.json, cols);
+	struct vl_doc doc;
 	char name[32];
 	int i;
 
 	if (!tb)
-		return;
-	scols_table_enable_json(tb, opt.json);
-	scols_table_set_name(tb, "vmlabfuzz");
-	scols_table_new_column(tb, "section", 0, 0);
-	scols_table_new_column(tb, "name", 0, 0);
-	scols_column_set_json_type(scols_table_new_column(tb, "count", 0, SCOLS_FL_RIGHT),
-				   SCOLS_JSON_NUMBER);
+		return -ENOMEM;
 	add_row(tb, "run", "seed", opt.seed);
 	add_row(tb, "run", "threads", opt.threads);
 	add_row(tb, "run", "milliseconds", (uint64_t)(secs * 1000));
@@ -1303,8 +1299,9 @@ static void report(double secs, unsigned int regions, unsigned int counters)
 		}
 		add_row(tb, "errno", en, sh->errnos[i]);
 	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
+	vl_doc_init(&doc, opt.json);
+	i = vl_doc_add(&doc, tb);
+	return i ? i : vl_doc_end(&doc);
 }
 
 static int run_fuzz(void)
@@ -1313,20 +1310,19 @@ static int run_fuzz(void)
 	double start;
 	int i, fd;
 
-	fd = vmlab_open();
-	if (fd < 0) {
-		fprintf(stderr, "vmlabfuzz: cannot open %s: %s\n", VMLAB_DEVICE, strerror(-fd));
-		return 1;
-	}
+	fd = vl_device_open();
+	if (fd < 0)
+		return VL_EXIT_FAIL;
 	if (setup() || snapshot_counters(fd)) {
 		perror("vmlabfuzz: setup");
 		return 1;
 	}
 	fprintf(stderr, "vmlabfuzz: seed %" PRIu64 " (reproduce with --seed %" PRIu64
 		"), %d threads, up to %" PRIu64 " ops or %.0f s\n",
-		opt.seed, opt.seed, opt.threads, opt.ops, opt.seconds);
+		opt.seed, opt.seed, opt.threads, opt.ops,
+		(double)opt.duration_ns / 1e9);
 	start = now();
-	deadline = start + opt.seconds;
+	deadline = start + (double)opt.duration_ns / 1e9;
 	for (i = 0; i < opt.threads; i++)
 		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i])) {
 			fprintf(stderr, "vmlabfuzz: cannot create threads\n");
@@ -1347,265 +1343,7 @@ static int run_fuzz(void)
 	regions = cleanup_regions(fd);
 	counters = cleanup_counters(fd);
 	close(fd);
-	report(now() - start, regions, counters);
-	return 0;
-}
-
-/* ---- scenarios for the lifecycle tests ----------------------------------- */
-
-static int fail(const char *what, int err)
-{
-	fprintf(stderr, "vmlabfuzz: %s: %s\n", what, strerror(err < 0 ? -err : err));
-	return 1;
-}
-
-static int attach(int fd, const char *suffix, uint64_t pages, uint32_t flags)
-{
-	struct vmlab_shm_attach a = { .flags = flags, .length = pages * PG };
-
-	snprintf(a.name, sizeof(a.name), "%s%s", prefix, suffix);
-	return VMLAB_CALL(fd, VMLAB_IOC_SHM_ATTACH, &a);
-}
-
-static int unlink_region(int fd, const char *suffix)
-{
-	struct vmlab_shm_unlink u = { 0 };
-
-	snprintf(u.name, sizeof(u.name), "%s%s", prefix, suffix);
-	return VMLAB_CALL(fd, VMLAB_IOC_SHM_UNLINK, &u);
-}
-
-static int ctr_call(int fd, unsigned long cmd, uint32_t id, int64_t delta, int64_t *value)
-{
-	struct vmlab_ctr_op op = { .id = id, .delta = delta };
-	int ret = VMLAB_CALL(fd, cmd, &op);
-
-	if (value)
-		*value = op.value;
-	return ret;
-}
-
-static int ctr_create(int fd, uint32_t mode, uint32_t delay, uint32_t *id)
-{
-	struct vmlab_ctr_create c = { .mode = mode, .delay_ns = delay };
-	int ret = VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &c);
-
-	*id = c.id;
-	return ret;
-}
-
-/* Open, map and write a region, see it through a second file, count, free. */
-static int scenario_basic(void)
-{
-	int fd = vmlab_open(), fd2, ret, i;
-	uint32_t id;
-	int64_t v;
-	char *p, *q;
-
-	if (fd < 0)
-		return fail("open", fd);
-	ret = attach(fd, "r0", 4, VMLAB_SHM_CREATE | VMLAB_SHM_EXCL);
-	if (ret)
-		return fail("SHM_ATTACH create", ret);
-	p = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return fail("mmap", errno);
-	for (i = 0; i < 4; i++)
-		p[i * PG] = 'a' + i;
-	fd2 = vmlab_open();
-	if (fd2 < 0 || (ret = attach(fd2, "r0", 0, 0)))
-		return fail("SHM_ATTACH existing", fd2 < 0 ? fd2 : ret);
-	q = mmap(NULL, 4 * PG, PROT_READ, MAP_SHARED, fd2, 0);
-	if (q == MAP_FAILED)
-		return fail("mmap second", errno);
-	for (i = 0; i < 4; i++)
-		if (q[i * PG] != 'a' + i)
-			return fail("second mapping does not see the data", EIO);
-	ret = ctr_create(fd, VMLAB_CTR_MUTEX, 0, &id);
-	if (ret)
-		return fail("CTR_CREATE", ret);
-	for (i = 0; i < 100; i++)
-		if ((ret = ctr_call(fd, VMLAB_IOC_CTR_ADD, id, 1, NULL)))
-			return fail("CTR_ADD", ret);
-	ret = ctr_call(fd, VMLAB_IOC_CTR_GET, id, 0, &v);
-	if (ret || v != 100)
-		return fail("CTR_GET is not 100", ret ? ret : EIO);
-	if ((ret = ctr_call(fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL)))
-		return fail("CTR_DESTROY", ret);
-	if ((ret = unlink_region(fd, "r0")))
-		return fail("SHM_UNLINK", ret);
-	munmap(p, 4 * PG);
-	munmap(q, 4 * PG);
-	close(fd2);
-	close(fd);
-	if (opt.verbose)
-		printf("basic: region mapped twice, counter counted 100, all freed\n");
-	return 0;
-}
-
-/*
- * Unload and reload the module --ops times with basic's work in between:
- * the two syscalls rmmod and insmod make, without two new processes per
- * cycle (under TCG those cost more than the reload itself).
- */
-static int scenario_reload(void)
-{
-	uint64_t i;
-	int ko;
-
-	if (!opt.module) {
-		fprintf(stderr, "vmlabfuzz: the reload scenario needs --module FILE\n");
-		return 2;
-	}
-	ko = open(opt.module, O_RDONLY | O_CLOEXEC);
-	if (ko < 0)
-		return fail(opt.module, errno);
-	for (i = 0; i < opt.ops; i++) {
-		if (syscall(SYS_delete_module, "vmlab", O_NONBLOCK))
-			return fail("unload (delete_module)", errno);
-		if (syscall(SYS_finit_module, ko, "", 0))
-			return fail("load (finit_module)", errno);
-		if (scenario_basic()) {
-			fprintf(stderr, "vmlabfuzz: reload: cycle %" PRIu64 " failed\n", i + 1);
-			return 1;
-		}
-	}
-	close(ko);
-	printf("%" PRIu64 " load/unload cycles, each with opens, a mapped region and a counter\n", i);
-	return 0;
-}
-
-/* Keep a region mapped with its file closed, until a signal ends us. */
-static int scenario_hold(void)
-{
-	int fd = vmlab_open(), ret;
-	char *p;
-
-	if (fd < 0)
-		return fail("open", fd);
-	ret = attach(fd, "h", 2, VMLAB_SHM_CREATE);
-	if (ret)
-		return fail("SHM_ATTACH", ret);
-	p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return fail("mmap", errno);
-	p[0] = p[PG] = 1;
-	/* The mapping alone keeps the region (and the module) alive now. */
-	unlink_region(fd, "h");
-	close(fd);
-	printf("holding a mapped region, no file open\n");
-	fflush(stdout);
-	for (;;)
-		pause();
-}
-
-enum exit_state { X_IOCTL, X_FAULT, X_MUTEX, NX };
-static const char *const exit_names[NX] = { "mid-ioctl", "mid-fault", "waiting-on-mutex" };
-
-struct exit_ctx {
-	int fd;
-	uint32_t id;
-	char *map;
-};
-
-static void *exit_thread(void *p)
-{
-	struct exit_ctx *x = p;
-	struct vmlab_thread_info ti[8];
-	struct vmlab_pte pte[64];
-
-	for (;;) {
-		struct vmlab_pt_query q = { .start = 0, .end = 1ULL << 47, .count = 64,
-					    .entries = (uintptr_t)pte };
-		struct vmlab_threads t = { .pid = getpid(), .count = 8,
-					   .entries = (uintptr_t)ti };
-
-		if (x->id) {
-			ctr_call(x->fd, VMLAB_IOC_CTR_ADD, x->id, 1, NULL);
-			continue;
-		}
-		VMLAB_CALL(x->fd, VMLAB_IOC_PT_QUERY, &q);
-		VMLAB_CALL(x->fd, VMLAB_IOC_THREADS, &t);
-	}
-	return NULL;
-}
-
-static __attribute__((noreturn)) void exit_child(enum exit_state st, struct exit_ctx *x)
-{
-	pthread_t t;
-	int i;
-
-	if (st == X_FAULT) {
-		/* Fault the region in, drop it, again: most time is in the fault path. */
-		for (;;) {
-			for (i = 0; i < 64; i++)
-				x->map[i * PG] = i;
-			madvise(x->map, 64 * PG, MADV_DONTNEED);
-		}
-	}
-	if (st == X_IOCTL)
-		x->id = 0;
-	for (i = 0; i < 3; i++)
-		pthread_create(&t, NULL, exit_thread, x);
-	exit_thread(x);
-	_exit(0);
-}
-
-/* Kill children in the middle of an ioctl, a fault, a wait for a counter's mutex. */
-static int scenario_exit(void)
-{
-	struct exit_ctx x = { .fd = vmlab_open() };
-	unsigned int rounds = opt.ops < 1000 ? opt.ops : 1000, i, killed[NX] = { 0 };
-	struct vmlab_ctr_stat cs = { 0 };
-	struct worker w = { .rng = opt.seed | 1 };
-	int ret, st, status;
-	int64_t v;
-	pid_t pid;
-
-	if (x.fd < 0)
-		return fail("open", x.fd);
-	ret = attach(x.fd, "x", 64, VMLAB_SHM_CREATE);
-	if (ret)
-		return fail("SHM_ATTACH", ret);
-	x.map = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, x.fd, 0);
-	if (x.map == MAP_FAILED)
-		return fail("mmap", errno);
-	ret = ctr_create(x.fd, VMLAB_CTR_MUTEX, VMLAB_CTR_DELAY_MAX_NS, &x.id);
-	if (ret)
-		return fail("CTR_CREATE", ret);
-	for (st = 0; st < NX; st++) {
-		for (i = 0; i < rounds; i++) {
-			pid = fork();
-			if (pid < 0)
-				return fail("fork", errno);
-			if (pid == 0)
-				exit_child(st, &x);
-			usleep(1000 + below(&w, 9000));
-			kill(pid, SIGKILL);
-			if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status))
-				return fail("child did not die by SIGKILL", ECHILD);
-			killed[st]++;
-		}
-	}
-	/* The counter survived its users' deaths, unlocked: it still counts. */
-	ret = ctr_call(x.fd, VMLAB_IOC_CTR_ADD, x.id, 1, &v);
-	if (ret)
-		return fail("CTR_ADD after the kills", ret);
-	/* Proof that the killed threads really were waiting for the mutex. */
-	cs.id = x.id;
-	ret = VMLAB_CALL(x.fd, VMLAB_IOC_CTR_STAT, &cs);
-	if (ret)
-		return fail("CTR_STAT", ret);
-	ret = ctr_call(x.fd, VMLAB_IOC_CTR_DESTROY, x.id, 0, NULL);
-	if (ret)
-		return fail("CTR_DESTROY", ret);
-	unlink_region(x.fd, "x");
-	munmap(x.map, 64 * PG);
-	close(x.fd);
-	printf("exit: killed %u %s, %u %s, %u %s (the mutex was found held %llu times)\n",
-	       killed[X_IOCTL], exit_names[X_IOCTL], killed[X_FAULT], exit_names[X_FAULT],
-	       killed[X_MUTEX], exit_names[X_MUTEX], (unsigned long long)cs.contended);
-	return 0;
+	return report(now() - start, regions, counters) ? VL_EXIT_FAIL : 0;
 }
 
 /* ---- main ------------------------------------------------------------------ */
@@ -1615,27 +1353,20 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: vmlabfuzz [OPTIONS]\n"
 		"\n"
-		"Fuzz /dev/vmlab from several threads and processes, then print a summary.\n"
+		"Fuzz the device from several threads and processes, then print a summary.\n"
 		"\n"
 		"Options:\n"
 		"  -s, --seed N          seed of the generator (default: from the clock)\n"
-		"  -n, --ops N           stop after N operations (default 100000)\n"
-		"  -t, --seconds S       stop after S seconds (default 60)\n"
+		"  -n, --ops N           stop after N operations (default 100k; a count:\n"
+		"                        k = 1000, M = 10^6)\n"
+		"  -d, --duration TIME   stop after TIME (default 60s; units ns, us, ms,\n"
+		"                        s, min; a bare number is seconds)\n"
 		"  -j, --threads N       worker threads, 1..%d (default 4)\n"
-		"  -S, --scenario NAME   fuzz (default), basic, reload, hold or exit\n"
-		"  -m, --module FILE     vmlab.ko, for the reload scenario\n"
-		"  -v, --verbose         say what a scenario did\n"
-		"  -J, --json            JSON summary\n"
-		"  -h, --help            this help\n", MAX_THREADS);
-}
-
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || end == s || *end || *s == '-' ? -1 : 0;
+		"  -J, --json            one JSON document\n"
+		"  -V, --version         version\n"
+		"  -h, --help            this help\n"
+		"\nExit status: 0 done, 1 failed (device, setup), 2 bad usage.\n",
+		MAX_THREADS);
 }
 
 int main(int argc, char **argv)
@@ -1643,82 +1374,51 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, 's' },
 		{ "ops", required_argument, NULL, 'n' },
-		{ "seconds", required_argument, NULL, 't' },
+		{ "duration", required_argument, NULL, 'd' },
 		{ "threads", required_argument, NULL, 'j' },
-		{ "scenario", required_argument, NULL, 'S' },
-		{ "module", required_argument, NULL, 'm' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t v;
 	int c, seeded = 0;
-	char *end;
 
-	opt.scenario = "fuzz";
-	while ((c = getopt_long(argc, argv, "s:n:t:j:S:m:vJh", longopts, NULL)) != -1) {
+	vl_init(argv, "vmlabfuzz");
+	while ((c = getopt_long(argc, argv, "s:n:d:j:JVh", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 's':
-			if (parse_u64(optarg, &opt.seed))
-				goto bad;
+			opt.seed = vl_opt_uint("--seed", optarg, 0, UINT64_MAX);
 			seeded = 1;
 			break;
 		case 'n':
-			if (parse_u64(optarg, &opt.ops))
-				goto bad;
+			opt.ops = vl_opt_count("--ops", optarg, 1, UINT64_MAX);
 			break;
-		case 't':
-			opt.seconds = strtod(optarg, &end);
-			if (*end || end == optarg || !(opt.seconds > 0))
-				goto bad;
+		case 'd':
+			opt.duration_ns = vl_opt_duration("--duration", optarg,
+							  1000000,
+							  86400 * VL_NSEC_PER_SEC);
 			break;
 		case 'j':
-			if (parse_u64(optarg, &v) || v < 1 || v > MAX_THREADS)
-				goto bad;
-			opt.threads = v;
-			break;
-		case 'S':
-			opt.scenario = optarg;
-			break;
-		case 'm':
-			opt.module = optarg;
-			break;
-		case 'v':
-			opt.verbose = 1;
+			opt.threads = (int)vl_opt_uint("--threads", optarg, 1,
+						       MAX_THREADS);
 			break;
 		case 'J':
 			opt.json = 1;
 			break;
+		case 'V':
+			vl_version();
 		case 'h':
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			vl_try_help();
 		}
 	}
 	if (optind != argc)
-		goto bad_args;
+		vl_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!seeded)
 		opt.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	snprintf(prefix, sizeof(prefix), "vfz%d", (int)getpid());
-	if (!strcmp(opt.scenario, "fuzz"))
-		return run_fuzz();
-	if (!strcmp(opt.scenario, "basic"))
-		return scenario_basic();
-	if (!strcmp(opt.scenario, "reload"))
-		return scenario_reload();
-	if (!strcmp(opt.scenario, "hold"))
-		return scenario_hold();
-	if (!strcmp(opt.scenario, "exit"))
-		return scenario_exit();
-	fprintf(stderr, "vmlabfuzz: unknown scenario '%s'\n", opt.scenario);
-	return 2;
-bad:
-	fprintf(stderr, "vmlabfuzz: invalid argument for -%c: '%s'\n", c, optarg);
-	return 2;
-bad_args:
-	usage(stderr);
-	return 2;
+	return run_fuzz();
 }
