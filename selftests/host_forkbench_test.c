@@ -240,25 +240,39 @@ TEST(exec_methods_really_exec_the_helper)
 	EXPECT_NE(NULL, strstr(err, "did not exit with status 42")) TH_LOG("%s", err);
 }
 
-TEST(vsize_sets_vmsize)
+/* forkbench --vsize 16M,40M [--touch MODE]: the VmSize each row reports. */
+static void vsize_rows(struct __test_metadata *_metadata, const char *touch)
 {
 	const char *args[] = { "-m", "fork,vfork", "--vsize", "16M,40M", "-n", "1",
-			       "-d", "0.02", "-w", "0", "--json", NULL, NULL, NULL };
+			       "-d", "20ms", "-w", "0", "--json", "--touch", touch, NULL };
 
-	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
-	ASSERT_TRUE(json_valid(out));
-	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 0));
-	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 1));
-	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 2));
-	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 3));
-	/* Debian's PREEMPT_RT kernel has no THP: nothing more to check there. */
-	if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK))
-		return;
-	args[11] = "--touch";
-	args[12] = "huge";
-	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
-	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 0));
-	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 3));
+	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s: %s", touch, err);
+	ASSERT_TRUE(json_valid(out)) TH_LOG("%s: %s", touch, out);
+	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 0)) TH_LOG("%s", touch);
+	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 1)) TH_LOG("%s", touch);
+	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 2)) TH_LOG("%s", touch);
+	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 3)) TH_LOG("%s", touch);
+	EXPECT_EQ(-1, jnum(out, "vmsize_kb", 4)) TH_LOG("%s: more rows than 2 x 2", touch);
+}
+
+TEST(vsize_sets_vmsize)
+{
+	vsize_rows(_metadata, "touched");
+	vsize_rows(_metadata, "untouched");
+}
+
+TEST(vsize_sets_vmsize_with_huge_pages)
+{
+	/* Debian's PREEMPT_RT kernel has no THP: forkbench must say so, exit 1. */
+	if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK)) {
+		const char *args[] = { "-m", "fork", "--vsize", "16M", "--touch", "huge",
+				       "-n", "1", "-d", "20ms", "-w", "0", NULL };
+
+		EXPECT_EQ(1, run_fb(args));
+		EXPECT_NE(NULL, strstr(err, "no transparent huge pages")) TH_LOG("%s", err);
+		SKIP(return, "no transparent huge pages on this kernel");
+	}
+	vsize_rows(_metadata, "huge");
 }
 
 /* Read VmSize and VmRSS of @pid (kB); 0 if gone. */
@@ -390,9 +404,14 @@ TEST(bad_arguments_exit_2)
 		const char *msg;
 	} bad[] = {
 		{ { "-m", "spoon" }, "unknown method" },
-		{ { "-n", "0" }, "--reps" },
-		{ { "-d", "-1" }, "--duration" },
-		{ { "--vsize", "lots" }, "--vsize" },
+		{ { "-n", "0" }, "forkbench: --reps '0': must be between 1 and 1000\n" },
+		{ { "-n", "2M" }, "forkbench: --reps '2M': must be between 1 and 1000\n" },
+		{ { "-d", "-1" }, "forkbench: --duration '-1': negative\n" },
+		{ { "-d", "5x" }, "forkbench: --duration '5x': unknown unit 'x'" },
+		{ { "-w", "2h" }, "forkbench: --warmup '2h': unknown unit 'h'" },
+		{ { "--cpu", "-3" }, "forkbench: --cpu '-3': negative\n" },
+		{ { "--vsize", "lots" }, "forkbench: --vsize 'lots': not a number\n" },
+		{ { "--vsize", "2T" }, "forkbench: --vsize '2T': must be between 4K and 1T\n" },
 		{ { "--vsize", "64K" }, "forkbench itself already maps" },
 		{ { "--touch", "maybe" }, "--touch" },
 		{ { "--json", "--csv" }, "exclude each other" },

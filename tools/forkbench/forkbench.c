@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "forkbench.h"
 #include "libvmlab.h"
 
@@ -99,9 +100,10 @@ static void usage(FILE *out)
 		"      --vsize LIST        grow the parent's VmSize to each size (1.7M,11.7M,1G)\n"
 		"      --touch MODE        untouched, touched (4 KiB pages, default) or huge\n"
 		"                          (MADV_HUGEPAGE): how the added memory is mapped\n"
-		"  -n, --reps N            repetitions (default 5)\n"
-		"  -d, --duration SECONDS  length of one repetition (default 0.5)\n"
-		"  -w, --warmup SECONDS    warm-up before each method and size (default 0.1)\n"
+		"  -n, --reps N            repetitions (default 5; 1 to 1000)\n"
+		"  -d, --duration TIME     length of one repetition (default 500ms; units\n"
+		"                          ns, us, ms, s; a bare number is seconds)\n"
+		"  -w, --warmup TIME       warm-up before each method and size (default 100ms)\n"
 		"      --cpu N             pin forkbench (and so its children) to CPU N\n"
 		"      --helper PATH       program for +exec methods (default: forkbench-child\n"
 		"                          next to forkbench, else a built-in copy)\n"
@@ -113,33 +115,23 @@ static void usage(FILE *out)
 		"      --csv               CSV output\n"
 		"      --plot FILE         gnuplot chart of rate vs VmSize (.png or .svg),\n"
 		"                          or '-' for a text chart on stdout\n"
-		"  -h, --help              this help\n");
+		"  -V, --version           version\n"
+		"  -h, --help              this help\n"
+		"\nSizes take binary units (K, M, G: powers of 1024).\n"
+		"Exit status: 0 done, 1 failed (a creation, setup), 2 bad usage or a\n"
+		"combination forkbench or the kernel refuses.\n");
 }
 
-static void __attribute__((noreturn)) die_usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "forkbench: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'forkbench --help'.\n");
-	exit(2);
-}
 
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)vl_now_ns() / 1e9;
 }
 
-static double parse_seconds(const char *s, const char *what)
+static double parse_seconds(const char *opt, const char *arg, uint64_t min)
 {
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end || !(v > 0) || v > 3600)
-		die_usage("%s: expected seconds in (0, 3600]", what);
-	return v;
+	return (double)vl_opt_duration(opt, arg, min, 3600 * VL_NSEC_PER_SEC) /
+	       1e9;
 }
 
 static void add_methods(const char *list)
@@ -147,13 +139,13 @@ static void add_methods(const char *list)
 	char buf[1024], err[512], *tok, *save;
 
 	if (strlen(list) >= sizeof(buf))
-		die_usage("method list too long: %s", list);
+		vl_usage_error("method list too long: %s", list);
 	strcpy(buf, list);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (nmethods == MAX_METHODS)
-			die_usage("too many methods (at most 32): %s", list);
+			vl_usage_error("too many methods (at most 32): %s", list);
 		if (fb_method_init(&methods[nmethods], tok, opt.clone_flags, err, sizeof(err)))
-			die_usage("%s", err);
+			vl_usage_error("%s", err);
 		nmethods++;
 	}
 }
@@ -163,14 +155,12 @@ static void add_sizes(const char *list)
 	char buf[512], *tok, *save;
 
 	if (strlen(list) >= sizeof(buf))
-		die_usage("size list too long: %s", list);
+		vl_usage_error("size list too long: %s", list);
 	strcpy(buf, list);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (nsizes == MAX_SIZES)
-			die_usage("too many sizes (at most 16): %s", list);
-		if (vmlab_parse_size(tok, &sizes[nsizes]) || !sizes[nsizes] ||
-		    sizes[nsizes] > (1ULL << 40))
-			die_usage("--vsize: '%s' is not a size between 4K and 1T (e.g. 1.7M, 11.7M, 1G)", tok);
+			vl_usage_error("too many sizes (at most 16): %s", list);
+		sizes[nsizes] = vl_opt_size("--vsize", tok, 4096, 1ULL << 40);
 		snprintf(size_label[nsizes], sizeof(size_label[0]), "%s", tok);
 		nsizes++;
 	}
@@ -196,14 +186,15 @@ static void parse_args(int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ "csv", no_argument, NULL, O_CSV },
 		{ "plot", required_argument, NULL, O_PLOT },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *mlist = NULL, *vlist = NULL, *flist = "tlpi";
-	char err[512], *end;
+	char err[512];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:n:d:w:Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:n:d:w:JVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm': mlist = optarg; break;
 		case O_FLAGS: flist = optarg; break;
@@ -212,22 +203,16 @@ static void parse_args(int argc, char **argv)
 			for (c = 0; c < 3 && strcmp(optarg, touch_name[c]); c++)
 				;
 			if (c == 3)
-				die_usage("--touch: '%s': expected untouched, touched or huge", optarg);
+				vl_usage_error("--touch: '%s': expected untouched, touched or huge", optarg);
 			opt.touch = c;
 			break;
 		case 'n':
-			opt.reps = strtol(optarg, &end, 10);
-			if (*end || end == optarg || opt.reps < 1 || opt.reps > MAX_REPS)
-				die_usage("--reps: '%s': expected 1 to 1000", optarg);
+			opt.reps = (int)vl_opt_count("--reps", optarg, 1, MAX_REPS);
 			break;
-		case 'd': opt.dur = parse_seconds(optarg, "--duration"); break;
-		case 'w':
-			opt.warmup = strcmp(optarg, "0") ? parse_seconds(optarg, "--warmup") : 0;
-			break;
+		case 'd': opt.dur = parse_seconds("--duration", optarg, 1000); break;
+		case 'w': opt.warmup = parse_seconds("--warmup", optarg, 0); break;
 		case O_CPU:
-			opt.cpu = strtol(optarg, &end, 10);
-			if (*end || end == optarg || opt.cpu < 0 || opt.cpu >= CPU_SETSIZE)
-				die_usage("--cpu: '%s': expected a CPU number", optarg);
+			opt.cpu = (int)vl_opt_uint("--cpu", optarg, 0, CPU_SETSIZE - 1);
 			break;
 		case O_HELPER: opt.helper = optarg; break;
 		case O_TLPI: opt.tlpi = 1; break;
@@ -236,28 +221,29 @@ static void parse_args(int argc, char **argv)
 		case 'J': opt.json = 1; break;
 		case O_CSV: opt.csv = 1; break;
 		case O_PLOT: opt.plot = optarg; break;
+		case 'V': vl_version();
 		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(2);
+		default: vl_try_help();
 		}
 	}
 	if (optind < argc)
-		die_usage("unexpected argument '%s'", argv[optind]);
+		vl_usage_error("unexpected argument '%s'", argv[optind]);
 	if (opt.json && opt.csv)
-		die_usage("%s", "--json and --csv exclude each other");
+		vl_usage_error("%s", "--json and --csv exclude each other");
 	if (opt.tlpi + opt.matrix + opt.sharing > 1)
-		die_usage("%s", "--tlpi, --flags-matrix and --show-sharing exclude each other");
+		vl_usage_error("%s", "--tlpi, --flags-matrix and --show-sharing exclude each other");
 	if ((opt.tlpi || opt.matrix) && mlist)
-		die_usage("%s", "--tlpi and --flags-matrix choose their own methods: drop --method");
+		vl_usage_error("%s", "--tlpi and --flags-matrix choose their own methods: drop --method");
 	if (opt.sharing && (vlist || opt.plot))
-		die_usage("%s", "--show-sharing measures nothing: drop --vsize and --plot");
+		vl_usage_error("%s", "--show-sharing measures nothing: drop --vsize and --plot");
 	if (opt.plot && strcmp(opt.plot, "-")) {
 		size_t n = strlen(opt.plot);
 
 		if (n < 5 || (strcmp(opt.plot + n - 4, ".png") && strcmp(opt.plot + n - 4, ".svg")))
-			die_usage("--plot: '%s': the file name must end in .png or .svg (or use '-')", opt.plot);
+			vl_usage_error("--plot: '%s': the file name must end in .png or .svg (or use '-')", opt.plot);
 	}
 	if (fb_parse_flags(flist, &opt.clone_flags, err, sizeof(err)))
-		die_usage("--clone-flags: %s", err);
+		vl_usage_error("--clone-flags: %s", err);
 	if (opt.tlpi)
 		add_methods("fork,vfork,clone:tlpi,fork+exec,vfork+exec");
 	else if (opt.sharing && !mlist)
@@ -728,6 +714,7 @@ int main(int argc, char **argv)
 	char desc[512];
 	int i, si, ret;
 
+	vl_init(argv, "forkbench");
 	parse_args(argc, argv);
 	/* Create the heap now: VmSize must not move once --vsize has set it. */
 	heap = malloc(1);
