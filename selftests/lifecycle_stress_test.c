@@ -46,7 +46,8 @@ static int load(void)
 
 static int loaded(void)
 {
-	return !access("/sys/module/vmlab", F_OK) && !access("/dev/vmlab", F_OK);
+	return !access("/sys/module/vmlab", F_OK) &&
+	       !access("/dev/vmlab", F_OK);
 }
 
 static int attach(int fd, const char *name, uint64_t pages, uint32_t flags)
@@ -158,7 +159,8 @@ static char *stats_settle(const char *want)
 	return now;
 }
 
-FIXTURE(lifecycle) {
+FIXTURE(lifecycle)
+{
 	int unused;
 };
 
@@ -185,7 +187,8 @@ TEST_F_TIMEOUT(lifecycle, unload_reload_cycles_with_the_device_used, 1800)
 	for (i = 0; i < cycles; i++) {
 		ASSERT_EQ(0, unload()) TH_LOG("cycle %ld: unload", i + 1);
 		ASSERT_EQ(0, load()) TH_LOG("cycle %ld: load", i + 1);
-		ASSERT_EQ(0, use_device()) TH_LOG("cycle %ld: the use failed", i + 1);
+		ASSERT_EQ(0, use_device())
+		TH_LOG("cycle %ld: the use failed", i + 1);
 	}
 	TH_LOG("%ld cycles in %lds", cycles, (long)(time(NULL) - start));
 }
@@ -217,7 +220,8 @@ static pid_t start_holder(int *ready)
 
 		if (fd < 0 || attach(fd, "h", 2, VMLAB_SHM_CREATE))
 			_exit(1);
-		p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			 0);
 		if (p == MAP_FAILED)
 			_exit(1);
 		p[0] = p[PG] = 1;
@@ -241,7 +245,8 @@ TEST_F(lifecycle, unload_refused_while_a_region_is_mapped_without_a_file)
 	pid_t pid = start_holder(&ready);
 
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(1, read(ready, &c, 1)) TH_LOG("the holder did not map its region");
+	ASSERT_EQ(1, read(ready, &c, 1))
+	TH_LOG("the holder did not map its region");
 	close(ready);
 	EXPECT_EQ(-EWOULDBLOCK, unload());
 	EXPECT_TRUE(loaded());
@@ -250,7 +255,8 @@ TEST_F(lifecycle, unload_refused_while_a_region_is_mapped_without_a_file)
 	/* The holder's mm goes a little after waitpid: retry for a second. */
 	for (c = 0; c < 100 && unload(); c++)
 		usleep(10000);
-	EXPECT_FALSE(loaded()) TH_LOG("unload refused once the mapping was gone");
+	EXPECT_FALSE(loaded())
+	TH_LOG("unload refused once the mapping was gone");
 	EXPECT_EQ(0, load());
 }
 
@@ -269,9 +275,12 @@ static void *exit_thread(void *p)
 	struct vmlab_pte pte[64];
 
 	for (;;) {
-		struct vmlab_pt_query q = { .start = 0, .end = 1ULL << 47,
-					    .count = 64, .entries = (uintptr_t)pte };
-		struct vmlab_threads t = { .pid = getpid(), .count = 8,
+		struct vmlab_pt_query q = { .start = 0,
+					    .end = 1ULL << 47,
+					    .count = 64,
+					    .entries = (uintptr_t)pte };
+		struct vmlab_threads t = { .pid = getpid(),
+					   .count = 8,
 					   .entries = (uintptr_t)ti };
 
 		if (x->id) {
@@ -285,8 +294,8 @@ static void *exit_thread(void *p)
 }
 
 /* Busy in the state st until killed. */
-static void __attribute__((noreturn)) exit_child(enum exit_state st,
-						 struct exit_ctx *x)
+static void __attribute__((noreturn))
+exit_child(enum exit_state st, struct exit_ctx *x)
 {
 	pthread_t t;
 	int i;
@@ -321,9 +330,11 @@ TEST_F(lifecycle, killed_processes_leave_nothing_behind)
 	ASSERT_NE(0, before[0]) TH_LOG("no %s", STATS);
 	ASSERT_LE(0, x.fd);
 	ASSERT_EQ(0, attach(x.fd, "x", 64, VMLAB_SHM_CREATE));
-	x.map = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, x.fd, 0);
+	x.map = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, x.fd,
+		     0);
 	ASSERT_NE(MAP_FAILED, x.map);
-	ASSERT_EQ(0, ctr_create(x.fd, VMLAB_CTR_MUTEX, VMLAB_CTR_DELAY_MAX_NS, &x.id));
+	ASSERT_EQ(0, ctr_create(x.fd, VMLAB_CTR_MUTEX, VMLAB_CTR_DELAY_MAX_NS,
+				&x.id));
 	for (st = 0; st < NX; st++) {
 		for (i = 0; i < KILL_ROUNDS; i++) {
 			pid = fork();

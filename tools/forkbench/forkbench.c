@@ -43,15 +43,25 @@ static const struct {
 	const char *desc;
 } matrix[] = {
 	{ 0, "plain clone(SIGCHLD): a fork" },
-	{ CLONE_VM, NULL }, { CLONE_FS, NULL }, { CLONE_FILES, NULL },
+	{ CLONE_VM, NULL },
+	{ CLONE_FS, NULL },
+	{ CLONE_FILES, NULL },
 	{ CLONE_SIGHAND, NULL },
 	{ CLONE_VM | CLONE_SIGHAND, "SIGHAND with the VM it needs" },
 	{ CLONE_THREAD, NULL },
-	{ CLONE_VM | CLONE_SIGHAND | CLONE_THREAD, "THREAD with the SIGHAND and VM it needs" },
-	{ CLONE_VFORK, NULL }, { CLONE_SYSVSEM, NULL }, { CLONE_IO, NULL },
-	{ CLONE_SETTLS, NULL }, { CLONE_PIDFD, NULL },
-	{ CLONE_NEWUTS, NULL }, { CLONE_NEWIPC, NULL }, { CLONE_NEWNS, NULL },
-	{ CLONE_NEWPID, NULL }, { CLONE_NEWUSER, NULL }, { CLONE_NEWCGROUP, NULL },
+	{ CLONE_VM | CLONE_SIGHAND | CLONE_THREAD,
+	  "THREAD with the SIGHAND and VM it needs" },
+	{ CLONE_VFORK, NULL },
+	{ CLONE_SYSVSEM, NULL },
+	{ CLONE_IO, NULL },
+	{ CLONE_SETTLS, NULL },
+	{ CLONE_PIDFD, NULL },
+	{ CLONE_NEWUTS, NULL },
+	{ CLONE_NEWIPC, NULL },
+	{ CLONE_NEWNS, NULL },
+	{ CLONE_NEWPID, NULL },
+	{ CLONE_NEWUSER, NULL },
+	{ CLONE_NEWCGROUP, NULL },
 };
 
 struct result {
@@ -59,7 +69,7 @@ struct result {
 	long vmsize_kb;
 	int reps, err;
 	double min, med, max, tlpi;
-	const char *desc;	/* flags matrix: what the row's flags do */
+	const char *desc; /* flags matrix: what the row's flags do */
 };
 
 static struct {
@@ -72,12 +82,12 @@ static struct {
 
 static struct fb_method methods[MAX_METHODS];
 static int nmethods;
-static uint64_t sizes[MAX_SIZES];	/* 0: no padding */
+static uint64_t sizes[MAX_SIZES]; /* 0: no padding */
 static char size_label[MAX_SIZES][24];
 static int nsizes;
 static struct result results[MAX_METHODS * MAX_SIZES];
 static int nresults;
-static FILE *info;			/* header: stdout, or stderr for --json/--csv */
+static FILE *info; /* header: stdout, or stderr for --json/--csv */
 static long base_kb;
 
 static const char *const touch_name[] = { "untouched", "touched", "huge" };
@@ -122,7 +132,6 @@ static void usage(FILE *out)
 		"combination forkbench or the kernel refuses.\n");
 }
 
-
 static double now(void)
 {
 	return (double)vl_now_ns() / 1e9;
@@ -141,10 +150,13 @@ static void add_methods(const char *list)
 	if (strlen(list) >= sizeof(buf))
 		vl_usage_error("method list too long: %s", list);
 	strcpy(buf, list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
 		if (nmethods == MAX_METHODS)
-			vl_usage_error("too many methods (at most 32): %s", list);
-		if (fb_method_init(&methods[nmethods], tok, opt.clone_flags, err, sizeof(err)))
+			vl_usage_error("too many methods (at most 32): %s",
+				       list);
+		if (fb_method_init(&methods[nmethods], tok, opt.clone_flags,
+				   err, sizeof(err)))
 			vl_usage_error("%s", err);
 		nmethods++;
 	}
@@ -157,7 +169,8 @@ static void add_sizes(const char *list)
 	if (strlen(list) >= sizeof(buf))
 		vl_usage_error("size list too long: %s", list);
 	strcpy(buf, list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
 		if (nsizes == MAX_SIZES)
 			vl_usage_error("too many sizes (at most 16): %s", list);
 		sizes[nsizes] = vl_opt_size("--vsize", tok, 4096, 1ULL << 40);
@@ -168,8 +181,18 @@ static void add_sizes(const char *list)
 
 static void parse_args(int argc, char **argv)
 {
-	enum { O_FLAGS = 256, O_VSIZE, O_TOUCH, O_CPU, O_HELPER, O_TLPI,
-	       O_MATRIX, O_SHARING, O_CSV, O_PLOT };
+	enum {
+		O_FLAGS = 256,
+		O_VSIZE,
+		O_TOUCH,
+		O_CPU,
+		O_HELPER,
+		O_TLPI,
+		O_MATRIX,
+		O_SHARING,
+		O_CSV,
+		O_PLOT
+	};
 	static const struct option longopts[] = {
 		{ "method", required_argument, NULL, 'm' },
 		{ "clone-flags", required_argument, NULL, O_FLAGS },
@@ -194,36 +217,69 @@ static void parse_args(int argc, char **argv)
 	char err[512];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "m:n:d:w:JVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:n:d:w:JVh", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
-		case 'm': mlist = optarg; break;
-		case O_FLAGS: flist = optarg; break;
-		case O_VSIZE: vlist = optarg; break;
+		case 'm':
+			mlist = optarg;
+			break;
+		case O_FLAGS:
+			flist = optarg;
+			break;
+		case O_VSIZE:
+			vlist = optarg;
+			break;
 		case O_TOUCH:
 			for (c = 0; c < 3 && strcmp(optarg, touch_name[c]); c++)
 				;
 			if (c == 3)
-				vl_usage_error("--touch: '%s': expected untouched, touched or huge", optarg);
+				vl_usage_error(
+					"--touch: '%s': expected untouched, touched or huge",
+					optarg);
 			opt.touch = c;
 			break;
 		case 'n':
-			opt.reps = (int)vl_opt_count("--reps", optarg, 1, MAX_REPS);
+			opt.reps = (int)vl_opt_count("--reps", optarg, 1,
+						     MAX_REPS);
 			break;
-		case 'd': opt.dur = parse_seconds("--duration", optarg, 1000); break;
-		case 'w': opt.warmup = parse_seconds("--warmup", optarg, 0); break;
+		case 'd':
+			opt.dur = parse_seconds("--duration", optarg, 1000);
+			break;
+		case 'w':
+			opt.warmup = parse_seconds("--warmup", optarg, 0);
+			break;
 		case O_CPU:
-			opt.cpu = (int)vl_opt_uint("--cpu", optarg, 0, CPU_SETSIZE - 1);
+			opt.cpu = (int)vl_opt_uint("--cpu", optarg, 0,
+						   CPU_SETSIZE - 1);
 			break;
-		case O_HELPER: opt.helper = optarg; break;
-		case O_TLPI: opt.tlpi = 1; break;
-		case O_MATRIX: opt.matrix = 1; break;
-		case O_SHARING: opt.sharing = 1; break;
-		case 'J': opt.json = 1; break;
-		case O_CSV: opt.csv = 1; break;
-		case O_PLOT: opt.plot = optarg; break;
-		case 'V': vl_version();
-		case 'h': usage(stdout); exit(0);
-		default: vl_try_help();
+		case O_HELPER:
+			opt.helper = optarg;
+			break;
+		case O_TLPI:
+			opt.tlpi = 1;
+			break;
+		case O_MATRIX:
+			opt.matrix = 1;
+			break;
+		case O_SHARING:
+			opt.sharing = 1;
+			break;
+		case 'J':
+			opt.json = 1;
+			break;
+		case O_CSV:
+			opt.csv = 1;
+			break;
+		case O_PLOT:
+			opt.plot = optarg;
+			break;
+		case 'V':
+			vl_version();
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			vl_try_help();
 		}
 	}
 	if (optind < argc)
@@ -231,27 +287,37 @@ static void parse_args(int argc, char **argv)
 	if (opt.json && opt.csv)
 		vl_usage_error("%s", "--json and --csv exclude each other");
 	if (opt.tlpi + opt.matrix + opt.sharing > 1)
-		vl_usage_error("%s", "--tlpi, --flags-matrix and --show-sharing exclude each other");
+		vl_usage_error(
+			"%s",
+			"--tlpi, --flags-matrix and --show-sharing exclude each other");
 	if ((opt.tlpi || opt.matrix) && mlist)
-		vl_usage_error("%s", "--tlpi and --flags-matrix choose their own methods: drop --method");
+		vl_usage_error(
+			"%s",
+			"--tlpi and --flags-matrix choose their own methods: drop --method");
 	if (opt.sharing && (vlist || opt.plot))
-		vl_usage_error("%s", "--show-sharing measures nothing: drop --vsize and --plot");
+		vl_usage_error(
+			"%s",
+			"--show-sharing measures nothing: drop --vsize and --plot");
 	if (opt.plot && strcmp(opt.plot, "-")) {
 		size_t n = strlen(opt.plot);
 
-		if (n < 5 || (strcmp(opt.plot + n - 4, ".png") && strcmp(opt.plot + n - 4, ".svg")))
-			vl_usage_error("--plot: '%s': the file name must end in .png or .svg (or use '-')", opt.plot);
+		if (n < 5 || (strcmp(opt.plot + n - 4, ".png") &&
+			      strcmp(opt.plot + n - 4, ".svg")))
+			vl_usage_error(
+				"--plot: '%s': the file name must end in .png or .svg (or use '-')",
+				opt.plot);
 	}
 	if (fb_parse_flags(flist, &opt.clone_flags, err, sizeof(err)))
 		vl_usage_error("--clone-flags: %s", err);
 	if (opt.tlpi)
 		add_methods("fork,vfork,clone:tlpi,fork+exec,vfork+exec");
 	else if (opt.sharing && !mlist)
-		add_methods("fork,vfork,clone:tlpi,clone:linuxthreads,clone:thread,clone:nptl,clone3:nptl,pthread");
+		add_methods(
+			"fork,vfork,clone:tlpi,clone:linuxthreads,clone:thread,clone:nptl,clone3:nptl,pthread");
 	else if (!opt.matrix)
 		add_methods(mlist ? mlist : "fork,vfork,clone");
 	if (opt.tlpi) {
-		strcpy(methods[2].name, "clone");	/* TLPI's row name */
+		strcpy(methods[2].name, "clone"); /* TLPI's row name */
 		methods[2].tlpi = "clone()";
 	}
 	if (vlist)
@@ -270,7 +336,8 @@ static void matrix_methods(void)
 
 		fb_method_init(m, "clone", matrix[i].flags, err, sizeof(err));
 		snprintf(name, sizeof(name), "%s", m->flag_str);
-		snprintf(m->name, sizeof(m->name), "clone%s%.40s", i ? ":" : "", i ? name : "");
+		snprintf(m->name, sizeof(m->name), "clone%s%.40s", i ? ":" : "",
+			 i ? name : "");
 	}
 }
 
@@ -288,8 +355,10 @@ static void print_header(void)
 		fclose(f);
 	}
 	uname(&u);
-	fprintf(info, opt.sharing ? "# forkbench: one child per method reports what it shares\n" :
-		"# forkbench: create a child, wait for it, repeat (as TLPI 28.3 does)\n");
+	fprintf(info,
+		opt.sharing ?
+			"# forkbench: one child per method reports what it shares\n" :
+			"# forkbench: create a child, wait for it, repeat (as TLPI 28.3 does)\n");
 	fprintf(info, "# machine: %s, %ld CPUs online, %s\n", u.machine,
 		sysconf(_SC_NPROCESSORS_ONLN), model);
 	fprintf(info, "# kernel: %s %s %s\n", u.sysname, u.release, u.version);
@@ -301,13 +370,21 @@ static void print_header(void)
 	if (f)
 		fclose(f);
 	if (!opt.sharing) {
-		fprintf(info, "# runs: %d x %.2f s after a %.2f s warm-up; CPU %s%s; added memory %s\n",
-			opt.reps, opt.dur, opt.warmup, opt.cpu < 0 ? "not pinned" : "pinned to ",
-			opt.cpu < 0 ? "" : (snprintf(line, sizeof(line), "%d", opt.cpu), line),
-			opt.touch == FB_UNTOUCHED ? "untouched (no page tables)" :
-			opt.touch == FB_TOUCHED ? "touched (4 KiB pages, MADV_NOHUGEPAGE)" :
-			"touched with MADV_HUGEPAGE (2 MiB pages)");
-		fprintf(info, "# VmSize of forkbench before padding: %ld kB\n", base_kb);
+		fprintf(info,
+			"# runs: %d x %.2f s after a %.2f s warm-up; CPU %s%s; added memory %s\n",
+			opt.reps, opt.dur, opt.warmup,
+			opt.cpu < 0 ? "not pinned" : "pinned to ",
+			opt.cpu < 0 ?
+				"" :
+				(snprintf(line, sizeof(line), "%d", opt.cpu),
+				 line),
+			opt.touch == FB_UNTOUCHED ?
+				"untouched (no page tables)" :
+			opt.touch == FB_TOUCHED ?
+				"touched (4 KiB pages, MADV_NOHUGEPAGE)" :
+				"touched with MADV_HUGEPAGE (2 MiB pages)");
+		fprintf(info, "# VmSize of forkbench before padding: %ld kB\n",
+			base_kb);
 	}
 	for (i = 0; i < nmethods; i++) {
 		if (methods[i].exec) {
@@ -321,24 +398,28 @@ static void print_header(void)
 
 		if (m->added)
 			fb_flags_str(m->added, added, sizeof(added));
-		fprintf(info, "# %s: flags %s%s%s%s; child: %s\n", m->name, m->flag_str,
-			*added ? " (" : "", added, *added ? " added to wait for it)" : "",
-			m->child);
+		fprintf(info, "# %s: flags %s%s%s%s; child: %s\n", m->name,
+			m->flag_str, *added ? " (" : "", added,
+			*added ? " added to wait for it)" : "", m->child);
 	}
 	fflush(info);
 }
 
 /* Report an error of @m's first creation; exit 2 for a refused combination. */
-static void __attribute__((noreturn)) die_method(const struct fb_method *m, int err)
+static void __attribute__((noreturn))
+die_method(const struct fb_method *m, int err)
 {
 	const char *why = fb_flags_explain(m->flags, m->kind, -err);
 
 	if (err == -EPROTO)
-		fprintf(stderr, "forkbench: %s: the child did not exit with status %d%s\n", m->name,
-			m->exec ? FB_HELPER_STATUS : 0, m->exec ? " (could it exec the helper?)" : "");
+		fprintf(stderr,
+			"forkbench: %s: the child did not exit with status %d%s\n",
+			m->name, m->exec ? FB_HELPER_STATUS : 0,
+			m->exec ? " (could it exec the helper?)" : "");
 	else
-		fprintf(stderr, "forkbench: %s(%s): %s (%s)%s%s\n", m->name, m->flag_str,
-			strerror(-err), strerrorname_np(-err) ? strerrorname_np(-err) : "?",
+		fprintf(stderr, "forkbench: %s(%s): %s (%s)%s%s\n", m->name,
+			m->flag_str, strerror(-err),
+			strerrorname_np(-err) ? strerrorname_np(-err) : "?",
 			why ? ": " : "", why ? why : "");
 	exit(err == -EINVAL ? 2 : 1);
 }
@@ -384,8 +465,9 @@ static void measure(struct result *r)
 	r->reps = opt.reps;
 	r->min = rates[0];
 	r->max = rates[opt.reps - 1];
-	r->med = opt.reps % 2 ? rates[opt.reps / 2] :
-		 (rates[opt.reps / 2 - 1] + rates[opt.reps / 2]) / 2;
+	r->med = opt.reps % 2 ?
+			 rates[opt.reps / 2] :
+			 (rates[opt.reps / 2 - 1] + rates[opt.reps / 2]) / 2;
 }
 
 static double tlpi_rate(const struct fb_method *m, int si)
@@ -410,14 +492,17 @@ static void tlpi_sizes(void)
 	if (nsizes)
 		return;
 	for (i = 0; i < 3; i++) {
-		double s = base <= 1.7 ? mb[i] : ((long)(base * 10) + 1) / 10.0 + mb[i] - 1.7;
+		double s = base <= 1.7 ?
+				   mb[i] :
+				   ((long)(base * 10) + 1) / 10.0 + mb[i] - 1.7;
 
 		sizes[i] = s * 1048576;
 		snprintf(size_label[i], sizeof(size_label[0]), "%.1fM", s);
 	}
 	nsizes = 3;
 	if (base > 1.7)
-		fprintf(info, "# forkbench itself maps %.2f MB (TLPI's program: 1.70 MB): sizes %s, %s, %s keep TLPI's steps (+1 MB, +10 MB)\n",
+		fprintf(info,
+			"# forkbench itself maps %.2f MB (TLPI's program: 1.70 MB): sizes %s, %s, %s keep TLPI's steps (+1 MB, +10 MB)\n",
 			base, size_label[0], size_label[1], size_label[2]);
 }
 
@@ -438,14 +523,18 @@ static const char *result_error(const struct result *r, char *buf, size_t len)
 	if (!r->err)
 		return buf;
 	why = fb_flags_explain(m->flags, m->kind, -r->err);
-	snprintf(buf, len, "%s%s%s", strerrorname_np(-r->err) ? strerrorname_np(-r->err) : strerror(-r->err),
+	snprintf(buf, len, "%s%s%s",
+		 strerrorname_np(-r->err) ? strerrorname_np(-r->err) :
+					    strerror(-r->err),
 		 why ? ": " : "", why ? why : "");
 	return buf;
 }
 
-static struct libscols_column *add_col(struct libscols_table *tb, const char *name, int num)
+static struct libscols_column *add_col(struct libscols_table *tb,
+				       const char *name, int num)
 {
-	struct libscols_column *cl = scols_table_new_column(tb, name, 0, num ? SCOLS_FL_RIGHT : 0);
+	struct libscols_column *cl =
+		scols_table_new_column(tb, name, 0, num ? SCOLS_FL_RIGHT : 0);
 
 	if (cl && num)
 		scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
@@ -455,8 +544,12 @@ static struct libscols_column *add_col(struct libscols_table *tb, const char *na
 /* The long format: one line per method and size (table, JSON, CSV). */
 static void print_results(void)
 {
-	static const char *const cols[] = { "method", "flags", "vsize", "vmsize_kb", "touch", "reps",
-		"duration_s", "min_per_s", "median_per_s", "max_per_s", "tlpi_per_s", "vs_none", "effect", "error" };
+	static const char *const cols[] = {
+		"method",	"flags",     "vsize",	   "vmsize_kb",
+		"touch",	"reps",	     "duration_s", "min_per_s",
+		"median_per_s", "max_per_s", "tlpi_per_s", "vs_none",
+		"effect",	"error"
+	};
 	static const int num[] = { 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0 };
 	const int ncols = sizeof(cols) / sizeof(cols[0]);
 	struct libscols_table *tb = scols_new_table();
@@ -468,8 +561,10 @@ static void print_results(void)
 	scols_table_enable_json(tb, opt.json);
 	scols_table_set_name(tb, "forkbench");
 	for (c = 0; c < ncols; c++) {
-		if (!opt.csv && !opt.json && ((c == 10 && !opt.tlpi) || (c >= 11 && !opt.matrix) ||
-					      (c == 1 && opt.matrix) || c == 4 || c == 6 || (c == 2 && !nsizes)))
+		if (!opt.csv && !opt.json &&
+		    ((c == 10 && !opt.tlpi) || (c >= 11 && !opt.matrix) ||
+		     (c == 1 && opt.matrix) || c == 4 || c == 6 ||
+		     (c == 2 && !nsizes)))
 			continue;
 		if (opt.csv)
 			printf("%s%s", c ? "," : "", cols[c]);
@@ -486,7 +581,8 @@ static void print_results(void)
 
 		snprintf(v[0], sizeof(v[0]), "%s", m->name);
 		snprintf(v[1], sizeof(v[1]), "%s", m->flag_str);
-		snprintf(v[2], sizeof(v[2]), "%s", nsizes ? size_label[r->si] : "");
+		snprintf(v[2], sizeof(v[2]), "%s",
+			 nsizes ? size_label[r->si] : "");
 		snprintf(v[3], sizeof(v[3]), r->err ? "" : "%ld", r->vmsize_kb);
 		snprintf(v[4], sizeof(v[4]), "%s", touch_name[opt.touch]);
 		snprintf(v[5], sizeof(v[5]), r->err ? "" : "%d", r->reps);
@@ -497,19 +593,25 @@ static void print_results(void)
 		fmt_rate(v[10], sizeof(v[10]), r->tlpi);
 		v[11][0] = '\0';
 		if (opt.matrix && !r->err && results[r->si * nmethods].med > 0)
-			snprintf(v[11], sizeof(v[11]), "%.2f", r->med / results[r->si * nmethods].med);
+			snprintf(v[11], sizeof(v[11]), "%.2f",
+				 r->med / results[r->si * nmethods].med);
 		snprintf(v[12], sizeof(v[12]), "%s", r->desc ? r->desc : "");
 		result_error(r, v[13], sizeof(v[13]));
 		if (opt.csv) {
 			for (c = 0; c < ncols; c++)
-				printf(c == 1 || c == 12 || c == 13 ? "%s\"%s\"" : "%s%s", c ? "," : "", v[c]);
+				printf(c == 1 || c == 12 || c == 13 ?
+					       "%s\"%s\"" :
+					       "%s%s",
+				       c ? "," : "", v[c]);
 			printf("\n");
 			continue;
 		}
 		ln = scols_table_new_line(tb, NULL);
 		for (c = 0; c < ncols; c++) {
-			if (!opt.json && ((c == 10 && !opt.tlpi) || (c >= 11 && !opt.matrix) ||
-					  (c == 1 && opt.matrix) || c == 4 || c == 6 || (c == 2 && !nsizes)))
+			if (!opt.json && ((c == 10 && !opt.tlpi) ||
+					  (c >= 11 && !opt.matrix) ||
+					  (c == 1 && opt.matrix) || c == 4 ||
+					  c == 6 || (c == 2 && !nsizes)))
 				continue;
 			if (*v[c] || !num[c])
 				scols_line_set_data(ln, k, v[c]);
@@ -533,9 +635,11 @@ static void tlpi_shape(void)
 	if (nsizes < 2)
 		return;
 	for (mi = 0; mi < 3; mi++)
-		ratio[mi] = results[(nsizes - 1) * nmethods + mi].med / results[mi].med;
+		ratio[mi] = results[(nsizes - 1) * nmethods + mi].med /
+			    results[mi].med;
 	printf("\nfrom %s to %s: fork() keeps %.0f%% of its rate, vfork() %.0f%%, clone() %.0f%%\n",
-	       size_label[0], size_label[nsizes - 1], 100 * ratio[0], 100 * ratio[1], 100 * ratio[2]);
+	       size_label[0], size_label[nsizes - 1], 100 * ratio[0],
+	       100 * ratio[1], 100 * ratio[2]);
 	if (ratio[0] < 0.8 && ratio[1] > 0.8 && ratio[2] > 0.8)
 		printf("fork slows as the parent grows; vfork and clone do not (TLPI's shape)\n");
 	else
@@ -564,7 +668,9 @@ static void print_tlpi(void)
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 		int k = 1;
 
-		scols_line_set_data(ln, 0, methods[mi].tlpi ? methods[mi].tlpi : methods[mi].name);
+		scols_line_set_data(ln, 0,
+				    methods[mi].tlpi ? methods[mi].tlpi :
+						       methods[mi].name);
 		for (si = 0; si < nsizes; si++) {
 			const struct result *r = &results[si * nmethods + mi];
 
@@ -596,7 +702,8 @@ static void text_plot(void)
 		const struct result *r = &results[i];
 		int w = top > 0 ? (int)(50 * r->med / top + 0.5) : 0;
 
-		printf("%-28s %8s |", methods[r->mi].name, nsizes ? size_label[r->si] : "");
+		printf("%-28s %8s |", methods[r->mi].name,
+		       nsizes ? size_label[r->si] : "");
 		for (j = 0; j < 50; j++)
 			putchar(j < w ? '#' : ' ');
 		printf("| %.0f\n", r->med);
@@ -613,11 +720,14 @@ static int gnuplot(const char *file)
 		perror("forkbench: gnuplot");
 		return -1;
 	}
-	fprintf(gp, "set terminal %s size 900,560 font ',11'\nset output '%s'\n",
+	fprintf(gp,
+		"set terminal %s size 900,560 font ',11'\nset output '%s'\n",
 		!strcmp(file + n - 4, ".svg") ? "svg" : "pngcairo", file);
-	fprintf(gp, "set title 'Process and thread creation rate vs size of the parent (memory %s)'\n"
+	fprintf(gp,
+		"set title 'Process and thread creation rate vs size of the parent (memory %s)'\n"
 		"set xlabel 'VmSize of the parent (MB)'\nset ylabel 'creations per second (median, bars: min..max)'\n"
-		"set logscale y\nset grid\nset key outside right\n", touch_name[opt.touch]);
+		"set logscale y\nset grid\nset key outside right\n",
+		touch_name[opt.touch]);
 	if (nsizes > 1 && sizes[nsizes - 1] > 8 * sizes[0])
 		fprintf(gp, "set logscale x\n");
 	for (mi = 0; mi < nmethods; mi++) {
@@ -626,19 +736,23 @@ static int gnuplot(const char *file)
 			const struct result *r = &results[si * nmethods + mi];
 
 			if (!r->err)
-				fprintf(gp, "%.3f %.1f %.1f %.1f\n", r->vmsize_kb / 1024.0, r->med, r->min, r->max);
+				fprintf(gp, "%.3f %.1f %.1f %.1f\n",
+					r->vmsize_kb / 1024.0, r->med, r->min,
+					r->max);
 		}
 		fprintf(gp, "EOD\n");
 	}
 	fprintf(gp, "plot ");
 	for (mi = 0; mi < nmethods; mi++) {
-		fprintf(gp, "%s$m%d using 1:2:3:4 with yerrorlines lw 2 title '%s'", first ? "" : ", ",
-			mi, methods[mi].name);
+		fprintf(gp,
+			"%s$m%d using 1:2:3:4 with yerrorlines lw 2 title '%s'",
+			first ? "" : ", ", mi, methods[mi].name);
 		first = 0;
 	}
 	fprintf(gp, "\n");
 	if (pclose(gp)) {
-		fprintf(stderr, "forkbench: gnuplot failed to write %s\n", file);
+		fprintf(stderr, "forkbench: gnuplot failed to write %s\n",
+			file);
 		return -1;
 	}
 	fprintf(info, "# plot written to %s\n", file);
@@ -653,9 +767,12 @@ static const char *share_word(int v)
 static int show_sharing(void)
 {
 	struct libscols_table *tb = scols_new_table();
-	static const char *const cols[] = { "method", "flags", "ran", "new_tid", "thread_group",
-		"memory", "files", "fs", "sighand", "memory_child", "files_child", "fs_child",
-		"sighand_child", "verdict" };
+	static const char *const cols[] = {
+		"method",	 "flags",	 "ran",		"new_tid",
+		"thread_group",	 "memory",	 "files",	"fs",
+		"sighand",	 "memory_child", "files_child", "fs_child",
+		"sighand_child", "verdict"
+	};
 	int i, c, bad = 0;
 
 	if (!tb)
@@ -677,21 +794,37 @@ static int show_sharing(void)
 		snprintf(v[0], 64, "%.47s", m->name);
 		snprintf(v[1], 128, "%.127s", m->flag_str);
 		snprintf(v[2], 64, "%s", ret ? "n/a" : s.ran ? "yes" : "no");
-		snprintf(v[3], 64, "%s", ret ? "n/a" : s.new_tid ? "yes" : "no");
-		snprintf(v[4], 64, "%s", ret ? "n/a" : s.same_tgid ? "same" : "own");
+		snprintf(v[3], 64, "%s",
+			 ret	   ? "n/a" :
+			 s.new_tid ? "yes" :
+				     "no");
+		snprintf(v[4], 64, "%s",
+			 ret	     ? "n/a" :
+			 s.same_tgid ? "same" :
+				       "own");
 		for (r = 0; r < FB_NSHARE; r++) {
 			int child = s.kcmp[r] < 0 ? s.seen[r] : s.kcmp[r];
 
-			snprintf(v[5 + r], 64, "%s", ret ? "n/a" : child != s.seen[r] ? "disagree" : share_word(s.seen[r]));
-			snprintf(v[9 + r], 64, "%s", ret ? "n/a" : s.kcmp[r] < 0 ? "kcmp failed" : share_word(s.kcmp[r]));
-			if (!ret && (child != s.seen[r] || s.seen[r] != s.expect[r]))
-				snprintf(verdict + strlen(verdict), sizeof(verdict) - strlen(verdict),
+			snprintf(v[5 + r], 64, "%s",
+				 ret		    ? "n/a" :
+				 child != s.seen[r] ? "disagree" :
+						      share_word(s.seen[r]));
+			snprintf(v[9 + r], 64, "%s",
+				 ret	       ? "n/a" :
+				 s.kcmp[r] < 0 ? "kcmp failed" :
+						 share_word(s.kcmp[r]));
+			if (!ret &&
+			    (child != s.seen[r] || s.seen[r] != s.expect[r]))
+				snprintf(verdict + strlen(verdict),
+					 sizeof(verdict) - strlen(verdict),
 					 " %s", fb_share_name[r]);
 		}
 		if (ret)
 			snprintf(v[13], 64, "exec replaces the image");
-		else if (!s.ran || !s.new_tid || s.same_tgid != !!(m->flags & CLONE_THREAD) || *verdict)
-			snprintf(v[13], 64, "MISMATCH:%s%s", verdict, s.ran ? "" : " did not run");
+		else if (!s.ran || !s.new_tid ||
+			 s.same_tgid != !!(m->flags & CLONE_THREAD) || *verdict)
+			snprintf(v[13], 64, "MISMATCH:%s%s", verdict,
+				 s.ran ? "" : " did not run");
 		else
 			snprintf(v[13], 64, "as flags say");
 		if (!ret && strcmp(v[13], "as flags say"))
@@ -703,8 +836,9 @@ static int show_sharing(void)
 	scols_print_table(tb);
 	scols_unref_table(tb);
 	if (!opt.json)
-		printf("%s\n", bad ? "some children did NOT behave as their flags say" :
-		       "every child shared exactly what its flags say (seen by the child via kcmp, and by the parent)");
+		printf("%s\n",
+		       bad ? "some children did NOT behave as their flags say" :
+			     "every child shared exactly what its flags say (seen by the child via kcmp, and by the parent)");
 	return bad ? 1 : 0;
 }
 
@@ -726,7 +860,8 @@ int main(int argc, char **argv)
 		CPU_ZERO(&set);
 		CPU_SET(opt.cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set)) {
-			fprintf(stderr, "forkbench: --cpu %d: %s\n", opt.cpu, strerror(errno));
+			fprintf(stderr, "forkbench: --cpu %d: %s\n", opt.cpu,
+				strerror(errno));
 			return 2;
 		}
 	}
@@ -740,10 +875,12 @@ int main(int argc, char **argv)
 		const char *why = fb_method_refuse(&methods[i]);
 
 		if (why) {
-			fprintf(stderr, "forkbench: %s(%s): %s\n", methods[i].name, methods[i].flag_str, why);
+			fprintf(stderr, "forkbench: %s(%s): %s\n",
+				methods[i].name, methods[i].flag_str, why);
 			return 2;
 		}
-		if (methods[i].exec && fb_helper_setup(opt.helper, desc, sizeof(desc)) < 0) {
+		if (methods[i].exec &&
+		    fb_helper_setup(opt.helper, desc, sizeof(desc)) < 0) {
 			fprintf(stderr, "forkbench: exec helper: %s\n", desc);
 			return opt.helper ? 2 : 1;
 		}
@@ -763,18 +900,23 @@ int main(int argc, char **argv)
 		tlpi_sizes();
 	for (si = 0; si < nsizes; si++) {
 		if (sizes[si] < (uint64_t)base_kb * 1024) {
-			fprintf(stderr, "forkbench: --vsize %s: forkbench itself already maps %ld kB (VmSize); the smallest size here is %.1fM\n",
-				size_label[si], base_kb, (base_kb / 1024.0 * 10 + 1) / 10);
+			fprintf(stderr,
+				"forkbench: --vsize %s: forkbench itself already maps %ld kB (VmSize); the smallest size here is %.1fM\n",
+				size_label[si], base_kb,
+				(base_kb / 1024.0 * 10 + 1) / 10);
 			return 2;
 		}
 	}
 	print_header();
 	for (si = 0; si < (nsizes ? nsizes : 1); si++) {
 		if (nsizes && (ret = fb_set_vsize(sizes[si], opt.touch))) {
-			fprintf(stderr, "forkbench: --vsize %s: %s\n", size_label[si],
-				ret == -ERANGE ? "forkbench grew past it" :
-				ret == -EOPNOTSUPP ? "--touch huge: this kernel has no transparent huge pages" :
-				strerror(-ret));
+			fprintf(stderr, "forkbench: --vsize %s: %s\n",
+				size_label[si],
+				ret == -ERANGE ?
+					"forkbench grew past it" :
+				ret == -EOPNOTSUPP ?
+					"--touch huge: this kernel has no transparent huge pages" :
+					strerror(-ret));
 			return 1;
 		}
 		for (i = 0; i < nmethods; i++) {
@@ -782,7 +924,12 @@ int main(int argc, char **argv)
 
 			r->mi = i;
 			r->si = si;
-			r->desc = opt.matrix ? (matrix[i].desc ? matrix[i].desc : fb_flag_desc(matrix[i].flags)) : NULL;
+			r->desc = opt.matrix ?
+					  (matrix[i].desc ?
+						   matrix[i].desc :
+						   fb_flag_desc(
+							   matrix[i].flags)) :
+					  NULL;
 			measure(r);
 			if (r->err && !opt.matrix)
 				die_method(&methods[i], r->err);

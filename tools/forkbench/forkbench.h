@@ -17,14 +17,14 @@
 enum fb_kind { FB_FORK, FB_VFORK, FB_CLONE, FB_CLONE3, FB_PTHREAD, FB_SPAWN };
 
 struct fb_method {
-	char name[48];		/* as given: "fork", "clone:nptl", "vfork+exec" */
+	char name[48]; /* as given: "fork", "clone:nptl", "vfork+exec" */
 	enum fb_kind kind;
-	int exec;		/* the child execs forkbench-child */
-	uint64_t flags;		/* CLONE_* for clone/clone3 (no exit signal) */
-	uint64_t added;		/* flags forkbench added so it can wait */
-	char flag_str[200];	/* flags as "VM|FS|…", or what fork() uses */
-	const char *child;	/* what the child does, for the header */
-	const char *tlpi;	/* row name in TLPI Table 28-3, or NULL */
+	int exec; /* the child execs forkbench-child */
+	uint64_t flags; /* CLONE_* for clone/clone3 (no exit signal) */
+	uint64_t added; /* flags forkbench added so it can wait */
+	char flag_str[200]; /* flags as "VM|FS|…", or what fork() uses */
+	const char *child; /* what the child does, for the header */
+	const char *tlpi; /* row name in TLPI Table 28-3, or NULL */
 };
 
 /* What one child saw (from inside) and what the parent saw afterwards. */
@@ -32,12 +32,12 @@ struct fb_method {
 enum fb_share { FB_VM, FB_FILES, FB_FS, FB_SIGHAND, FB_NSHARE };
 
 struct fb_sharing {
-	int ran;			/* the child ran the probe */
-	int same_tgid;			/* child's getpid() == parent's */
-	int new_tid;			/* child's gettid() != parent's */
-	int kcmp[FB_NSHARE];		/* 1 shared, 0 private, -errno */
-	int seen[FB_NSHARE];		/* parent saw VM/FILES/FS/SIGHAND effect */
-	int expect[FB_NSHARE];		/* what the flags say */
+	int ran; /* the child ran the probe */
+	int same_tgid; /* child's getpid() == parent's */
+	int new_tid; /* child's gettid() != parent's */
+	int kcmp[FB_NSHARE]; /* 1 shared, 0 private, -errno */
+	int seen[FB_NSHARE]; /* parent saw VM/FILES/FS/SIGHAND effect */
+	int expect[FB_NSHARE]; /* what the flags say */
 };
 
 extern const char *const fb_share_name[FB_NSHARE];

@@ -28,29 +28,32 @@ static void format_plain(uint64_t v, char *buf, unsigned int len)
 }
 
 static const struct unit count_units[] = {
-	{ "", 1 },
-	{ "k", 1000 },
-	{ "M", 1000000 },
-	{ "G", 1000000000 },
-	{ NULL, 0 },
+	{ "", 1 },	     { "k", 1000 }, { "M", 1000000 },
+	{ "G", 1000000000 }, { NULL, 0 },
 };
 
 static const struct unit size_units[] = {
-	{ "", 1 },	     { "B", 1 },	    { "K", 1ULL << 10 },
-	{ "KiB", 1ULL << 10 }, { "M", 1ULL << 20 },
-	{ "MiB", 1ULL << 20 }, { "G", 1ULL << 30 }, { "GiB", 1ULL << 30 },
-	{ "T", 1ULL << 40 }, { "TiB", 1ULL << 40 }, { NULL, 0 },
-};
-
-static const struct unit duration_units[] = {
-	{ "", VL_NSEC_PER_SEC },   { "ns", 1 },		  { "us", 1000 },
-	{ "ms", 1000000 },	   { "s", VL_NSEC_PER_SEC }, { "min", 60 * VL_NSEC_PER_SEC },
+	{ "", 1 },	     { "B", 1 },
+	{ "K", 1ULL << 10 }, { "KiB", 1ULL << 10 },
+	{ "M", 1ULL << 20 }, { "MiB", 1ULL << 20 },
+	{ "G", 1ULL << 30 }, { "GiB", 1ULL << 30 },
+	{ "T", 1ULL << 40 }, { "TiB", 1ULL << 40 },
 	{ NULL, 0 },
 };
 
-static const struct kind count_kind = {
-	count_units, "counts take k, M or G: powers of 1000", 1, format_plain
+static const struct unit duration_units[] = {
+	{ "", VL_NSEC_PER_SEC },
+	{ "ns", 1 },
+	{ "us", 1000 },
+	{ "ms", 1000000 },
+	{ "s", VL_NSEC_PER_SEC },
+	{ "min", 60 * VL_NSEC_PER_SEC },
+	{ NULL, 0 },
 };
+
+static const struct kind count_kind = { count_units,
+					"counts take k, M or G: powers of 1000",
+					1, format_plain };
 static const struct kind size_kind = {
 	size_units, "sizes take K, M, G or T: powers of 1024", 0, vl_format_size
 };
@@ -212,8 +215,8 @@ const char *vl_parse_uint(const char *s, uint64_t min, uint64_t max,
 			return "too large";
 	}
 	if (*p) {
-		snprintf(why, sizeof(why), "unexpected '%.16s' after the number",
-			 p);
+		snprintf(why, sizeof(why),
+			 "unexpected '%.16s' after the number", p);
 		return why;
 	}
 	*v = x;

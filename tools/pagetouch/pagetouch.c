@@ -133,8 +133,8 @@ static const struct {
 	const char *name;
 	enum step_kind kind;
 } plain_steps[] = {
-	{ "dump", S_DUMP }, { "clear", S_CLEAR },   { "flush", S_FLUSH },
-	{ "ro", S_RO },	    { "rw", S_RW },	    { "lock", S_LOCK },
+	{ "dump", S_DUMP },	{ "clear", S_CLEAR }, { "flush", S_FLUSH },
+	{ "ro", S_RO },		{ "rw", S_RW },	      { "lock", S_LOCK },
 	{ "faults", S_FAULTS }, { "fork", S_FORK },
 };
 
@@ -304,14 +304,14 @@ static int dump(const struct ctx *c, unsigned int step, const char *label)
 }
 
 static const struct vl_col step_cols[] = {
-	{ "STEP", VL_NUM }, { "WHO", 0 },  { "ACTION", 0 },
+	{ "STEP", VL_NUM },  { "WHO", 0 },  { "ACTION", 0 },
 	{ "VALUE", VL_NUM }, { "TEXT", 0 },
 };
 
 static const struct vl_col entry_cols[] = {
-	{ "STEP", VL_NUM }, { "WHO", 0 },	{ "LABEL", 0 },
-	{ "PAGE", VL_NUM }, { "VA", 0 },	{ "PFN", VL_NUM },
-	{ "P", VL_BOOL },   { "A", VL_BOOL },	{ "D", VL_BOOL },
+	{ "STEP", VL_NUM }, { "WHO", 0 },     { "LABEL", 0 },
+	{ "PAGE", VL_NUM }, { "VA", 0 },      { "PFN", VL_NUM },
+	{ "P", VL_BOOL },   { "A", VL_BOOL }, { "D", VL_BOOL },
 	{ "W", VL_BOOL },   { "FLAGS", 0 },
 };
 
@@ -410,7 +410,8 @@ static int run_step(struct ctx *c, const struct step *st, unsigned int i)
 		if (cleared < 0)
 			return (int)cleared;
 		say(c, i, cleared,
-		    "clear: %" PRId64 " accessed bits were set (TLB not flushed)",
+		    "clear: %" PRId64
+		    " accessed bits were set (TLB not flushed)",
 		    cleared);
 		return 0;
 	case S_FLUSH:

@@ -13,8 +13,8 @@
 #include "vmlab_pt.h"
 
 static const struct vl_col bench_cols[] = {
-	{ "REP", VL_NUM },	     { "PTDUMP_PAGES", VL_NUM },
-	{ "PTDUMP_NS", VL_NUM },     { "PAGEMAP_PAGES", VL_NUM },
+	{ "REP", VL_NUM },	  { "PTDUMP_PAGES", VL_NUM },
+	{ "PTDUMP_NS", VL_NUM },  { "PAGEMAP_PAGES", VL_NUM },
 	{ "PAGEMAP_NS", VL_NUM },
 };
 
@@ -47,13 +47,15 @@ static int timed_pagemap(int pm, uint64_t start, uint64_t end, uint64_t *pages,
 			 uint64_t *ns)
 {
 	static uint64_t buf[65536];
-	uint64_t off = start / VMLAB_PT_PAGE * 8, stop = end / VMLAB_PT_PAGE * 8;
+	uint64_t off = start / VMLAB_PT_PAGE * 8,
+		 stop = end / VMLAB_PT_PAGE * 8;
 	uint64_t t0 = vl_now_ns();
 	ssize_t got, i;
 
 	*pages = 0;
 	while (off < stop) {
-		size_t want = stop - off < sizeof(buf) ? stop - off : sizeof(buf);
+		size_t want = stop - off < sizeof(buf) ? stop - off :
+							 sizeof(buf);
 
 		got = pread(pm, buf, want, (off_t)off);
 		if (got <= 0)
@@ -76,10 +78,12 @@ static int bench_rep(const struct target *t, int pm, uint64_t start,
 
 	if (rep % 2) {
 		ret = timed_pagemap(pm, start, end, &pm_pages, &pm_ns);
-		ret = ret ? ret : timed_ranges(t, start, end, &pt_pages, &pt_ns);
+		ret = ret ? ret :
+			    timed_ranges(t, start, end, &pt_pages, &pt_ns);
 	} else {
 		ret = timed_ranges(t, start, end, &pt_pages, &pt_ns);
-		ret = ret ? ret : timed_pagemap(pm, start, end, &pm_pages, &pm_ns);
+		ret = ret ? ret :
+			    timed_pagemap(pm, start, end, &pm_pages, &pm_ns);
 	}
 	ln = ret ? NULL : vl_line(tb, NULL);
 	if (!ln)

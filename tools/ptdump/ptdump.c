@@ -35,17 +35,20 @@ static const struct {
 	uint32_t bit;
 	const char *name;
 } flag_names[] = {
-	{ VMLAB_PTE_PRESENT, "P" }, { VMLAB_PTE_ACCESSED, "A" }, { VMLAB_PTE_DIRTY, "D" },
-	{ VMLAB_PTE_WRITE, "W" }, { VMLAB_PTE_USER, "U" }, { VMLAB_PTE_NX, "NX" },
-	{ VMLAB_PTE_GLOBAL, "G" }, { VMLAB_PTE_PWT, "PWT" }, { VMLAB_PTE_PCD, "PCD" },
-	{ VMLAB_PTE_HUGE, "huge" }, { VMLAB_PTE_SWAP, "swap" },
-	{ VMLAB_PTE_MIGRATION, "migration" }, { VMLAB_PTE_SOFT_DIRTY, "sd" },
-	{ VMLAB_PTE_SPECIAL, "special" }, { VMLAB_PTE_ZERO_PAGE, "zero" },
+	{ VMLAB_PTE_PRESENT, "P" },	 { VMLAB_PTE_ACCESSED, "A" },
+	{ VMLAB_PTE_DIRTY, "D" },	 { VMLAB_PTE_WRITE, "W" },
+	{ VMLAB_PTE_USER, "U" },	 { VMLAB_PTE_NX, "NX" },
+	{ VMLAB_PTE_GLOBAL, "G" },	 { VMLAB_PTE_PWT, "PWT" },
+	{ VMLAB_PTE_PCD, "PCD" },	 { VMLAB_PTE_HUGE, "huge" },
+	{ VMLAB_PTE_SWAP, "swap" },	 { VMLAB_PTE_MIGRATION, "migration" },
+	{ VMLAB_PTE_SOFT_DIRTY, "sd" },	 { VMLAB_PTE_SPECIAL, "special" },
+	{ VMLAB_PTE_ZERO_PAGE, "zero" },
 };
 
 /* Bits that do not split a run: they are counted instead, or incidental. */
-#define RUN_IGNORED (VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY | VMLAB_PTE_SOFT_DIRTY | \
-		     VMLAB_PTE_ZERO_PAGE | VMLAB_PTE_SPECIAL)
+#define RUN_IGNORED                                                    \
+	(VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY | VMLAB_PTE_SOFT_DIRTY | \
+	 VMLAB_PTE_ZERO_PAGE | VMLAB_PTE_SPECIAL)
 
 static void usage(FILE *f)
 {
@@ -181,7 +184,8 @@ static int load_maps(pid_t pid, struct target *t)
 	size_t cap = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), pid ? "/proc/%d/maps" : "/proc/self/maps", pid);
+	snprintf(path, sizeof(path), pid ? "/proc/%d/maps" : "/proc/self/maps",
+		 pid);
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
@@ -204,7 +208,8 @@ static int load_maps(pid_t pid, struct target *t)
 			   &v->start, &v->end, v->perms, &off) < 3)
 			continue;
 		line[strcspn(line, "\n")] = 0;
-		snprintf(v->label, sizeof(v->label), "%s", off ? line + off : "");
+		snprintf(v->label, sizeof(v->label), "%s",
+			 off ? line + off : "");
 		if (!v->label[0])
 			strcpy(v->label, "[anon]");
 		t->nvmas++;
@@ -233,7 +238,8 @@ static const struct vma *find_vma(const struct target *t, uint64_t va)
 static uint64_t level_size(uint32_t level)
 {
 	return level == VMLAB_LEVEL_PUD ? 1ULL << 30 :
-	       level == VMLAB_LEVEL_PMD ? 1ULL << 21 : VMLAB_PT_PAGE;
+	       level == VMLAB_LEVEL_PMD ? 1ULL << 21 :
+					  VMLAB_PT_PAGE;
 }
 
 static const char *level_name(uint32_t level)
@@ -248,9 +254,11 @@ static void flags_str(uint32_t flags, char *buf, size_t len)
 	size_t i, n = 0;
 
 	buf[0] = 0;
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]) && n < len; i++)
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]) && n < len;
+	     i++)
 		if (flags & flag_names[i].bit)
-			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", flag_names[i].name);
+			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+				      flag_names[i].name);
 }
 
 int ptdump_walk(const struct target *t, uint64_t start, uint64_t end,
@@ -340,12 +348,13 @@ static int dump_pages(const struct target *t, const struct opts *o,
 		      struct vl_doc *doc)
 {
 	static const struct vl_col cols[] = {
-		{ "VA", 0 },  { "SIZE", 0 }, { "ENTRY", 0 }, { "PFN", VL_NUM },
-		{ "FLAGS", 0 }, { "PGD", 0 },  { "P4D", 0 },   { "PUD", 0 },
-		{ "PMD", 0 },	{ "MAPPING", 0 },
+		{ "VA", 0 },	   { "SIZE", 0 },  { "ENTRY", 0 },
+		{ "PFN", VL_NUM }, { "FLAGS", 0 }, { "PGD", 0 },
+		{ "P4D", 0 },	   { "PUD", 0 },   { "PMD", 0 },
+		{ "MAPPING", 0 },
 	};
 	static const struct vl_col short_cols[] = {
-		{ "VA", 0 },	{ "SIZE", 0 },	{ "ENTRY", 0 },
+		{ "VA", 0 },	   { "SIZE", 0 },  { "ENTRY", 0 },
 		{ "PFN", VL_NUM }, { "FLAGS", 0 }, { "MAPPING", 0 },
 	};
 	struct pages_ctx c = { .t = t, .levels = o->levels, .json = o->json };
@@ -394,8 +403,9 @@ static int flush_run(struct ranges_ctx *c)
 	scols_line_set_data(ln, 3, level_name(r->level));
 	run_perm(r->key, perm);
 	scols_line_set_data(ln, 4, perm);
-	flags_str(r->key & ~(VMLAB_PTE_PRESENT | VMLAB_PTE_WRITE | VMLAB_PTE_USER |
-			     VMLAB_PTE_NX | VMLAB_PTE_HUGE), flags, sizeof(flags));
+	flags_str(r->key & ~(VMLAB_PTE_PRESENT | VMLAB_PTE_WRITE |
+			     VMLAB_PTE_USER | VMLAB_PTE_NX | VMLAB_PTE_HUGE),
+		  flags, sizeof(flags));
 	scols_line_set_data(ln, 5, flags);
 	vl_line_set_u64(ln, 6, r->present);
 	vl_line_set_u64(ln, 7, r->accessed);
@@ -410,16 +420,16 @@ static int flush_run(struct ranges_ctx *c)
 }
 
 /* Add [va, end) of record p, all inside VMA v (or outside every VMA). */
-static int range_add(struct ranges_ctx *c, const struct vmlab_pte *p, uint64_t va,
-		     uint64_t end, const struct vma *v)
+static int range_add(struct ranges_ctx *c, const struct vmlab_pte *p,
+		     uint64_t va, uint64_t end, const struct vma *v)
 {
 	struct run *r = &c->run;
 	uint32_t key = p->flags & ~RUN_IGNORED;
 	uint64_t n = (end - va) / level_size(p->level);
 	int ret;
 
-	if (!r->entries || va != r->end || key != r->key || p->level != r->level ||
-	    v != r->vma) {
+	if (!r->entries || va != r->end || key != r->key ||
+	    p->level != r->level || v != r->vma) {
 		ret = flush_run(c);
 		if (ret)
 			return ret;
@@ -464,8 +474,8 @@ static int range_rec(const struct vmlab_pte *p, void *arg)
 }
 
 const struct vl_col ptdump_range_cols[10] = {
-	{ "START", 0 },	      { "END", 0 },	    { "SIZE", VL_NUM },
-	{ "PAGE", 0 },	      { "PERM", 0 },	    { "FLAGS", 0 },
+	{ "START", 0 },	       { "END", 0 },	       { "SIZE", VL_NUM },
+	{ "PAGE", 0 },	       { "PERM", 0 },	       { "FLAGS", 0 },
 	{ "PRESENT", VL_NUM }, { "ACCESSED", VL_NUM }, { "DIRTY", VL_NUM },
 	{ "MAPPING", 0 },
 };
@@ -493,8 +503,9 @@ static int dump_ranges(const struct target *t, const struct opts *o,
 	}
 	ret = vl_doc_add(doc, c.tb);
 	vl_doc_text(doc,
-		    "\n%" PRIu64 " KiB mapped: %" PRIu64 " entries present, %" PRIu64
-		    " accessed, %" PRIu64 " dirty\n\n",
+		    "\n%" PRIu64 " KiB mapped: %" PRIu64
+		    " entries present, %" PRIu64 " accessed, %" PRIu64
+		    " dirty\n\n",
 		    c.bytes >> 10, c.present, c.accessed, c.dirty);
 	return ret;
 }
@@ -510,7 +521,8 @@ static int dump_summary(const struct target *t, const struct opts *o,
 		{ "BYTES", VL_NUM },
 		{ "MAPS_EACH", 0 },
 	};
-	static const char *const names[] = { "PTE", "PMD", "PUD", "P4D", "PGD" };
+	static const char *const names[] = { "PTE", "PMD", "PUD", "P4D",
+					     "PGD" };
 	static const char *const spans[] = { "4K", "2M", "1G", "512G", "256T" };
 	struct libscols_table *tb;
 	struct vmlab_pt_query q;
@@ -534,14 +546,15 @@ static int dump_summary(const struct target *t, const struct opts *o,
 		struct libscols_line *ln;
 
 		if (i == 3 && q.levels == 4)
-			continue;	/* folded into the PGD */
+			continue; /* folded into the PGD */
 		ln = vl_line(tb, NULL);
 		if (!ln)
 			break;
 		scols_line_set_data(ln, 0, names[i]);
 		vl_line_set_u64(ln, 1, q.tables[i]);
 		vl_line_set_u64(ln, 2, q.tables[i] * VMLAB_PT_PAGE);
-		scols_line_set_data(ln, 3, i == 4 && q.levels == 4 ? "512G" : spans[i]);
+		scols_line_set_data(
+			ln, 3, i == 4 && q.levels == 4 ? "512G" : spans[i]);
 		total += q.tables[i];
 	}
 	ret = vl_doc_add(doc, tb);
@@ -565,7 +578,7 @@ static int explain_rec(const struct vmlab_pte *r, void *arg)
 
 	c->rec = *r;
 	c->found = true;
-	return 1;	/* the first record is the one */
+	return 1; /* the first record is the one */
 }
 
 static bool canonical(uint64_t va, int bits)
@@ -576,7 +589,7 @@ static bool canonical(uint64_t va, int bits)
 }
 
 static const struct vl_col layout_cols[] = {
-	{ "PAGING", VL_NUM },	 { "LEVEL", 0 },     { "FIRST_BIT", VL_NUM },
+	{ "PAGING", VL_NUM },	{ "LEVEL", 0 },	     { "FIRST_BIT", VL_NUM },
 	{ "LAST_BIT", VL_NUM }, { "INDEX", VL_NUM },
 };
 
@@ -587,8 +600,9 @@ static const struct vl_col walk_cols[] = {
 };
 
 static const struct vl_col address_cols[] = {
-	{ "ADDRESS", 0 }, { "CANONICAL", VL_BOOL }, { "USER", VL_BOOL },
-	{ "MAPPED", VL_BOOL }, { "PAGE", 0 },	    { "PFN", VL_NUM },
+	{ "ADDRESS", 0 },    { "CANONICAL", VL_BOOL },
+	{ "USER", VL_BOOL }, { "MAPPED", VL_BOOL },
+	{ "PAGE", 0 },	     { "PFN", VL_NUM },
 	{ "PHYSICAL", 0 },
 };
 
@@ -619,10 +633,11 @@ static void explain_layout(struct explain_out *x, uint64_t va, int levels)
 					    "PMD (PD)", "PTE (PT)" };
 	int bits = levels == 5 ? 57 : 48, i;
 
-	vl_doc_text(x->doc,
-		    "%d-level paging: %d-bit virtual addresses, canonical when bits 63..%d all equal bit %d: %s\n",
-		    levels, bits, bits - 1, bits - 1,
-		    canonical(va, bits) ? "yes" : "NO");
+	vl_doc_text(
+		x->doc,
+		"%d-level paging: %d-bit virtual addresses, canonical when bits 63..%d all equal bit %d: %s\n",
+		levels, bits, bits - 1, bits - 1,
+		canonical(va, bits) ? "yes" : "NO");
 	for (i = 0; i < levels; i++) {
 		int shift = 12 + 9 * (levels - 1 - i);
 		const char *name = levels == 5 ? five[i] : four[i];
@@ -731,15 +746,17 @@ static int explain(const struct target *t, const struct opts *o,
 	vl_line_set_bool(x.addr, 2, va < top);
 	explain_layout(&x, va, t->levels);
 	if (t->levels == 5) {
-		vl_doc_text(doc,
-			    "the lecture's 4-level layout (boot with no5lvl) would read it as:\n");
+		vl_doc_text(
+			doc,
+			"the lecture's 4-level layout (boot with no5lvl) would read it as:\n");
 		explain_layout(&x, va, 4);
 	}
 	if (va >= top) {
-		vl_doc_text(doc,
-			    "not a user address of this process (user space ends at 0x%" PRIx64
-			    ")\n",
-			    top);
+		vl_doc_text(
+			doc,
+			"not a user address of this process (user space ends at 0x%" PRIx64
+			")\n",
+			top);
 		vl_line_set_bool(x.addr, 3, false);
 		return explain_end(&x, 0);
 	}
@@ -750,9 +767,10 @@ static int explain(const struct target *t, const struct opts *o,
 	vl_line_set_bool(x.addr, 3, c.found);
 	v = find_vma(t, va);
 	if (!c.found)
-		vl_doc_text(doc, "walk: no entry maps this page (%s)\n",
-			    v ? "inside a mapping, not touched yet: a fault would fill it" :
-				"outside every mapping: a fault would be SIGSEGV");
+		vl_doc_text(
+			doc, "walk: no entry maps this page (%s)\n",
+			v ? "inside a mapping, not touched yet: a fault would fill it" :
+			    "outside every mapping: a fault would be SIGSEGV");
 	else
 		explain_walk(&x, t, &c.rec, va);
 	return explain_end(&x, 0);
@@ -787,11 +805,12 @@ static int open_target(struct target *t, pid_t pid)
 		snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 		t->pagemap = open(path, O_RDONLY);
 		if (t->pagemap < 0) {
-			vl_error("%s: %s%s", path, strerror(errno),
-				 errno == EACCES ?
-					 " (reading another user's page tables needs ptrace access, as for /proc/PID/pagemap)" :
-				 errno == ENOENT ? " (no such process)" :
-						   "");
+			vl_error(
+				"%s: %s%s", path, strerror(errno),
+				errno == EACCES ?
+					" (reading another user's page tables needs ptrace access, as for /proc/PID/pagemap)" :
+				errno == ENOENT ? " (no such process)" :
+						  "");
 			return VL_EXIT_FAIL;
 		}
 	}
@@ -816,8 +835,9 @@ static void say_error(pid_t pid, const struct target *t, int err)
 
 	snprintf(path, sizeof(path), "/proc/%d", pid);
 	if (err == -ESRCH && pid && !t->nvmas && !access(path, F_OK))
-		vl_error("process %d has no user address space (a kernel thread)",
-			 pid);
+		vl_error(
+			"process %d has no user address space (a kernel thread)",
+			pid);
 	else if (err == -ESRCH)
 		vl_error("process %d has exited", pid ? pid : getpid());
 	else

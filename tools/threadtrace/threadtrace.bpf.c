@@ -11,7 +11,7 @@
 
 #include "threadtrace.h"
 
-#define TASK_DEAD_BIT	0x80	/* TASK_DEAD in prev_state */
+#define TASK_DEAD_BIT 0x80 /* TASK_DEAD in prev_state */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -36,7 +36,8 @@ static __always_inline bool wanted(struct task_struct *t)
 	return true;
 }
 
-static __always_inline void emit(struct task_struct *t, __u32 state, __u32 why, __u32 kstate)
+static __always_inline void emit(struct task_struct *t, __u32 state, __u32 why,
+				 __u32 kstate)
 {
 	struct tt_event *e;
 
@@ -81,8 +82,8 @@ int BPF_PROG(tt_wakeup, struct task_struct *p)
 }
 
 SEC("tp_btf/sched_switch")
-int BPF_PROG(tt_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
-	     unsigned int prev_state)
+int BPF_PROG(tt_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next, unsigned int prev_state)
 {
 	if (prev_state & TASK_DEAD_BIT)
 		emit(prev, TT_FINISHED, TT_WHY_DEAD, prev_state);

@@ -25,7 +25,7 @@
 #include "threadtrace.skel.h"
 
 #define NSTATES 5
-#define MAX_STEPS 100000	/* timeline entries kept per thread */
+#define MAX_STEPS 100000 /* timeline entries kept per thread */
 #define NBUCKETS 32
 
 static const char *const state_names[NSTATES] = {
@@ -33,7 +33,8 @@ static const char *const state_names[NSTATES] = {
 };
 
 static const char *const why_names[] = {
-	"newtask", "wakeup_new", "wakeup", "switch_in", "preempt", "block", "dead", "exit",
+	"newtask", "wakeup_new", "wakeup", "switch_in",
+	"preempt", "block",	 "dead",   "exit",
 };
 
 struct step {
@@ -44,13 +45,13 @@ struct step {
 struct thread {
 	unsigned int tid, tgid;
 	char comm[16];
-	int state;			/* -1 until the first event */
-	unsigned long long since;	/* entered state at */
+	int state; /* -1 until the first event */
+	unsigned long long since; /* entered state at */
 	unsigned long long time[NSTATES];
 	unsigned long long runs, wakeups, preempts;
 	struct step *steps;
 	size_t nsteps, cap, lost;
-	struct thread *next;		/* hash chain */
+	struct thread *next; /* hash chain */
 };
 
 struct opts {
@@ -62,10 +63,10 @@ struct opts {
 
 static volatile sig_atomic_t stopping;
 static struct thread *table[4096];
-static struct thread **order;		/* threads in order of first event */
+static struct thread **order; /* threads in order of first event */
 static size_t nthreads, order_cap;
-static unsigned long long t0;		/* first event */
-static unsigned long long hist[NBUCKETS];	/* Ready durations, log2 of us */
+static unsigned long long t0; /* first event */
+static unsigned long long hist[NBUCKETS]; /* Ready durations, log2 of us */
 static const struct opts *gopts;
 
 static void usage(FILE *out)
@@ -128,14 +129,16 @@ static void add_step(struct thread *t, const struct tt_event *e)
 		size_t cap = t->cap ? 2 * t->cap : 16;
 		struct step *s;
 
-		if (cap > MAX_STEPS || !(s = realloc(t->steps, cap * sizeof(*s)))) {
+		if (cap > MAX_STEPS ||
+		    !(s = realloc(t->steps, cap * sizeof(*s)))) {
 			t->lost++;
 			return;
 		}
 		t->steps = s;
 		t->cap = cap;
 	}
-	t->steps[t->nsteps++] = (struct step){ e->ts_ns, e->state, e->why, e->cpu, e->kstate };
+	t->steps[t->nsteps++] =
+		(struct step){ e->ts_ns, e->state, e->why, e->cpu, e->kstate };
 }
 
 static void hist_add(unsigned long long ns)
@@ -150,7 +153,8 @@ static void hist_add(unsigned long long ns)
 	hist[b]++;
 }
 
-static void print_step(const struct thread *t, int from, const struct tt_event *e)
+static void print_step(const struct thread *t, int from,
+		       const struct tt_event *e)
 {
 	printf("%12.6f  %7u %-15s %-8s -> %-8s %s, cpu %u\n",
 	       (double)(e->ts_ns - t0) / 1e9, t->tid, t->comm,
@@ -176,14 +180,15 @@ static int on_event(void *ctx, void *data, size_t size)
 	t->comm[15] = '\0';
 	from = t->state;
 	if (e->why == TT_WHY_EXIT || from == TT_FINISHED)
-		return 0;	/* exit begins while Running; nothing follows Finished */
+		return 0; /* exit begins while Running; nothing follows Finished */
 	/* a wakeup of a thread that is already runnable changes nothing */
 	if (e->why == TT_WHY_WAKEUP && (from == TT_READY || from == TT_RUNNING))
 		return 0;
 	if (from == (int)e->state)
 		return 0;
 	if (from >= 0) {
-		unsigned long long d = e->ts_ns > t->since ? e->ts_ns - t->since : 0;
+		unsigned long long d =
+			e->ts_ns > t->since ? e->ts_ns - t->since : 0;
 
 		t->time[from] += d;
 		if (from == TT_READY)
@@ -214,10 +219,17 @@ static void finish_times(unsigned long long end)
 }
 
 static const struct vl_col summary_cols[] = {
-	{ "TID", VL_NUM },	   { "TGID", VL_NUM },	   { "COMM", 0 },
-	{ "READY_NS", VL_NUM },	   { "RUNNING_NS", VL_NUM }, { "WAITING_NS", VL_NUM },
-	{ "RUNS", VL_NUM },	   { "WAKEUPS", VL_NUM },    { "PREEMPTIONS", VL_NUM },
-	{ "LOST_STEPS", VL_NUM },  { "STATE", 0 },
+	{ "TID", VL_NUM },
+	{ "TGID", VL_NUM },
+	{ "COMM", 0 },
+	{ "READY_NS", VL_NUM },
+	{ "RUNNING_NS", VL_NUM },
+	{ "WAITING_NS", VL_NUM },
+	{ "RUNS", VL_NUM },
+	{ "WAKEUPS", VL_NUM },
+	{ "PREEMPTIONS", VL_NUM },
+	{ "LOST_STEPS", VL_NUM },
+	{ "STATE", 0 },
 };
 
 static const struct vl_col timeline_cols[] = {
@@ -317,7 +329,8 @@ static void format_path(const struct thread *t, char *path, size_t size)
 		if (pairs == 1)
 			n += (size_t)snprintf(path + n, size - n, "RU");
 		else if (pairs)
-			n += (size_t)snprintf(path + n, size - n, "(RU)x%zu", pairs);
+			n += (size_t)snprintf(path + n, size - n, "(RU)x%zu",
+					      pairs);
 		if (j < t->nsteps && n + 12 < size)
 			path[n++] = "IRUWF"[t->steps[j++].state];
 	}
@@ -329,11 +342,16 @@ static void format_path(const struct thread *t, char *path, size_t size)
 static void print_summary(void)
 {
 	static const struct vl_col cols[] = {
-		{ "TID", VL_NUM },	   { "COMM", 0 },
-		{ "READY(ms)", VL_NUM },   { "RUNNING(ms)", VL_NUM },
-		{ "WAITING(ms)", VL_NUM }, { "RUNS", VL_NUM },
-		{ "WAKEUPS", VL_NUM },	   { "PREEMPT", VL_NUM },
-		{ "STATE", 0 },		   { "PATH", 0 },
+		{ "TID", VL_NUM },
+		{ "COMM", 0 },
+		{ "READY(ms)", VL_NUM },
+		{ "RUNNING(ms)", VL_NUM },
+		{ "WAITING(ms)", VL_NUM },
+		{ "RUNS", VL_NUM },
+		{ "WAKEUPS", VL_NUM },
+		{ "PREEMPT", VL_NUM },
+		{ "STATE", 0 },
+		{ "PATH", 0 },
 	};
 	struct libscols_table *tb = VL_TABLE("threads", false, cols);
 	struct vl_doc doc;
@@ -375,12 +393,14 @@ static void print_hist(void)
 		if (hist[i])
 			last = i;
 	}
-	printf("\nTime Ready before running (run-queue wait):\n%20s : %-8s\n", "usecs", "count");
+	printf("\nTime Ready before running (run-queue wait):\n%20s : %-8s\n",
+	       "usecs", "count");
 	for (i = 0; i <= last; i++) {
 		int bar = max ? (int)(40 * hist[i] / max) : 0;
 
-		printf("%9llu -> %-9llu : %-8llu |%-40.*s|\n", i ? 1ULL << i : 0, (2ULL << i) - 1,
-		       hist[i], bar, "****************************************");
+		printf("%9llu -> %-9llu : %-8llu |%-40.*s|\n",
+		       i ? 1ULL << i : 0, (2ULL << i) - 1, hist[i], bar,
+		       "****************************************");
 	}
 }
 
@@ -450,9 +470,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->tid = (unsigned int)vl_opt_pid("--tid", optarg);
 			break;
 		case 'd':
-			o->duration_ns = vl_opt_duration("--duration", optarg,
-							 1000000,
-							 86400 * VL_NSEC_PER_SEC);
+			o->duration_ns =
+				vl_opt_duration("--duration", optarg, 1000000,
+						86400 * VL_NSEC_PER_SEC);
 			break;
 		case 'H':
 			o->hist = 1;
@@ -475,7 +495,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (optind < argc)
 		o->cmd = argv + optind;
 	if (!!o->cmd + !!o->tgid + !!o->tid != 1)
-		vl_usage_error("give exactly one of -p PID, -t TID or -- COMMAND");
+		vl_usage_error(
+			"give exactly one of -p PID, -t TID or -- COMMAND");
 	if (o->tgid)
 		check_exists("process", o->tgid);
 	if (o->tid)
@@ -519,10 +540,11 @@ int main(int argc, char **argv)
 		ret = threadtrace_bpf__attach(skel);
 	if (ret) {
 		vl_error("cannot load or attach the BPF programs: %s%s",
-			strerror(-ret), geteuid() ? " (run as root)" : "");
+			 strerror(-ret), geteuid() ? " (run as root)" : "");
 		goto fail_skel;
 	}
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL,
+			      NULL);
 	if (!rb) {
 		vl_error("ring buffer: %s", strerror(errno));
 		goto fail_skel;
@@ -530,8 +552,8 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (!o.json && !o.quiet)
-		printf("%12s  %7s %-15s %-8s    %-8s %s\n", "TIME(s)", "TID", "COMM", "FROM", "TO",
-		       "EVENT");
+		printf("%12s  %7s %-15s %-8s    %-8s %s\n", "TIME(s)", "TID",
+		       "COMM", "FROM", "TO", "EVENT");
 	if (o.duration_ns)
 		deadline = vl_now_ns() + o.duration_ns;
 	if (child) {
@@ -557,12 +579,13 @@ int main(int argc, char **argv)
 			child = 0;
 			break;
 		}
-		if (!o.cmd && o.tgid && kill((pid_t)o.tgid, 0) && errno == ESRCH)
+		if (!o.cmd && o.tgid && kill((pid_t)o.tgid, 0) &&
+		    errno == ESRCH)
 			break;
 		if (o.tid && kill((pid_t)o.tid, 0) && errno == ESRCH)
 			break;
 	}
-	ring_buffer__consume(rb);	/* what the last threads left behind */
+	ring_buffer__consume(rb); /* what the last threads left behind */
 	finish_times(vl_now_ns());
 	dropped = skel->bss->dropped;
 
@@ -574,7 +597,8 @@ int main(int argc, char **argv)
 		if (o.hist)
 			print_hist();
 		if (dropped)
-			printf("\n%llu events lost: the ring buffer was full\n", dropped);
+			printf("\n%llu events lost: the ring buffer was full\n",
+			       dropped);
 	}
 	ring_buffer__free(rb);
 	threadtrace_bpf__destroy(skel);

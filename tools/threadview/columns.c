@@ -12,10 +12,13 @@ const struct col_desc tv_cols[NCOLS] = {
 	[COL_PID] = { "pid", "tgid", "PID", 1, "process ID (thread group)" },
 	[COL_SPID] = { "spid", "tid", "SPID", 1, "thread ID (alias lwp)" },
 	[COL_TTY] = { "tty", NULL, "TTY", 0, "controlling terminal" },
-	[COL_STAT] = { "stat", NULL, "STAT", 0, "state letter and flags, as ps" },
-	[COL_STATE] = { "state", "state5", "STATE", 0, "the lecture's five states" },
+	[COL_STAT] = { "stat", NULL, "STAT", 0,
+		       "state letter and flags, as ps" },
+	[COL_STATE] = { "state", "state5", "STATE", 0,
+			"the lecture's five states" },
 	[COL_PSR] = { "psr", "cpu", "PSR", 1, "CPU last run on" },
-	[COL_ONCPU] = { "oncpu", NULL, "ONCPU", 1, "1 if on a CPU now (ioctl only)" },
+	[COL_ONCPU] = { "oncpu", NULL, "ONCPU", 1,
+			"1 if on a CPU now (ioctl only)" },
 	[COL_CLS] = { "cls", "policy", "CLS", 0, "scheduling class" },
 	[COL_PRI] = { "pri", "prio", "PRI", 1, "priority, as top's PR" },
 	[COL_NI] = { "ni", "nice", "NI", 1, "nice value" },
@@ -23,12 +26,14 @@ const struct col_desc tv_cols[NCOLS] = {
 		       "CPU use (lifetime, or per interval with --watch)" },
 	[COL_TIME] = { "time", NULL, "TIME", 0, "user + system CPU time" },
 	[COL_VCSW] = { "vcsw", NULL, "VCSW", 1, "voluntary context switches" },
-	[COL_IVCSW] = { "ivcsw", NULL, "IVCSW", 1, "involuntary context switches" },
+	[COL_IVCSW] = { "ivcsw", NULL, "IVCSW", 1,
+			"involuntary context switches" },
 	[COL_MINFLT] = { "minflt", NULL, "MINFLT", 1, "minor page faults" },
 	[COL_MAJFLT] = { "majflt", NULL, "MAJFLT", 1, "major page faults" },
 	[COL_USER] = { "user", NULL, "USER", 0, "owner of the process" },
 	[COL_SP] = { "sp", NULL, "SP", 0, "user stack pointer (root, ioctl)" },
-	[COL_IP] = { "ip", NULL, "IP", 0, "user instruction pointer (root, ioctl)" },
+	[COL_IP] = { "ip", NULL, "IP", 0,
+		     "user instruction pointer (root, ioctl)" },
 	[COL_CMD] = { "cmd", "comm", "CMD", 0, "thread name" },
 };
 
@@ -87,7 +92,7 @@ static void fmt_time(char *buf, uint64_t ns)
 
 static const char *cls_name(uint32_t policy)
 {
-	static const char *const names[] = { "TS", "FF", "RR", "B",
+	static const char *const names[] = { "TS",  "FF",  "RR", "B",
 					     "ISO", "IDL", "DLN" };
 
 	return policy < 7 ? names[policy] : "?";
@@ -148,7 +153,8 @@ void tv_fmt_cell(char *buf, enum col_id c, const struct tv_thread *t,
 		snprintf(buf, CELL_MAX, "%s", tv_state5_name(ti->state5));
 		return;
 	case COL_ONCPU:
-		snprintf(buf, CELL_MAX, t->on_cpu_known ? "%u" : "-", ti->on_cpu);
+		snprintf(buf, CELL_MAX, t->on_cpu_known ? "%u" : "-",
+			 ti->on_cpu);
 		return;
 	case COL_CLS:
 		snprintf(buf, CELL_MAX, "%s", cls_name(ti->policy));
@@ -168,7 +174,8 @@ void tv_fmt_cell(char *buf, enum col_id c, const struct tv_thread *t,
 			 (uint64_t)(c == COL_SP ? ti->user_sp : ti->user_ip));
 		return;
 	case COL_CMD:
-		snprintf(buf, CELL_MAX, "%.*s", (int)sizeof(ti->comm), ti->comm);
+		snprintf(buf, CELL_MAX, "%.*s", (int)sizeof(ti->comm),
+			 ti->comm);
 		return;
 	default:
 		snprintf(buf, CELL_MAX, "%.0f", tv_sort_key(c, t, snap));
@@ -181,24 +188,42 @@ double tv_sort_key(enum col_id c, const struct tv_thread *t,
 	const struct vmlab_thread_info *ti = &t->ti;
 
 	switch (c) {
-	case COL_PID: return ti->tgid;
-	case COL_SPID: return ti->tid;
-	case COL_TTY: return snap->procs[t->proc].tty_nr;
-	case COL_PSR: return ti->cpu;
-	case COL_ONCPU: return ti->on_cpu;
-	case COL_PRI: return ti->prio;
-	case COL_NI: return ti->nice;
-	case COL_PCPU: return t->pcpu;
-	case COL_TIME: return (double)(ti->utime_ns + ti->stime_ns);
-	case COL_VCSW: return (double)ti->nvcsw;
-	case COL_IVCSW: return (double)ti->nivcsw;
-	case COL_MINFLT: return (double)ti->min_flt;
-	case COL_MAJFLT: return (double)ti->maj_flt;
-	case COL_SP: return (double)ti->user_sp;
-	case COL_IP: return (double)ti->user_ip;
-	case COL_STATE: return ti->state5;
-	case COL_CLS: return ti->policy;
-	default: return 0;
+	case COL_PID:
+		return ti->tgid;
+	case COL_SPID:
+		return ti->tid;
+	case COL_TTY:
+		return snap->procs[t->proc].tty_nr;
+	case COL_PSR:
+		return ti->cpu;
+	case COL_ONCPU:
+		return ti->on_cpu;
+	case COL_PRI:
+		return ti->prio;
+	case COL_NI:
+		return ti->nice;
+	case COL_PCPU:
+		return t->pcpu;
+	case COL_TIME:
+		return (double)(ti->utime_ns + ti->stime_ns);
+	case COL_VCSW:
+		return (double)ti->nvcsw;
+	case COL_IVCSW:
+		return (double)ti->nivcsw;
+	case COL_MINFLT:
+		return (double)ti->min_flt;
+	case COL_MAJFLT:
+		return (double)ti->maj_flt;
+	case COL_SP:
+		return (double)ti->user_sp;
+	case COL_IP:
+		return (double)ti->user_ip;
+	case COL_STATE:
+		return ti->state5;
+	case COL_CLS:
+		return ti->policy;
+	default:
+		return 0;
 	}
 }
 

@@ -30,8 +30,10 @@ static int cmp_cells(struct libscols_cell *a, struct libscols_cell *b,
 
 	if (!x || !y)
 		return 0;
-	if (tv_cols[c].numeric || c == COL_TIME || c == COL_STATE || c == COL_TTY) {
-		double kx = tv_sort_key(c, x, s->snap), ky = tv_sort_key(c, y, s->snap);
+	if (tv_cols[c].numeric || c == COL_TIME || c == COL_STATE ||
+	    c == COL_TTY) {
+		double kx = tv_sort_key(c, x, s->snap),
+		       ky = tv_sort_key(c, y, s->snap);
 
 		r = (kx > ky) - (kx < ky);
 	} else {
@@ -78,7 +80,8 @@ static void fill_line(struct libscols_line *ln, const struct tv_output *o,
 /* A process's line (ps m): its totals, "-" where a thread's value goes. */
 static struct libscols_line *proc_line(struct libscols_table *tb,
 				       const struct tv_output *o,
-				       const struct tv_snapshot *snap, size_t first)
+				       const struct tv_snapshot *snap,
+				       size_t first)
 {
 	const struct tv_thread *t = &snap->threads[first];
 	struct libscols_line *ln = vl_line(tb, NULL);
@@ -87,8 +90,10 @@ static struct libscols_line *proc_line(struct libscols_table *tb,
 	size_t j;
 	int k;
 
-	for (j = first; j < snap->nthreads && snap->threads[j].ti.tgid == t->ti.tgid; j++)
-		total += snap->threads[j].ti.utime_ns + snap->threads[j].ti.stime_ns;
+	for (j = first;
+	     j < snap->nthreads && snap->threads[j].ti.tgid == t->ti.tgid; j++)
+		total += snap->threads[j].ti.utime_ns +
+			 snap->threads[j].ti.stime_ns;
 	for (k = 0; ln && k < o->ncols; k++) {
 		tv_fmt_proc_cell(buf, o->cols[k], &snap->procs[t->proc], total);
 		if (*buf)
@@ -109,7 +114,8 @@ static int fill(struct libscols_table *tb, const struct tv_output *o,
 	for (i = 0; i < snap->nthreads; i++) {
 		const struct tv_thread *t = &snap->threads[i];
 
-		if (o->tree && (!i || t->ti.tgid != snap->threads[i - 1].ti.tgid))
+		if (o->tree &&
+		    (!i || t->ti.tgid != snap->threads[i - 1].ti.tgid))
 			parent = proc_line(tb, o, snap, i);
 		ln = vl_line(tb, o->tree ? parent : NULL);
 		if (!ln)
@@ -118,7 +124,8 @@ static int fill(struct libscols_table *tb, const struct tv_output *o,
 		for (k = 0; o->tree && k < o->ncols; k++)
 			if (o->cols[k] == COL_PID || o->cols[k] == COL_TTY ||
 			    o->cols[k] == COL_USER)
-				scols_line_set_data(ln, k, o->json ? NULL : "-");
+				scols_line_set_data(ln, k,
+						    o->json ? NULL : "-");
 	}
 	return 0;
 }
@@ -149,7 +156,8 @@ const char *tv_source_name(const struct tv_collector *c)
 /* JSON: which source, and its device, beside the threads. */
 static int add_source(struct vl_doc *doc, const struct tv_collector *c)
 {
-	static const struct vl_col cols[] = { { "SOURCE", 0 }, { "DEVICE", 0 } };
+	static const struct vl_col cols[] = { { "SOURCE", 0 },
+					      { "DEVICE", 0 } };
 	struct libscols_table *tb = VL_TABLE("source", true, cols);
 	struct libscols_line *ln = tb ? vl_line(tb, NULL) : NULL;
 

@@ -86,8 +86,9 @@ static void parse_list(const char *s, int signs,
 		}
 		id = tv_find_col(s, len);
 		if (id < 0)
-			vl_usage_error("unknown column '%.*s' (see threadview --help)",
-				       (int)len, s);
+			vl_usage_error(
+				"unknown column '%.*s' (see threadview --help)",
+				(int)len, s);
 		fn(o, id, desc);
 		s += len;
 		if (*s == ',')
@@ -115,8 +116,10 @@ static void parse_pids(struct opts *o, const char *opt, const char *s)
 
 	if (!copy)
 		exit(VL_EXIT_FAIL);
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		o->pids = realloc(o->pids, (size_t)(o->npids + 1) * sizeof(*o->pids));
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		o->pids = realloc(o->pids,
+				  (size_t)(o->npids + 1) * sizeof(*o->pids));
 		if (!o->pids)
 			exit(VL_EXIT_FAIL);
 		o->pids[o->npids++] = vl_opt_pid(opt, tok);
@@ -169,19 +172,22 @@ static int self_tty(struct tv_collector *c)
 	return tty;
 }
 
-static int collect(struct tv_collector *c, const struct opts *o, struct tv_snapshot *snap)
+static int collect(struct tv_collector *c, const struct opts *o,
+		   struct tv_snapshot *snap)
 {
 	struct dirent *de;
 	DIR *dir;
 	int i, ret, errors = 0, tty = 0;
 	int dflt = !o->npids && !o->all && !o->user_set;
 
-	snap->taken_ns = c->source == TV_SRC_IOCTL ? vl_now_ns() : boottime_ns();
+	snap->taken_ns = c->source == TV_SRC_IOCTL ? vl_now_ns() :
+						     boottime_ns();
 	for (i = 0; i < o->npids; i++) {
 		ret = tv_collect_pid(c, snap, o->pids[i]);
 		if (ret) {
 			vl_error("process %d: %s", (int)o->pids[i],
-				 ret == -ESRCH ? "no such process" : strerror(-ret));
+				 ret == -ESRCH ? "no such process" :
+						 strerror(-ret));
 			errors++;
 		}
 	}
@@ -200,7 +206,7 @@ static int collect(struct tv_collector *c, const struct opts *o, struct tv_snaps
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		if (tv_collect_pid(c, snap, atoi(de->d_name)))
-			continue;	/* gone, hidden, or a kernel refusal: as ps */
+			continue; /* gone, hidden, or a kernel refusal: as ps */
 		p = &snap->procs[before];
 		if ((o->user_set && p->uid != o->user) ||
 		    (dflt && !default_match(p, geteuid(), tty))) {
@@ -220,22 +226,30 @@ static int cmp_tid(const void *a, const void *b)
 	return (x->ti.tid > y->ti.tid) - (x->ti.tid < y->ti.tid);
 }
 
-static void compute_pcpu(struct tv_snapshot *snap, const struct tv_snapshot *prev)
+static void compute_pcpu(struct tv_snapshot *snap,
+			 const struct tv_snapshot *prev)
 {
 	size_t i;
 
 	for (i = 0; i < snap->nthreads; i++) {
 		struct tv_thread *t = &snap->threads[i];
-		uint64_t cpu = t->ti.utime_ns + t->ti.stime_ns, start = t->ti.start_time_ns;
-		const struct tv_thread *old = prev ?
-			bsearch(t, prev->threads, prev->nthreads, sizeof(*t), cmp_tid) : NULL;
+		uint64_t cpu = t->ti.utime_ns + t->ti.stime_ns,
+			 start = t->ti.start_time_ns;
+		const struct tv_thread *old =
+			prev ? bsearch(t, prev->threads, prev->nthreads,
+				       sizeof(*t), cmp_tid) :
+			       NULL;
 
-		if (old && old->ti.start_time_ns == start && snap->taken_ns > prev->taken_ns) {
-			uint64_t dc = cpu - (old->ti.utime_ns + old->ti.stime_ns);
+		if (old && old->ti.start_time_ns == start &&
+		    snap->taken_ns > prev->taken_ns) {
+			uint64_t dc =
+				cpu - (old->ti.utime_ns + old->ti.stime_ns);
 
-			t->pcpu = 100.0 * (double)dc / (double)(snap->taken_ns - prev->taken_ns);
+			t->pcpu = 100.0 * (double)dc /
+				  (double)(snap->taken_ns - prev->taken_ns);
 		} else if (snap->taken_ns > start) {
-			t->pcpu = 100.0 * (double)cpu / (double)(snap->taken_ns - start);
+			t->pcpu = 100.0 * (double)cpu /
+				  (double)(snap->taken_ns - start);
 		}
 	}
 }
@@ -261,19 +275,22 @@ static int watch_loop(struct tv_collector *c, struct opts *o)
 			time_t now = time(NULL);
 			char tbuf[32], every[32];
 
-			strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
+			strftime(tbuf, sizeof(tbuf), "%H:%M:%S",
+				 localtime(&now));
 			if (isatty(STDOUT_FILENO))
 				fputs("\033[H\033[2J", stdout);
 			vl_format_duration(o->watch_ns, every, sizeof(every));
 			printf("threadview %s  every %s  %zu threads in %zu processes  source: %s\n\n",
-			       tbuf, every, snap.nthreads, snap.nprocs, tv_source_name(c));
+			       tbuf, every, snap.nthreads, snap.nprocs,
+			       tv_source_name(c));
 		}
 		tv_print(&o->out, c, &snap);
 		fflush(stdout);
 		/* keep a TID-sorted copy for the next interval's %CPU */
 		tv_snapshot_free(&prev);
 		prev = snap;
-		qsort(prev.threads, prev.nthreads, sizeof(*prev.threads), cmp_tid);
+		qsort(prev.threads, prev.nthreads, sizeof(*prev.threads),
+		      cmp_tid);
 		memset(&snap, 0, sizeof(snap));
 		if (o->iterations && n + 1 >= o->iterations)
 			break;
@@ -360,7 +377,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			o->out.json = true;
 			break;
 		case 'w':
-			o->watch_ns = vl_opt_duration("--watch", optarg, 1000000,
+			o->watch_ns = vl_opt_duration("--watch", optarg,
+						      1000000,
 						      86400 * VL_NSEC_PER_SEC);
 			break;
 		case 'n':

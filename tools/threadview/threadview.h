@@ -10,8 +10,8 @@
 
 enum tv_source {
 	TV_SRC_AUTO,
-	TV_SRC_IOCTL,	/* VMLAB_IOC_THREADS, one call per process */
-	TV_SRC_PROC,	/* /proc/PID/task/TID/stat */
+	TV_SRC_IOCTL, /* VMLAB_IOC_THREADS, one call per process */
+	TV_SRC_PROC, /* /proc/PID/task/TID/stat */
 };
 
 /* What a process contributes to its threads' lines (from /proc/PID/stat). */
@@ -26,8 +26,8 @@ struct tv_proc {
 
 struct tv_thread {
 	struct vmlab_thread_info ti;
-	size_t proc;		/* index into tv_snapshot.procs */
-	bool on_cpu_known;	/* false from /proc: R means running or ready */
+	size_t proc; /* index into tv_snapshot.procs */
+	bool on_cpu_known; /* false from /proc: R means running or ready */
 	double pcpu;
 };
 
@@ -36,15 +36,15 @@ struct tv_snapshot {
 	size_t nprocs, procs_cap;
 	struct tv_thread *threads;
 	size_t nthreads, threads_cap;
-	uint64_t taken_ns;	/* CLOCK_MONOTONIC at collection */
+	uint64_t taken_ns; /* CLOCK_MONOTONIC at collection */
 };
 
 struct tv_collector {
-	enum tv_source source;	/* resolved: IOCTL or PROC */
-	int devfd;		/* /dev/vmlab with TV_SRC_IOCTL */
-	int procfd;		/* /proc */
-	bool want_ctxsw;	/* /proc: also read task/TID/status */
-	bool want_regs;		/* ioctl: VMLAB_THREADS_REGS */
+	enum tv_source source; /* resolved: IOCTL or PROC */
+	int devfd; /* /dev/vmlab with TV_SRC_IOCTL */
+	int procfd; /* /proc */
+	bool want_ctxsw; /* /proc: also read task/TID/status */
+	bool want_regs; /* ioctl: VMLAB_THREADS_REGS */
 	long hz;
 };
 
@@ -68,9 +68,27 @@ const char *tv_state5_name(uint32_t state5);
 /* ---- columns (columns.c) ---- */
 
 enum col_id {
-	COL_PID, COL_SPID, COL_TTY, COL_STAT, COL_STATE, COL_PSR, COL_ONCPU,
-	COL_CLS, COL_PRI, COL_NI, COL_PCPU, COL_TIME, COL_VCSW, COL_IVCSW,
-	COL_MINFLT, COL_MAJFLT, COL_USER, COL_SP, COL_IP, COL_CMD, NCOLS
+	COL_PID,
+	COL_SPID,
+	COL_TTY,
+	COL_STAT,
+	COL_STATE,
+	COL_PSR,
+	COL_ONCPU,
+	COL_CLS,
+	COL_PRI,
+	COL_NI,
+	COL_PCPU,
+	COL_TIME,
+	COL_VCSW,
+	COL_IVCSW,
+	COL_MINFLT,
+	COL_MAJFLT,
+	COL_USER,
+	COL_SP,
+	COL_IP,
+	COL_CMD,
+	NCOLS
 };
 
 struct col_desc {

@@ -88,8 +88,8 @@ static int shm_getopt(int argc, char **argv, const char *sub,
 				       argv[optind - 1]);
 		switch (c) {
 		case 'c':
-			so->create = vl_opt_size("--create", optarg, 1,
-						 UINT64_MAX);
+			so->create =
+				vl_opt_size("--create", optarg, 1, UINT64_MAX);
 			break;
 		case 'x':
 			so->excl = true;
@@ -98,14 +98,15 @@ static int shm_getopt(int argc, char **argv, const char *sub,
 			so->private = true;
 			break;
 		case 'o':
-			so->offset = vl_opt_size("--offset", optarg, 0,
-						 UINT64_MAX);
+			so->offset =
+				vl_opt_size("--offset", optarg, 0, UINT64_MAX);
 			if (so->offset % 8)
 				vl_bad_arg("--offset", optarg,
 					   "not a multiple of 8");
 			break;
 		case 's':
-			so->size = vl_opt_size("--size", optarg, 4096, 1ULL << 40);
+			so->size =
+				vl_opt_size("--size", optarg, 4096, 1ULL << 40);
 			if (so->size % 4096)
 				vl_bad_arg("--size", optarg,
 					   "not a whole number of 4K pages");
@@ -197,7 +198,7 @@ static int print_named(const char *table, const char *name, uint64_t length,
 	vl_line_set_u64(ln, 2, length / 4096);
 	vl_doc_init(&doc, json);
 	return vl_doc_add(&doc, tb) || vl_doc_end(&doc) ? EXIT_FAILURE :
-							 EXIT_SUCCESS;
+							  EXIT_SUCCESS;
 }
 
 static int cmd_create(int argc, char **argv, struct shm_opts *so)
@@ -239,8 +240,8 @@ static int cmd_unlink(int argc, char **argv, struct shm_opts *so)
 }
 
 static const struct vl_col info_cols[] = {
-	{ "NAME", 0 },		 { "LENGTH", VL_NUM },	 { "RESIDENT", VL_NUM },
-	{ "FAULTS", VL_NUM },	 { "ATTACHMENTS", VL_NUM }, { "MAPPINGS", VL_NUM },
+	{ "NAME", 0 },	      { "LENGTH", VL_NUM },	 { "RESIDENT", VL_NUM },
+	{ "FAULTS", VL_NUM }, { "ATTACHMENTS", VL_NUM }, { "MAPPINGS", VL_NUM },
 	{ "LINKED", VL_NUM },
 };
 
@@ -255,7 +256,7 @@ static int print_table(struct libscols_table *tb, bool json)
 		return EXIT_FAILURE;
 	}
 	return vl_doc_add(&doc, tb) || vl_doc_end(&doc) ? EXIT_FAILURE :
-							 EXIT_SUCCESS;
+							  EXIT_SUCCESS;
 }
 
 static void add_info(struct libscols_table *tb,
@@ -277,7 +278,7 @@ static void add_info(struct libscols_table *tb,
 static int print_totals(int fd, bool json)
 {
 	static const struct vl_col cols[] = {
-		{ "NAMED", VL_NUM },	 { "REGIONS", VL_NUM },
+		{ "NAMED", VL_NUM },	   { "REGIONS", VL_NUM },
 		{ "REGIONS-MAX", VL_NUM }, { "PAGES", VL_NUM },
 		{ "PAGES-MAX", VL_NUM },
 	};
@@ -402,11 +403,11 @@ static const struct {
 	enum act_kind kind;
 	enum act_arg arg;
 } act_names[] = {
-	{ "read", A_READ, ARG_NONE },	    { "peek", A_PEEK, ARG_NONE },
-	{ "write", A_WRITE, ARG_VALUE },    { "add", A_ADD, ARG_COUNT },
+	{ "read", A_READ, ARG_NONE },	       { "peek", A_PEEK, ARG_NONE },
+	{ "write", A_WRITE, ARG_VALUE },       { "add", A_ADD, ARG_COUNT },
 	{ "racy-add", A_RACY_ADD, ARG_COUNT }, { "sync", A_SYNC, ARG_COUNT },
-	{ "touch", A_TOUCH, ARG_COUNT },    { "pfn", A_PFN, ARG_NONE },
-	{ "stat", A_STAT, ARG_NONE },	    { "sleep", A_SLEEP, ARG_TIME },
+	{ "touch", A_TOUCH, ARG_COUNT },       { "pfn", A_PFN, ARG_NONE },
+	{ "stat", A_STAT, ARG_NONE },	       { "sleep", A_SLEEP, ARG_TIME },
 };
 
 struct action {
@@ -788,7 +789,8 @@ int vmlabctl_shm(int argc, char **argv, bool json)
 	size_t i;
 
 	if (argc < 2)
-		vl_usage_error("shm: missing subcommand (see vmlabctl shm --help)");
+		vl_usage_error(
+			"shm: missing subcommand (see vmlabctl shm --help)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
 		return EXIT_SUCCESS;

@@ -91,7 +91,7 @@ static int cmd_info(int argc, char **argv, bool json)
 	vl_line_set_fmt(ln, 2, "0x%llx", (unsigned long long)ver.features);
 	vl_doc_init(&doc, json);
 	return vl_doc_add(&doc, tb) || vl_doc_end(&doc) ? EXIT_FAILURE :
-							 EXIT_SUCCESS;
+							  EXIT_SUCCESS;
 }
 
 int main(int argc, char **argv)

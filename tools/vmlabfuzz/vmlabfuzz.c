@@ -36,27 +36,41 @@
 #include "libvmlab.h"
 #include "table.h"
 
-#define PG		4096UL
-#define MAX_THREADS	16
-#define NFDS		16	/* /dev/vmlab fds shared by the workers */
-#define NWIN		4	/* mapping windows per worker */
-#define WIN_PAGES	32
-#define WIN_SIZE	(WIN_PAGES * PG)
-#define MAP_MAX_PAGES	12	/* longest mapping placed in a window */
-#define NVICTIM		8	/* pages any worker may unmap under a call */
-#define SCRATCH_PAGES	4	/* per worker, followed by a guard page */
-#define SCRATCH_SIZE	(SCRATCH_PAGES * PG)
-#define NREGIONS	8	/* region names per run */
-#define NCOUNTERS	16	/* counter names per run */
-#define MAX_IDS		64	/* counter ids known to this run */
-#define ERRNO_SLOTS	134
-#define CHILD_MAX_US	20000	/* a child still alive after this is killed */
+#define PG 4096UL
+#define MAX_THREADS 16
+#define NFDS 16 /* /dev/vmlab fds shared by the workers */
+#define NWIN 4 /* mapping windows per worker */
+#define WIN_PAGES 32
+#define WIN_SIZE (WIN_PAGES * PG)
+#define MAP_MAX_PAGES 12 /* longest mapping placed in a window */
+#define NVICTIM 8 /* pages any worker may unmap under a call */
+#define SCRATCH_PAGES 4 /* per worker, followed by a guard page */
+#define SCRATCH_SIZE (SCRATCH_PAGES * PG)
+#define NREGIONS 8 /* region names per run */
+#define NCOUNTERS 16 /* counter names per run */
+#define MAX_IDS 64 /* counter ids known to this run */
+#define ERRNO_SLOTS 134
+#define CHILD_MAX_US 20000 /* a child still alive after this is killed */
 
 #define KEY(cmd) ((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
 
-enum { C_VERSION, C_SHM_ATTACH, C_SHM_UNLINK, C_SHM_STAT, C_SHM_LIST,
-       C_PT_QUERY, C_PT_CLEAR, C_CTR_CREATE, C_CTR_ADD, C_CTR_GET,
-       C_CTR_RESET, C_CTR_DESTROY, C_CTR_STAT, C_THREADS, NCMDS };
+enum {
+	C_VERSION,
+	C_SHM_ATTACH,
+	C_SHM_UNLINK,
+	C_SHM_STAT,
+	C_SHM_LIST,
+	C_PT_QUERY,
+	C_PT_CLEAR,
+	C_CTR_CREATE,
+	C_CTR_ADD,
+	C_CTR_GET,
+	C_CTR_RESET,
+	C_CTR_DESTROY,
+	C_CTR_STAT,
+	C_THREADS,
+	NCMDS
+};
 
 static const struct {
 	unsigned int cmd;
@@ -66,18 +80,22 @@ static const struct {
 	int mutates;
 } cmds[NCMDS] = {
 	{ VMLAB_IOC_VERSION, "VERSION", sizeof(struct vmlab_version), 0 },
-	{ VMLAB_IOC_SHM_ATTACH, "SHM_ATTACH", sizeof(struct vmlab_shm_attach), 1 },
-	{ VMLAB_IOC_SHM_UNLINK, "SHM_UNLINK", sizeof(struct vmlab_shm_unlink), 1 },
+	{ VMLAB_IOC_SHM_ATTACH, "SHM_ATTACH", sizeof(struct vmlab_shm_attach),
+	  1 },
+	{ VMLAB_IOC_SHM_UNLINK, "SHM_UNLINK", sizeof(struct vmlab_shm_unlink),
+	  1 },
 	{ VMLAB_IOC_SHM_STAT, "SHM_STAT", sizeof(struct vmlab_shm_stat), 0 },
 	{ VMLAB_IOC_SHM_LIST, "SHM_LIST", sizeof(struct vmlab_shm_list), 0 },
 	{ VMLAB_IOC_PT_QUERY, "PT_QUERY", sizeof(struct vmlab_pt_query), 0 },
 	{ VMLAB_IOC_PT_CLEAR_ACCESSED, "PT_CLEAR_ACCESSED",
 	  sizeof(struct vmlab_pt_clear_accessed), 0 },
-	{ VMLAB_IOC_CTR_CREATE, "CTR_CREATE", sizeof(struct vmlab_ctr_create), 1 },
+	{ VMLAB_IOC_CTR_CREATE, "CTR_CREATE", sizeof(struct vmlab_ctr_create),
+	  1 },
 	{ VMLAB_IOC_CTR_ADD, "CTR_ADD", sizeof(struct vmlab_ctr_op), 1 },
 	{ VMLAB_IOC_CTR_GET, "CTR_GET", sizeof(struct vmlab_ctr_op), 0 },
 	{ VMLAB_IOC_CTR_RESET, "CTR_RESET", sizeof(struct vmlab_ctr_op), 1 },
-	{ VMLAB_IOC_CTR_DESTROY, "CTR_DESTROY", sizeof(struct vmlab_ctr_op), 1 },
+	{ VMLAB_IOC_CTR_DESTROY, "CTR_DESTROY", sizeof(struct vmlab_ctr_op),
+	  1 },
 	{ VMLAB_IOC_CTR_STAT, "CTR_STAT", sizeof(struct vmlab_ctr_stat), 0 },
 	{ VMLAB_IOC_THREADS, "THREADS", sizeof(struct vmlab_threads), 0 },
 };
@@ -95,31 +113,31 @@ static const unsigned int kind_weight[NKINDS] = { 6818, 2900, 120, 80, 80, 2 };
 
 /* Counts, in a MAP_SHARED page so children add to them. */
 struct shared {
-	uint64_t claimed;		/* operations started */
-	uint64_t done;			/* operations finished: the --ops budget */
+	uint64_t claimed; /* operations started */
+	uint64_t done; /* operations finished: the --ops budget */
 	uint32_t stop;
 	uint64_t kinds[NKINDS];
-	uint64_t calls[NCMDS + 1];	/* [NCMDS]: numbers the module does not know */
-	uint64_t errnos[ERRNO_SLOTS + 1];	/* [0]: success; last: larger errnos */
+	uint64_t calls[NCMDS + 1]; /* [NCMDS]: numbers the module does not know */
+	uint64_t errnos[ERRNO_SLOTS + 1]; /* [0]: success; last: larger errnos */
 	uint64_t children;
 	uint64_t killed;
 };
 
 struct window {
 	char *base;
-	size_t off, len;		/* the mapping in it; len 0: none */
+	size_t off, len; /* the mapping in it; len 0: none */
 };
 
 struct worker {
 	int idx;
 	int in_child;
-	int ioctl_only;			/* the extra thread of a child */
+	int ioctl_only; /* the extra thread of a child */
 	uint64_t rng;
-	char *scratch;			/* SCRATCH_SIZE, then a guard page */
-	char *spare;			/* the same, for a child's extra thread */
-	char *victim;			/* private: only this worker's calls use it */
+	char *scratch; /* SCRATCH_SIZE, then a guard page */
+	char *spare; /* the same, for a child's extra thread */
+	char *victim; /* private: only this worker's calls use it */
 	struct window win[NWIN];
-	pid_t child;			/* being queried by a K_PROC operation */
+	pid_t child; /* being queried by a K_PROC operation */
 	int child_pagemap;
 	pthread_t thread;
 };
@@ -233,7 +251,8 @@ static int guarded_copy(char *dst, const void *src, size_t n)
 
 static void *map_anon(void *addr, size_t len, int prot, int extra)
 {
-	return mmap(addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | extra, -1, 0);
+	return mmap(addr, len, prot,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | extra, -1, 0);
 }
 
 /*
@@ -288,7 +307,8 @@ static int pick_fd(struct worker *w)
 		if (fd < 0)
 			return fd;
 		if (!__atomic_compare_exchange_n(&fds[slot], &old, fd, 0,
-						 __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+						 __ATOMIC_RELAXED,
+						 __ATOMIC_RELAXED)) {
 			close(fd);
 			fd = old;
 		}
@@ -298,11 +318,13 @@ static int pick_fd(struct worker *w)
 
 static void region_name(struct worker *w, char *name)
 {
-	snprintf(name, VMLAB_NAME_MAX, "%sr%u", prefix, (unsigned int)below(w, NREGIONS));
+	snprintf(name, VMLAB_NAME_MAX, "%sr%u", prefix,
+		 (unsigned int)below(w, NREGIONS));
 }
 
 /* Counter names fix mode and delay, so a later CREATE of the name joins it. */
-static void counter_name(struct worker *w, char *name, uint32_t *mode, uint32_t *delay)
+static void counter_name(struct worker *w, char *name, uint32_t *mode,
+			 uint32_t *delay)
 {
 	unsigned int i = below(w, NCOUNTERS);
 
@@ -319,7 +341,8 @@ static void add_id(uint32_t id)
 		uint32_t zero = 0;
 
 		if (__atomic_compare_exchange_n(&ids[i], &zero, id, 0,
-						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+						__ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
 			return;
 	}
 }
@@ -358,7 +381,8 @@ static uint32_t pick_id(struct worker *w)
 	case 2:
 		return 0x80000000u | (uint32_t)rnd(w);
 	default:
-		return __atomic_load_n(&ids[below(w, MAX_IDS)], __ATOMIC_RELAXED);
+		return __atomic_load_n(&ids[below(w, MAX_IDS)],
+				       __ATOMIC_RELAXED);
 	}
 }
 
@@ -377,29 +401,36 @@ static char *pick_ptr(struct worker *w, size_t n, int mutates, int *safe)
 	*safe = 0;
 	if (k < 55 || (mutates && k < 80)) {
 		*safe = 1;
-		return scratch + (n < SCRATCH_SIZE ? below(w, (SCRATCH_SIZE - n) / 8) * 8 : 0);
+		return scratch + (n < SCRATCH_SIZE ?
+					  below(w, (SCRATCH_SIZE - n) / 8) * 8 :
+					  0);
 	}
 	if (k < 62)
-		return scratch + below(w, SCRATCH_SIZE - 1) + 1;	/* misaligned */
+		return scratch + below(w, SCRATCH_SIZE - 1) +
+		       1; /* misaligned */
 	if (k < 68)
-		return scratch + SCRATCH_SIZE - below(w, n + 1);	/* into the guard */
+		return scratch + SCRATCH_SIZE -
+		       below(w, n + 1); /* into the guard */
 	if (k < 76)
 		return w->victim + below(w, PG / 8) * 8;
 	if (k < 80)
 		return NULL;
 	if (mutates)
-		return (char *)(uintptr_t)(0xffff888000000000ULL + below(w, 1 << 20) * 8);
+		return (char *)(uintptr_t)(0xffff888000000000ULL +
+					   below(w, 1 << 20) * 8);
 	switch (k % 10) {
 	case 0:
-		return (char *)(uintptr_t)0xffffffff81000000ULL;	/* kernel text */
+		return (char *)(uintptr_t)0xffffffff81000000ULL; /* kernel text */
 	case 1:
-		return (char *)(uintptr_t)0x8000000000000000ULL;	/* non-canonical */
+		return (char *)(uintptr_t)0x8000000000000000ULL; /* non-canonical */
 	case 2:
-		return (char *)(uintptr_t)(0x1000 + below(w, 16) * 8);	/* low, unmapped */
+		return (char *)(uintptr_t)(0x1000 +
+					   below(w, 16) *
+						   8); /* low, unmapped */
 	case 3:
 		return readonly_page + below(w, PG / 8) * 8;
 	case 4:
-		return (char *)(uintptr_t)0xffffffffff600000ULL;	/* vsyscall page */
+		return (char *)(uintptr_t)0xffffffffff600000ULL; /* vsyscall page */
 	default:
 		return victims[below(w, NVICTIM)] + below(w, PG / 8) * 8;
 	}
@@ -433,12 +464,12 @@ static void pick_range(struct worker *w, __u64 *start, __u64 *end)
 		*end = *start + below(w, 64) * PG;
 		break;
 	case 5:
-		*start = b + below(w, WIN_SIZE);	/* unaligned */
+		*start = b + below(w, WIN_SIZE); /* unaligned */
 		*end = *start + below(w, WIN_SIZE);
 		break;
 	case 6:
 		*start = b + WIN_SIZE;
-		*end = b;				/* reversed */
+		*end = b; /* reversed */
 		break;
 	default:
 		*start = b + below(w, WIN_PAGES) * PG;
@@ -463,7 +494,9 @@ static int pick_pagemap_fd(struct worker *w, int with_flag)
 	case 4:
 		return (int)below(w, 1024);
 	default:
-		return w->child_pagemap >= 0 && chance(w, 70) ? w->child_pagemap : self_pagemap;
+		return w->child_pagemap >= 0 && chance(w, 70) ?
+			       w->child_pagemap :
+			       self_pagemap;
 	}
 }
 
@@ -534,7 +567,8 @@ static void set_entries(int ci, void *arg, char *out)
 }
 
 /* A well-formed argument for command ci; *out and *outsz for its output array. */
-static void build(struct worker *w, int ci, void *arg, char **out, size_t *outsz)
+static void build(struct worker *w, int ci, void *arg, char **out,
+		  size_t *outsz)
 {
 	size_t rec = 0;
 	uint32_t count = below(w, 65);
@@ -546,10 +580,13 @@ static void build(struct worker *w, int ci, void *arg, char **out, size_t *outsz
 	case C_SHM_ATTACH: {
 		struct vmlab_shm_attach *a = arg;
 		static const uint32_t fl[] = { 0, VMLAB_SHM_CREATE,
-			VMLAB_SHM_CREATE | VMLAB_SHM_EXCL, VMLAB_SHM_EXCL, 4 };
+					       VMLAB_SHM_CREATE |
+						       VMLAB_SHM_EXCL,
+					       VMLAB_SHM_EXCL, 4 };
 
 		a->flags = fl[below(w, 5)];
-		a->length = chance(w, 85) ? (1 + below(w, 8)) * PG : rnd(w) >> below(w, 64);
+		a->length = chance(w, 85) ? (1 + below(w, 8)) * PG :
+					    rnd(w) >> below(w, 64);
 		region_name(w, a->name);
 		break;
 	}
@@ -571,7 +608,8 @@ static void build(struct worker *w, int ci, void *arg, char **out, size_t *outsz
 		q->flags = below(w, 4);
 		if (chance(w, 3))
 			q->flags = rnd(w);
-		q->pagemap_fd = pick_pagemap_fd(w, q->flags & VMLAB_PT_PAGEMAP_FD);
+		q->pagemap_fd =
+			pick_pagemap_fd(w, q->flags & VMLAB_PT_PAGEMAP_FD);
 		q->count = count;
 		pick_range(w, &q->start, &q->end);
 		rec = sizeof(struct vmlab_pte);
@@ -601,13 +639,16 @@ static void build(struct worker *w, int ci, void *arg, char **out, size_t *outsz
 	case C_CTR_DESTROY: {
 		struct vmlab_ctr_op *op = arg;
 
-		op->id = ci == C_CTR_GET && chance(w, 20) ? below(w, 300) : pick_id(w);
+		op->id = ci == C_CTR_GET && chance(w, 20) ? below(w, 300) :
+							    pick_id(w);
 		if (ci == C_CTR_ADD || ci == C_CTR_RESET)
-			op->delta = chance(w, 80) ? (int64_t)below(w, 5) - 2 : (int64_t)rnd(w);
+			op->delta = chance(w, 80) ? (int64_t)below(w, 5) - 2 :
+						    (int64_t)rnd(w);
 		break;
 	}
 	case C_CTR_STAT:
-		((struct vmlab_ctr_stat *)arg)->id = chance(w, 50) ? pick_id(w) : below(w, 300);
+		((struct vmlab_ctr_stat *)arg)->id =
+			chance(w, 50) ? pick_id(w) : below(w, 300);
 		break;
 	case C_THREADS: {
 		struct vmlab_threads *t = arg;
@@ -629,7 +670,8 @@ static void build(struct worker *w, int ci, void *arg, char **out, size_t *outsz
 }
 
 /* A size field other than the struct's own, now and then. */
-static uint32_t pick_size(struct worker *w, uint32_t size, char *arg, size_t room)
+static uint32_t pick_size(struct worker *w, uint32_t size, char *arg,
+			  size_t room)
 {
 	switch (below(w, 20)) {
 	case 0:
@@ -638,20 +680,20 @@ static uint32_t pick_size(struct worker *w, uint32_t size, char *arg, size_t roo
 		return size - 4;
 	case 2:
 		return 4;
-	case 3:	/* newer caller: zeroed tail */
+	case 3: /* newer caller: zeroed tail */
 		if (room >= size + 16) {
 			memset(arg + size, 0, 16);
 			return size + 16;
 		}
 		return size;
-	case 4:	/* newer caller: a non-zero tail */
+	case 4: /* newer caller: a non-zero tail */
 		if (room >= size + 8) {
 			memset(arg + size, 0, 8);
 			arg[size + below(w, 8)] = 1;
 			return size + 8;
 		}
 		return size;
-	case 5:	/* the largest size accepted, and one past it */
+	case 5: /* the largest size accepted, and one past it */
 		if (room >= PG + 8) {
 			memset(arg + size, 0, PG + 8 - size);
 			return PG + 8 * below(w, 2);
@@ -679,7 +721,8 @@ static void mutate(struct worker *w, char *arg, size_t size)
 			arg[off] = rnd(w);
 			break;
 		default:
-			memset(arg + (off & ~3UL), 0xff, off + 4 <= size ? 4 : 1);
+			memset(arg + (off & ~3UL), 0xff,
+			       off + 4 <= size ? 4 : 1);
 			break;
 		}
 	}
@@ -721,7 +764,8 @@ static void op_ioctl(struct worker *w)
 		      ((uint32_t)below(w, _IOC_SIZEMASK + 1) << _IOC_SIZESHIFT);
 	if (chance(w, 15))
 		arg = pick_ptr(w, cmds[ci].size, cmds[ci].mutates, &safe);
-	if (arg && guarded_copy(arg, buf, size <= sizeof(buf) ? size : cmds[ci].size))
+	if (arg &&
+	    guarded_copy(arg, buf, size <= sizeof(buf) ? size : cmds[ci].size))
 		safe = 0;
 	if (ci == C_CTR_DESTROY)
 		drop_id(((struct vmlab_ctr_op *)buf)->id);
@@ -746,10 +790,12 @@ static void op_random(struct worker *w)
 		break;
 	case 2:
 	case 3:
-		cmd = _IOC(below(w, 4), VMLAB_IOC_MAGIC, below(w, 256), below(w, 1024));
+		cmd = _IOC(below(w, 4), VMLAB_IOC_MAGIC, below(w, 256),
+			   below(w, 1024));
 		break;
 	default:
-		cmd = cmds[below(w, NCMDS)].cmd ^ ((uint32_t)rnd(w) & 0xffff0000u);
+		cmd = cmds[below(w, NCMDS)].cmd ^
+		      ((uint32_t)rnd(w) & 0xffff0000u);
 		break;
 	}
 	ci = cmd_index(cmd);
@@ -762,7 +808,8 @@ static void op_random(struct worker *w)
 		uint32_t size = pick_size(w, cmds[ci].size, buf, sizeof(buf));
 
 		memcpy(buf, &size, 4);
-		if (chance(w, 50))	/* zero the rest now and then: deeper paths */
+		if (chance(w,
+			   50)) /* zero the rest now and then: deeper paths */
 			memset(buf + 4, 0, cmds[ci].size - 4);
 		if (cmds[ci].mutates)
 			sanitize(w, ci, buf);
@@ -780,8 +827,12 @@ static void op_random(struct worker *w)
 
 static void mm_map(struct worker *w, struct window *win)
 {
-	static const int prots[] = { PROT_READ | PROT_WRITE, PROT_READ | PROT_WRITE,
-				     PROT_READ, PROT_WRITE, PROT_NONE, PROT_READ | PROT_EXEC };
+	static const int prots[] = { PROT_READ | PROT_WRITE,
+				     PROT_READ | PROT_WRITE,
+				     PROT_READ,
+				     PROT_WRITE,
+				     PROT_NONE,
+				     PROT_READ | PROT_EXEC };
 	size_t off = below(w, WIN_PAGES - MAP_MAX_PAGES) * PG;
 	size_t len = (1 + below(w, MAP_MAX_PAGES)) * PG;
 	off_t pgoff = chance(w, 80) ? 0 : (off_t)below(w, 10) * PG;
@@ -793,7 +844,8 @@ static void mm_map(struct worker *w, struct window *win)
 		return;
 	if (chance(w, 40)) {
 		struct vmlab_shm_attach a = { .flags = VMLAB_SHM_CREATE,
-					      .length = (1 + below(w, 8)) * PG };
+					      .length =
+						      (1 + below(w, 8)) * PG };
 
 		region_name(w, a.name);
 		record(C_SHM_ATTACH, VMLAB_CALL(fd, VMLAB_IOC_SHM_ATTACH, &a));
@@ -843,11 +895,15 @@ static void mm_remap(struct worker *w, struct window *win)
 
 static void op_mm(struct worker *w)
 {
-	static const int advice[] = { MADV_DONTNEED, MADV_WILLNEED, MADV_NORMAL,
-		MADV_RANDOM, MADV_SEQUENTIAL, MADV_DONTFORK, MADV_DOFORK,
-		MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_COLD, MADV_PAGEOUT, MADV_FREE,
-		MADV_REMOVE, MADV_DONTDUMP, MADV_WIPEONFORK, MADV_KEEPONFORK,
-		MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_MERGEABLE };
+	static const int advice[] = {
+		MADV_DONTNEED,	 MADV_WILLNEED,	     MADV_NORMAL,
+		MADV_RANDOM,	 MADV_SEQUENTIAL,    MADV_DONTFORK,
+		MADV_DOFORK,	 MADV_HUGEPAGE,	     MADV_NOHUGEPAGE,
+		MADV_COLD,	 MADV_PAGEOUT,	     MADV_FREE,
+		MADV_REMOVE,	 MADV_DONTDUMP,	     MADV_WIPEONFORK,
+		MADV_KEEPONFORK, MADV_POPULATE_READ, MADV_POPULATE_WRITE,
+		MADV_MERGEABLE
+	};
 	struct window *win = &w->win[below(w, NWIN)];
 	size_t off, len;
 	unsigned int i, n;
@@ -876,17 +932,21 @@ static void op_mm(struct worker *w)
 		mprotect(win->base + off, len, below(w, 8));
 		break;
 	case 4:
-		madvise(win->base + off, len, advice[below(w, sizeof(advice) / sizeof(advice[0]))]);
+		madvise(win->base + off, len,
+			advice[below(w, sizeof(advice) / sizeof(advice[0]))]);
 		break;
 	case 5:
-		msync(win->base + off, len, chance(w, 50) ? MS_SYNC : MS_ASYNC | MS_INVALIDATE);
+		msync(win->base + off, len,
+		      chance(w, 50) ? MS_SYNC : MS_ASYNC | MS_INVALIDATE);
 		break;
 	default:
 		/* and a page past the mapping, but never past the window */
-		len = win->len + PG <= WIN_SIZE - win->off ? win->len + PG : win->len;
+		len = win->len + PG <= WIN_SIZE - win->off ? win->len + PG :
+							     win->len;
 		n = 1 + below(w, 16);
 		for (i = 0; i < n; i++)
-			touch(win->base + win->off + below(w, len), chance(w, 60), rnd(w));
+			touch(win->base + win->off + below(w, len),
+			      chance(w, 60), rnd(w));
 		break;
 	}
 }
@@ -988,7 +1048,8 @@ static __attribute__((noreturn)) void child_main(struct worker *w)
 	if (chance(w, 50)) {
 		helper = *w;
 		helper.ioctl_only = 1;
-		helper.victim = helper.spare;	/* the child's own thread uses w->victim */
+		helper.victim =
+			helper.spare; /* the child's own thread uses w->victim */
 		helper.rng ^= 0x9e3779b97f4a7c15ULL;
 		pthread_create(&t, NULL, child_helper, &helper);
 	}
@@ -1030,14 +1091,17 @@ static void op_proc(struct worker *w)
 	{
 		struct vmlab_pt_query q = { .flags = VMLAB_PT_PAGEMAP_FD,
 					    .pagemap_fd = w->child_pagemap,
-					    .start = 0, .end = 1ULL << 47 };
+					    .start = 0,
+					    .end = 1ULL << 47 };
 		struct vmlab_threads t = { .pid = pid };
 		int fd = pick_fd(w);
 
 		if (fd >= 0 && w->child_pagemap >= 0)
-			record(C_PT_QUERY, VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q));
+			record(C_PT_QUERY,
+			       VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q));
 		if (fd >= 0)
-			record(C_THREADS, VMLAB_CALL(fd, VMLAB_IOC_THREADS, &t));
+			record(C_THREADS,
+			       VMLAB_CALL(fd, VMLAB_IOC_THREADS, &t));
 	}
 	if (w->child_pagemap >= 0)
 		close(w->child_pagemap);
@@ -1101,14 +1165,16 @@ static int setup_worker(struct worker *w, int idx)
 	int i;
 
 	w->idx = idx;
-	w->rng = opt.seed * 0x9e3779b97f4a7c15ULL + (uint64_t)idx * 0xbf58476d1ce4e5b9ULL + 1;
+	w->rng = opt.seed * 0x9e3779b97f4a7c15ULL +
+		 (uint64_t)idx * 0xbf58476d1ce4e5b9ULL + 1;
 	w->child = -1;
 	w->child_pagemap = -1;
 	/*
 	 * scratch | guard | spare | guard | victim | guard: the kernel or a
 	 * copy running past a buffer faults instead of reaching other memory.
 	 */
-	pages = map_anon(NULL, 2 * SCRATCH_SIZE + 4 * PG, PROT_READ | PROT_WRITE, 0);
+	pages = map_anon(NULL, 2 * SCRATCH_SIZE + 4 * PG,
+			 PROT_READ | PROT_WRITE, 0);
 	if (pages == MAP_FAILED)
 		return -1;
 	w->scratch = pages;
@@ -1127,10 +1193,12 @@ static int setup_worker(struct worker *w, int idx)
 
 static int setup(void)
 {
-	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_NODEFER };
+	struct sigaction sa = { .sa_sigaction = on_fault,
+				.sa_flags = SA_SIGINFO | SA_NODEFER };
 	int i;
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return -1;
 	sigaction(SIGSEGV, &sa, NULL);
@@ -1142,7 +1210,7 @@ static int setup(void)
 		victims[i] = map_anon(NULL, 2 * PG, PROT_READ | PROT_WRITE, 0);
 		if (victims[i] == MAP_FAILED)
 			return -1;
-		mprotect(victims[i] + PG, PG, PROT_NONE);	/* guard */
+		mprotect(victims[i] + PG, PG, PROT_NONE); /* guard */
 	}
 	readonly_page = map_anon(NULL, 2 * PG, PROT_READ, 0);
 	self_pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
@@ -1228,7 +1296,8 @@ static int snapshot_counters(int fd)
 	counters_before = calloc(counter_scan_limit + 1, 1);
 	if (!counters_before)
 		return -1;
-	for (id = 1; id <= counter_scan_limit; id++)	/* the ABI: ids start at 1 */
+	for (id = 1; id <= counter_scan_limit;
+	     id++) /* the ABI: ids start at 1 */
 		counters_before[id] = counter_exists(fd, id);
 	return 0;
 }
@@ -1250,8 +1319,8 @@ static unsigned int cleanup_counters(int fd)
 	return n;
 }
 
-static void add_row(struct libscols_table *tb, const char *section, const char *name,
-		    uint64_t value)
+static void add_row(struct libscols_table *tb, const char *section,
+		    const char *name, uint64_t value)
 {
 	struct libscols_line *ln = vl_line(tb, NULL);
 
@@ -1287,14 +1356,16 @@ static int report(double secs, unsigned int regions, unsigned int counters)
 	for (i = 0; i < NKINDS; i++)
 		add_row(tb, "op", kind_names[i], sh->kinds[i]);
 	for (i = 0; i <= NCMDS; i++)
-		add_row(tb, "ioctl", i < NCMDS ? cmds[i].name : "unknown", sh->calls[i]);
+		add_row(tb, "ioctl", i < NCMDS ? cmds[i].name : "unknown",
+			sh->calls[i]);
 	for (i = 0; i <= ERRNO_SLOTS; i++) {
 		const char *en = i ? strerrorname_np(i) : "success";
 
 		if (!sh->errnos[i])
 			continue;
 		if (i == ERRNO_SLOTS || !en) {
-			snprintf(name, sizeof(name), i == ERRNO_SLOTS ? "other" : "errno-%d", i);
+			snprintf(name, sizeof(name),
+				 i == ERRNO_SLOTS ? "other" : "errno-%d", i);
 			en = name;
 		}
 		add_row(tb, "errno", en, sh->errnos[i]);
@@ -1317,14 +1388,16 @@ static int run_fuzz(void)
 		perror("vmlabfuzz: setup");
 		return 1;
 	}
-	fprintf(stderr, "vmlabfuzz: seed %" PRIu64 " (reproduce with --seed %" PRIu64
+	fprintf(stderr,
+		"vmlabfuzz: seed %" PRIu64 " (reproduce with --seed %" PRIu64
 		"), %d threads, up to %" PRIu64 " ops or %.0f s\n",
 		opt.seed, opt.seed, opt.threads, opt.ops,
 		(double)opt.duration_ns / 1e9);
 	start = now();
 	deadline = start + (double)opt.duration_ns / 1e9;
 	for (i = 0; i < opt.threads; i++)
-		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i])) {
+		if (pthread_create(&workers[i].thread, NULL, worker_main,
+				   &workers[i])) {
 			fprintf(stderr, "vmlabfuzz: cannot create threads\n");
 			sh->stop = 1;
 			opt.threads = i;
@@ -1395,9 +1468,9 @@ int main(int argc, char **argv)
 			opt.ops = vl_opt_count("--ops", optarg, 1, UINT64_MAX);
 			break;
 		case 'd':
-			opt.duration_ns = vl_opt_duration("--duration", optarg,
-							  1000000,
-							  86400 * VL_NSEC_PER_SEC);
+			opt.duration_ns =
+				vl_opt_duration("--duration", optarg, 1000000,
+						86400 * VL_NSEC_PER_SEC);
 			break;
 		case 'j':
 			opt.threads = (int)vl_opt_uint("--threads", optarg, 1,

@@ -41,8 +41,8 @@ struct region {
 	size_t npages;
 	enum workload wl;
 	atomic_bool stop;
-	atomic_uint phase;	/* phases workload: which quarter is in use */
-	uint8_t *acc;		/* accessed bit per page, last read */
+	atomic_uint phase; /* phases workload: which quarter is in use */
+	uint8_t *acc; /* accessed bit per page, last read */
 };
 
 static void usage(FILE *f)
@@ -70,7 +70,8 @@ static void usage(FILE *f)
 static void *workload(void *arg)
 {
 	struct region *r = arg;
-	const size_t pg = VMLAB_PT_PAGE, hot = r->npages / 10 ? r->npages / 10 : 1;
+	const size_t pg = VMLAB_PT_PAGE,
+		     hot = r->npages / 10 ? r->npages / 10 : 1;
 	unsigned int seed = 1;
 	size_t i, q = r->npages / 4 ? r->npages / 4 : 1;
 
@@ -87,7 +88,9 @@ static void *workload(void *arg)
 			for (i = 0; i < hot; i++)
 				r->base[i * pg]++;
 			if (rand_r(&seed) % 8 == 0)
-				r->base[(hot + (size_t)rand_r(&seed) % (r->npages - hot)) * pg]++;
+				r->base[(hot + (size_t)rand_r(&seed) %
+						       (r->npages - hot)) *
+					pg]++;
 			break;
 		case W_SCAN:
 			for (i = 0; i < r->npages; i++)
@@ -120,7 +123,8 @@ static int64_t read_accessed(struct region *r)
 		if (ret)
 			return ret;
 		for (i = 0; i < q.count; i++) {
-			if (recs[i].flags & VMLAB_PTE_ACCESSED && recs[i].va >= base) {
+			if (recs[i].flags & VMLAB_PTE_ACCESSED &&
+			    recs[i].va >= base) {
 				r->acc[(recs[i].va - base) / VMLAB_PT_PAGE] = 1;
 				n++;
 			}
@@ -140,7 +144,6 @@ static int clear_pages(struct region *r, size_t first, size_t n, bool flush)
 		return (int)ret;
 	return flush ? vmlab_flush_tlb() : 0;
 }
-
 
 /* Working set: clear A, let the workload run one interval, count A. */
 static int sample_wss(struct region *r, const struct opts *o,
@@ -209,14 +212,17 @@ static int sample_wss(struct region *r, const struct opts *o,
 		gp = fopen(path, "w");
 		if (!gp)
 			return -errno;
-		fprintf(gp, "set terminal pngcairo size 800,400\nset output '%s.png'\n"
+		fprintf(gp,
+			"set terminal pngcairo size 800,400\nset output '%s.png'\n"
 			"set xlabel 'time (ms)'\nset ylabel 'working set (KiB)'\n"
-			"set title 'working set from accessed bits, every %" PRIu64 " ms'\n"
+			"set title 'working set from accessed bits, every %" PRIu64
+			" ms'\n"
 			"plot '%s.dat' using 1:3 with steps title 'WSS'\n",
 			o->plot, interval_ms, o->plot);
 		fclose(gp);
-		fprintf(stderr, "wss: wrote %s.dat and %s.gp (gnuplot %s.gp makes %s.png)\n",
-				o->plot, o->plot, o->plot, o->plot);
+		fprintf(stderr,
+			"wss: wrote %s.dat and %s.gp (gnuplot %s.gp makes %s.png)\n",
+			o->plot, o->plot, o->plot, o->plot);
 	}
 	return ret;
 }
@@ -235,10 +241,11 @@ static void format_list(char *buf, size_t len, const size_t *pages, size_t n)
 			return;
 		}
 		if (j > i)
-			used += snprintf(buf + used, len - used, "%s%zu-%zu", used ? "," : "",
-					 pages[i], pages[j]);
+			used += snprintf(buf + used, len - used, "%s%zu-%zu",
+					 used ? "," : "", pages[i], pages[j]);
 		else
-			used += snprintf(buf + used, len - used, "%s%zu", used ? "," : "", pages[i]);
+			used += snprintf(buf + used, len - used, "%s%zu",
+					 used ? "," : "", pages[i]);
 		i = j + 1;
 	}
 }
@@ -249,8 +256,8 @@ static int clock_totals(const struct opts *o, size_t n, size_t hot,
 			uint64_t refaults, struct vl_doc *doc)
 {
 	static const struct vl_col cols[] = {
-		{ "HANDS", VL_NUM },	   { "PAGES", VL_NUM },
-		{ "HOT_PAGES", VL_NUM },   { "EVICTIONS", VL_NUM },
+		{ "HANDS", VL_NUM },	     { "PAGES", VL_NUM },
+		{ "HOT_PAGES", VL_NUM },     { "EVICTIONS", VL_NUM },
 		{ "HOT_EVICTIONS", VL_NUM }, { "REFAULTS", VL_NUM },
 	};
 	struct libscols_table *tb;
@@ -280,13 +287,12 @@ static int clock_totals(const struct opts *o, size_t n, size_t hot,
  * pages behind, evicts what is still unreferenced. Eviction is simulated:
  * the page is only marked, and a later use of it counts as a refault.
  */
-static int clock_sim(struct region *r, const struct opts *o,
-		     struct vl_doc *doc)
+static int clock_sim(struct region *r, const struct opts *o, struct vl_doc *doc)
 {
 	static const struct vl_col cols[] = {
-		{ "TICK", VL_NUM },	   { "KEPT", VL_NUM },
-		{ "EVICTED", VL_NUM },	   { "HOT_EVICTED", VL_NUM },
-		{ "REFAULTS", VL_NUM },	   { "EVICTED_PAGES", 0 },
+		{ "TICK", VL_NUM },	{ "KEPT", VL_NUM },
+		{ "EVICTED", VL_NUM },	{ "HOT_EVICTED", VL_NUM },
+		{ "REFAULTS", VL_NUM }, { "EVICTED_PAGES", 0 },
 	};
 	struct libscols_table *tb = VL_TABLE("clock", o->json, cols);
 	size_t n = r->npages, hot = n / 10 ? n / 10 : 1, hand = 0, i;
@@ -330,7 +336,9 @@ static int clock_sim(struct region *r, const struct opts *o,
 		 */
 		for (i = 0; i < o->step; i++) {
 			size_t front = (hand + i) % n;
-			size_t back = o->hands == 2 ? (front + n - o->spread) % n : front;
+			size_t back = o->hands == 2 ?
+					      (front + n - o->spread) % n :
+					      front;
 
 			if (r->acc[back] || evicted[back]) {
 				kept += !evicted[back];
@@ -347,7 +355,8 @@ static int clock_sim(struct region *r, const struct opts *o,
 		} else {
 			ret = clear_pages(r, hand, n - hand, false);
 			if (!ret)
-				ret = clear_pages(r, 0, hand + o->step - n, o->flush);
+				ret = clear_pages(r, 0, hand + o->step - n,
+						  o->flush);
 		}
 		hand = (hand + o->step) % n;
 		tot_ev += ev;
@@ -372,9 +381,11 @@ static int clock_sim(struct region *r, const struct opts *o,
 	ret = vl_doc_add(doc, tb);
 	vl_doc_text(doc,
 		    "%u-handed clock over %zu pages (%zu hot): %" PRIu64
-		    " evictions, %" PRIu64 " of hot pages, %" PRIu64 " refaults\n",
+		    " evictions, %" PRIu64 " of hot pages, %" PRIu64
+		    " refaults\n",
 		    o->hands, n, hot, tot_ev, tot_hot, tot_ref);
-	return ret ? ret : clock_totals(o, n, hot, tot_ev, tot_hot, tot_ref, doc);
+	return ret ? ret :
+		     clock_totals(o, n, hot, tot_ev, tot_hot, tot_ref, doc);
 }
 
 static enum workload parse_workload(const char *s)
