@@ -23,7 +23,7 @@ bad 2 "threadview: unknown column 'foo' (see threadview --help)" threadview -o p
 bad 2 "threadview: unknown column 'bar' (see threadview --help)" threadview -s -bar
 bad 2 "threadview: --user 'nosuchuser': no such user (a name or a uid)" threadview -u nosuchuser
 bad 2 "threadview: --tree needs cmd as the last column" threadview --tree -o cmd,pid
-bad 1 "threadview: process 4194304: no such process" threadview -p 4194304
+bad 1 "threadview: process 4194304: no such process" threadview -q -p 4194304
 bad 1 "threadview: cannot open /tmp/no-vmlab: No such file or directory (is vmlab.ko loaded?)" env VMLAB_DEVICE=/tmp/no-vmlab threadview --source ioctl
 threadpark -s 2 >/tmp/tv.out 2>&1 &
 park=$!

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "libvmlab.h"
 #include "threadview.h"
 
@@ -65,8 +66,9 @@ int tv_collector_open(struct tv_collector *c, enum tv_source want)
 		return 0;
 	}
 	if (want == TV_SRC_IOCTL) {
-		fprintf(stderr, "threadview: %s: %s\n", VMLAB_DEVICE,
-			strerror(-c->devfd));
+		vl_error("cannot open %s: %s%s", vl_device(),
+			 strerror(-c->devfd),
+			 c->devfd == -ENOENT ? " (is vmlab.ko loaded?)" : "");
 		close(c->procfd);
 		return c->devfd;
 	}
