@@ -273,13 +273,8 @@ static void parse_args(int argc, char **argv)
 		case O_PLOT:
 			opt.plot = optarg;
 			break;
-		case 'V':
-			vl_version();
-		case 'h':
-			usage(stdout);
-			exit(0);
 		default:
-			vl_try_help();
+			vl_other_option(c, usage);
 		}
 	}
 	if (optind < argc)

@@ -43,6 +43,16 @@ void vl_try_help(void)
 	exit(VL_EXIT_USAGE);
 }
 
+void vl_other_option(int c, void (*usage)(FILE *out))
+{
+	if (c == 'V')
+		vl_version();
+	if (c != 'h')
+		vl_try_help();
+	usage(stdout);
+	exit(VL_EXIT_OK);
+}
+
 void vl_bad_arg(const char *opt, const char *arg, const char *why)
 {
 	vl_usage_error("%s '%s': %s", opt, arg, why);
@@ -66,46 +76,43 @@ void vl_version(void)
 	exit(VL_EXIT_OK);
 }
 
-static void check(const char *opt, const char *arg, const char *why)
+typedef const char *(*parser_fn)(const char *s, uint64_t min, uint64_t max,
+				 uint64_t *v);
+
+static uint64_t opt_value(parser_fn parse, const char *opt, const char *arg,
+			  uint64_t min, uint64_t max)
 {
+	const char *why;
+	uint64_t v = 0;
+
+	why = parse(arg, min, max, &v);
 	if (why)
 		vl_bad_arg(opt, arg, why);
+	return v;
 }
 
 uint64_t vl_opt_uint(const char *opt, const char *arg, uint64_t min,
 		     uint64_t max)
 {
-	uint64_t v = 0;
-
-	check(opt, arg, vl_parse_uint(arg, min, max, &v));
-	return v;
+	return opt_value(vl_parse_uint, opt, arg, min, max);
 }
 
 uint64_t vl_opt_count(const char *opt, const char *arg, uint64_t min,
 		      uint64_t max)
 {
-	uint64_t v = 0;
-
-	check(opt, arg, vl_parse_count(arg, min, max, &v));
-	return v;
+	return opt_value(vl_parse_count, opt, arg, min, max);
 }
 
 uint64_t vl_opt_size(const char *opt, const char *arg, uint64_t min,
 		     uint64_t max)
 {
-	uint64_t v = 0;
-
-	check(opt, arg, vl_parse_size(arg, min, max, &v));
-	return v;
+	return opt_value(vl_parse_size, opt, arg, min, max);
 }
 
 uint64_t vl_opt_duration(const char *opt, const char *arg, uint64_t min_ns,
 			 uint64_t max_ns)
 {
-	uint64_t v = 0;
-
-	check(opt, arg, vl_parse_duration(arg, min_ns, max_ns, &v));
-	return v;
+	return opt_value(vl_parse_duration, opt, arg, min_ns, max_ns);
 }
 
 pid_t vl_opt_pid(const char *opt, const char *arg)

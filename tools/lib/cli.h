@@ -8,6 +8,7 @@
 #define VMLAB_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "parse.h"
@@ -29,6 +30,12 @@ void vl_init(char **argv, const char *prog);
 /* "PROG: MESSAGE" and "Try 'PROG --help'." on stderr; exit 2. */
 void vl_usage_error(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
+
+/*
+ * The end of every getopt switch: -V prints the version, -h the usage
+ * (on stdout), both exit 0; anything else gets the --help hint, exit 2.
+ */
+void vl_other_option(int c, void (*usage)(FILE *out)) __attribute__((noreturn));
 
 /* After getopt's own message: "Try 'PROG --help'."; exit 2. */
 void vl_try_help(void) __attribute__((noreturn));

@@ -537,13 +537,8 @@ int main(int argc, char **argv)
 		case 'J':
 			c.json = true;
 			break;
-		case 'V':
-			vl_version();
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			vl_try_help();
+			vl_other_option(opt, usage);
 		}
 	}
 	if (optind == argc)

@@ -154,13 +154,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			o->bench = (unsigned int)vl_opt_count("--bench", optarg,
 							      1, 1000);
 			break;
-		case 'V':
-			vl_version();
-		case 'h':
-			usage(stdout);
-			exit(0);
 		default:
-			vl_try_help();
+			vl_other_option(c, usage);
 		}
 	}
 	if (optind < argc && !strcmp(argv[optind - 1], "--")) {

@@ -483,13 +483,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'J':
 			o->json = 1;
 			break;
-		case 'V':
-			vl_version();
-		case 'h':
-			usage(stdout);
-			exit(0);
 		default:
-			vl_try_help();
+			vl_other_option(opt, usage);
 		}
 	}
 	if (optind < argc)

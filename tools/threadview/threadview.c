@@ -391,13 +391,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case 'q':
 			o->quiet = 1;
 			break;
-		case 'V':
-			vl_version();
-		case 'h':
-			usage(stdout);
-			exit(0);
 		default:
-			vl_try_help();
+			vl_other_option(opt, usage);
 		}
 	}
 	for (; optind < argc; optind++)

@@ -111,13 +111,8 @@ int main(int argc, char **argv)
 		case 'J':
 			json = true;
 			break;
-		case 'V':
-			vl_version();
-		case 'h':
-			usage(stdout);
-			return EXIT_SUCCESS;
 		default:
-			vl_try_help();
+			vl_other_option(c, usage);
 		}
 	}
 	if (optind >= argc)

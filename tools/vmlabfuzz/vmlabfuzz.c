@@ -1479,13 +1479,8 @@ int main(int argc, char **argv)
 		case 'J':
 			opt.json = 1;
 			break;
-		case 'V':
-			vl_version();
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			vl_try_help();
+			vl_other_option(c, usage);
 		}
 	}
 	if (optind != argc)

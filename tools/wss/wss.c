@@ -484,13 +484,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case 'J':
 			o->json = true;
 			break;
-		case 'V':
-			vl_version();
-		case 'h':
-			usage(stdout);
-			exit(0);
 		default:
-			vl_try_help();
+			vl_other_option(c, usage);
 		}
 	}
 	if (optind != argc)
