@@ -58,8 +58,24 @@ const char *fb_method_refuse(const struct fb_method *m);
 
 /* Child stacks, TLS block, report page: 0 or -errno. */
 int fb_prepare(void);
-/* The exec helper: @path, else next to /proc/self/exe, else embedded copy. */
-int fb_helper_setup(const char *path, char *desc, size_t desclen);
+/* A program forkbench runs: a file, or its embedded copy in a memfd. */
+struct fb_program {
+	int fd; /* the memfd, or -1 */
+	char path[4096]; /* what to exec */
+	char info[4200]; /* where it came from, for the header */
+};
+
+/*
+ * @name: @path, else the file next to /proc/self/exe, else a memfd with
+ * the copy in [blob, blob_end): 0, or -errno with the reason in desc.
+ */
+int fb_find_program(const char *name, const char *path,
+		    const unsigned char *blob, const unsigned char *blob_end,
+		    struct fb_program *p, char *desc, size_t desclen);
+
+/* The exec helper (fb_find_program's forkbench-child): 0 or -errno. */
+int fb_helper_setup(const char *path, const unsigned char *blob,
+		    const unsigned char *blob_end, char *desc, size_t desclen);
 const char *fb_helper_desc(void);
 
 /* Create one child and wait for it: 0, -errno, or -EPROTO (bad status). */

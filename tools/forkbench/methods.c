@@ -367,49 +367,18 @@ int fb_prepare(void)
 	return -pthread_attr_setstacksize(&thread_attr, STACK_SIZE);
 }
 
-extern const unsigned char fb_helper_blob[], fb_helper_blob_end[];
-
-int fb_helper_setup(const char *path, char *desc, size_t desclen)
+int fb_helper_setup(const char *path, const unsigned char *blob,
+		    const unsigned char *blob_end, char *desc, size_t desclen)
 {
-	char self[4096];
-	ssize_t n, len = fb_helper_blob_end - fb_helper_blob;
-	char *slash;
-	int fd;
+	struct fb_program p;
+	int ret = fb_find_program("forkbench-child", path, blob, blob_end, &p,
+				  desc, desclen);
 
-	if (!path) {
-		n = readlink("/proc/self/exe", self, sizeof(self) - 32);
-		if (n > 0) {
-			self[n] = '\0';
-			slash = strrchr(self, '/');
-			strcpy(slash + 1, "forkbench-child");
-			if (!access(self, X_OK))
-				path = self;
-		}
-	}
-	if (path) {
-		if (access(path, X_OK)) {
-			snprintf(desc, desclen, "%s: %s", path,
-				 strerror(errno));
-			return -errno;
-		}
-		snprintf(helper_path, sizeof(helper_path), "%s", path);
-		snprintf(helper_info, sizeof(helper_info), "%s", path);
-		return 0;
-	}
-	/* No file next to us (the VM copies only forkbench): run our copy. */
-	fd = memfd_create("forkbench-child", MFD_CLOEXEC | 0x10 /* MFD_EXEC */);
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create("forkbench-child", MFD_CLOEXEC);
-	if (fd < 0 || write(fd, fb_helper_blob, len) != len) {
-		snprintf(desc, desclen, "memfd for the embedded helper: %s",
-			 strerror(errno));
-		return -errno;
-	}
-	helper_fd = fd;
-	snprintf(helper_path, sizeof(helper_path), "/proc/self/fd/%d", fd);
-	snprintf(helper_info, sizeof(helper_info),
-		 "embedded copy of forkbench-child in a memfd (%zd bytes)",
-		 len);
+	if (ret)
+		return ret;
+	helper_fd = p.fd;
+	memcpy(helper_path, p.path, sizeof(helper_path));
+	memcpy(helper_info, p.info, sizeof(helper_info));
 	return 0;
 }
 
