@@ -83,8 +83,12 @@ struct fb_clone_args {
 	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-static char *stack; /* child stack (lowest address) */
-static uint64_t *tls_block; /* fake TCB for CLONE_SETTLS */
+/*
+ * Child stack and fake TCB (CLONE_SETTLS) in .bss: no mapping of their own,
+ * since every mapping of the parent is one more for fork to copy.
+ */
+static char stack[STACK_SIZE] __attribute__((aligned(64)));
+static uint64_t tls_block[512] __attribute__((aligned(64)));
 static volatile int ctid; /* CHILD_CLEARTID word */
 static pthread_attr_t thread_attr; /* small stacks: keep VmSize as set */
 
@@ -352,14 +356,9 @@ const char *fb_method_refuse(const struct fb_method *m)
 
 int fb_prepare(void)
 {
-	stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	report = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	tls_block = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (stack == MAP_FAILED || report == MAP_FAILED ||
-	    tls_block == MAP_FAILED)
+	if (report == MAP_FAILED)
 		return -errno;
 	tls_block[0] = (uint64_t)(uintptr_t)
 		tls_block; /* x86-64 TCB points at itself */
