@@ -91,29 +91,17 @@ static uint64_t opt_value(parser_fn parse, const char *opt, const char *arg,
 	return v;
 }
 
-uint64_t vl_opt_uint(const char *opt, const char *arg, uint64_t min,
-		     uint64_t max)
-{
-	return opt_value(vl_parse_uint, opt, arg, min, max);
-}
-
-uint64_t vl_opt_count(const char *opt, const char *arg, uint64_t min,
-		      uint64_t max)
-{
-	return opt_value(vl_parse_count, opt, arg, min, max);
-}
-
-uint64_t vl_opt_size(const char *opt, const char *arg, uint64_t min,
-		     uint64_t max)
-{
-	return opt_value(vl_parse_size, opt, arg, min, max);
-}
-
-uint64_t vl_opt_duration(const char *opt, const char *arg, uint64_t min_ns,
-			 uint64_t max_ns)
-{
-	return opt_value(vl_parse_duration, opt, arg, min_ns, max_ns);
-}
+/* vl_opt_uint, _count, _size and _duration: opt_value with their parser. */
+#define VL_OPT(kind)                                                           \
+	uint64_t vl_opt_##kind(const char *opt, const char *arg, uint64_t min, \
+			       uint64_t max)                                   \
+	{                                                                      \
+		return opt_value(vl_parse_##kind, opt, arg, min, max);         \
+	}
+VL_OPT(uint)
+VL_OPT(count)
+VL_OPT(size)
+VL_OPT(duration)
 
 pid_t vl_opt_pid(const char *opt, const char *arg)
 {

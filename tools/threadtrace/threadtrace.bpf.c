@@ -60,26 +60,22 @@ static __always_inline void emit(struct task_struct *t, __u32 state, __u32 why,
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
-SEC("tp_btf/task_newtask")
-int BPF_PROG(tt_newtask, struct task_struct *task, unsigned long clone_flags)
-{
-	emit(task, TT_INIT, TT_WHY_NEWTASK, 0);
-	return 0;
-}
+/*
+ * A tracepoint whose first argument is the task that enters state: the
+ * program emits that one event (task_newtask's clone_flags go unread).
+ */
+#define TT_EVENT(name, tp, state, why)            \
+	SEC("tp_btf/" tp)                         \
+	int BPF_PROG(name, struct task_struct *p) \
+	{                                         \
+		emit(p, state, why, 0);           \
+		return 0;                         \
+	}
 
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(tt_wakeup_new, struct task_struct *p)
-{
-	emit(p, TT_READY, TT_WHY_WAKEUP_NEW, 0);
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(tt_wakeup, struct task_struct *p)
-{
-	emit(p, TT_READY, TT_WHY_WAKEUP, 0);
-	return 0;
-}
+TT_EVENT(tt_newtask, "task_newtask", TT_INIT, TT_WHY_NEWTASK)
+TT_EVENT(tt_wakeup_new, "sched_wakeup_new", TT_READY, TT_WHY_WAKEUP_NEW)
+TT_EVENT(tt_wakeup, "sched_wakeup", TT_READY, TT_WHY_WAKEUP)
+TT_EVENT(tt_exit, "sched_process_exit", TT_RUNNING, TT_WHY_EXIT)
 
 SEC("tp_btf/sched_switch")
 int BPF_PROG(tt_switch, bool preempt, struct task_struct *prev,
@@ -92,12 +88,5 @@ int BPF_PROG(tt_switch, bool preempt, struct task_struct *prev,
 	else
 		emit(prev, TT_WAITING, TT_WHY_BLOCK, prev_state);
 	emit(next, TT_RUNNING, TT_WHY_SWITCH_IN, 0);
-	return 0;
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(tt_exit, struct task_struct *p)
-{
-	emit(p, TT_RUNNING, TT_WHY_EXIT, 0);
 	return 0;
 }

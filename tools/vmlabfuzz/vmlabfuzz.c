@@ -987,37 +987,36 @@ static void op_victim(struct worker *w)
 	}
 }
 
+/* fd into slot, closing what was there (other workers may be using it). */
+static void put_fd(int slot, int fd)
+{
+	int old = __atomic_exchange_n(&fds[slot], fd, __ATOMIC_RELAXED);
+
+	if (old >= 0)
+		close(old);
+}
+
 /* Close an fd other workers may be calling through; open, dup. */
 static void op_fd(struct worker *w)
 {
-	int slot = below(w, NFDS), fd, old;
+	int slot = below(w, NFDS), fd;
 
 	switch (below(w, 4)) {
 	case 0:
 	case 1:
-		fd = __atomic_exchange_n(&fds[slot], -1, __ATOMIC_RELAXED);
-		if (fd >= 0)
-			close(fd);
-		break;
+		put_fd(slot, -1);
+		return;
 	case 2:
-		fd = open(getenv("VMLAB_DEVICE") ?: VMLAB_DEVICE,
+		fd = open(vl_device(),
 			  (chance(w, 80) ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-		if (fd < 0)
-			break;
-		old = __atomic_exchange_n(&fds[slot], fd, __ATOMIC_RELAXED);
-		if (old >= 0)
-			close(old);
 		break;
 	default:
 		fd = pick_fd(w);
 		fd = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : -1;
-		if (fd < 0)
-			break;
-		old = __atomic_exchange_n(&fds[slot], fd, __ATOMIC_RELAXED);
-		if (old >= 0)
-			close(old);
 		break;
 	}
+	if (fd >= 0)
+		put_fd(slot, fd);
 }
 
 static void do_op(struct worker *w, int kind);
