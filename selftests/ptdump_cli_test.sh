@@ -12,7 +12,7 @@ check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 json() { tr -d ' \n'; }
 
 echo "TAP version 13"
-echo "1..24"
+echo "1..25"
 bad 2 "ptdump: --wait '5x': unknown unit 'x' (durations take ns, us, ms, s or min)" ptdump -w 5x -- true
 bad 2 "ptdump: --wait '-1': negative" ptdump -w -1 -- true
 bad 2 "ptdump: --bench '0': must be between 1 and 1000" ptdump --bench 0
@@ -41,6 +41,8 @@ check "--pages --levels: one line per page with the upper entries" \
 va=$(awk '/\[stack\]/ { split($1, a, "-"); print a[2]; exit }' /proc/$spid/maps)
 check "--explain of the last stack byte: mapped, a 4K page, in JSON" \
 	'ptdump -J -e $(printf "%x" $((0x$va - 1))) $spid | json | grep -q "\"mapped\":true,\"page\":\"4K\""'
+check "--bench 2 -J: two timed walks of each kind, in one document" \
+	'[ "$(ptdump -b 2 -J $spid | json | grep -o "{\"rep\":[01],\|{\"walk\":\"sparse\"," | wc -l)" = 4 ]'
 check "--summary counts one PGD" 'ptdump -s -J $spid | json | grep -q "\"level\":\"PGD\",\"tables\":1,"'
 # A member of group vmlab may use the device, not read root's page tables.
 mode=$(stat -c %a /dev/vmlab) group=$(stat -c %g /dev/vmlab)
