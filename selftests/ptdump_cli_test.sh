@@ -12,7 +12,7 @@ check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 json() { tr -d ' \n'; }
 
 echo "TAP version 13"
-echo "1..25"
+echo "1..27"
 bad 2 "ptdump: --wait '5x': unknown unit 'x' (durations take ns, us, ms, s or min)" ptdump -w 5x -- true
 bad 2 "ptdump: --wait '-1': negative" ptdump -w -1 -- true
 bad 2 "ptdump: --bench '0': must be between 1 and 1000" ptdump --bench 0
@@ -23,7 +23,9 @@ bad 2 "ptdump: --range '1000': want A-B (hex addresses)" ptdump -r 1000
 bad 2 "ptdump: --explain '0xg': not a hexadecimal number" ptdump -e 0xg
 bad 2 "ptdump: --explain '10000000000000000': too large" ptdump -e 10000000000000000
 bad 2 "ptdump: PID 'abc': not a number" ptdump abc
-bad 2 "ptdump: --pid '0': must be between 1 and 4194304" ptdump -p 0
+bad 2 "ptdump: --pid '0': must be between 1 and 2147483647" ptdump -p 0
+bad 2 "ptdump: --pid '2147483648': must be between 1 and 2147483647" ptdump -p 2147483648
+bad 2 "ptdump: PID '18446744073709551616': too large" ptdump 18446744073709551616
 bad 2 "ptdump: give the PID once: -p 1 or 2" ptdump -p 1 2
 bad 2 "ptdump: unrecognized option '--bogus'" ptdump --bogus
 bad 1 "ptdump: /proc/4194304/pagemap: No such file or directory (no such process)" ptdump 4194304

@@ -14,7 +14,7 @@ json() { tr -d ' \n'; }
 echo "TAP version 13"
 echo "1..11"
 bad 2 "threadtrace: give exactly one of -p PID, -t TID or -- COMMAND" threadtrace
-bad 2 "threadtrace: --pid '0': must be between 1 and 4194304" threadtrace -p 0
+bad 2 "threadtrace: --pid '0': must be between 1 and 2147483647" threadtrace -p 0
 bad 2 "threadtrace: --tid 'x': not a number" threadtrace -t x
 bad 2 "threadtrace: --duration '1x': unknown unit 'x' (durations take ns, us, ms, s or min)" threadtrace -d 1x -p 1
 bad 2 "threadtrace: give exactly one of -p PID, -t TID or -- COMMAND" threadtrace -p 1 -t 1

@@ -13,7 +13,7 @@ json() { tr -d ' \n'; }
 
 echo "TAP version 13"
 echo "1..17"
-bad 2 "threadview: --pid '0': must be between 1 and 4194304" threadview -p 0
+bad 2 "threadview: --pid '0': must be between 1 and 2147483647" threadview -p 0
 bad 2 "threadview: --pid 'x': not a number" threadview -p 1,x
 bad 2 "threadview: PID '1a': unexpected 'a' after the number" threadview 1a
 bad 2 "threadview: --watch '0': must be between 1ms and 86400s" threadview -w 0

@@ -18,8 +18,8 @@
 #define VL_EXIT_FAIL 1 /* the work failed: device, system call, target */
 #define VL_EXIT_USAGE 2 /* the command line is wrong */
 
-/* The largest PID Linux hands out (PID_MAX_LIMIT on 64-bit). */
-#define VL_PID_MAX 4194304
+/* A PID is a positive pid_t; which exist is the kernel's pid_max, at run time. */
+#define VL_PID_MAX 2147483647
 
 /* Name messages begin with. */
 extern const char *vl_prog;
