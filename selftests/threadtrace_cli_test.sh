@@ -23,7 +23,7 @@ bad 1 "threadtrace: no thread 4194304" threadtrace -t 4194304
 check "-V" 'threadtrace -V | grep -q "^threadtrace from vmlab "'
 check "-- CMD -J: one document, the command's thread Finished" \
 	'threadtrace -J -- sleep 0.1 | json | grep -q "^{\"trace\":\[{\"source\":\"bpf\",\"threads\":1,.*\"comm\":\"sleep\",.*\"state\":\"Finished\""'
-sleep 2 &
+sleep 60 &
 s=$!
 check "-p PID -d 200ms -q -H: the summary and the histogram" \
 	'threadtrace -q -H -d 200ms -p $s | grep -q "run-queue wait"'
