@@ -32,7 +32,7 @@ bad 1 "ptdump: /proc/4194304/pagemap: No such file or directory (no such process
 bad 1 "ptdump: process 2 has no user address space (a kernel thread)" ptdump 2
 bad 1 "ptdump: cannot open /tmp/no-vmlab: No such file or directory (is vmlab.ko loaded?)" env VMLAB_DEVICE=/tmp/no-vmlab ptdump
 check "-V names the tool and the ABI" 'ptdump -V | grep -q "^ptdump from vmlab .* (ABI [0-9]*\.[0-9]*)$"'
-sleep 30 &
+sleep 600 &
 spid=$!
 check "-p PID and the PID argument give the same ranges" \
 	'[ "$(ptdump -p $spid -J | json | sed "s/\"accessed\":[0-9]*//g")" = "$(ptdump $spid -J | json | sed "s/\"accessed\":[0-9]*//g")" ]'

@@ -787,6 +787,47 @@ static pid_t start_cmd(char **cmd, uint64_t wait_ns)
 	return pid;
 }
 
+/* A process with no user address space: a kernel thread (empty maps). */
+static bool kernel_thread(pid_t pid)
+{
+	char path[64], c;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, &c, 1);
+	close(fd);
+	return n == 0;
+}
+
+static void say_no_mm(pid_t pid)
+{
+	if (kernel_thread(pid))
+		vl_error(
+			"process %d has no user address space (a kernel thread)",
+			pid);
+	else
+		vl_error("process %d has exited", pid);
+}
+
+/* Why another process's pagemap would not open. */
+static void pagemap_error(pid_t pid, const char *path, int err)
+{
+	if (err == ESRCH) {
+		say_no_mm(pid);
+		return;
+	}
+	vl_error(
+		"%s: %s%s", path, strerror(err),
+		err == EACCES ?
+			" (reading another user's page tables needs ptrace access, as for /proc/PID/pagemap)" :
+		err == ENOENT ? " (no such process)" :
+				"");
+}
+
 static int open_target(struct target *t, pid_t pid)
 {
 	char path[64];
@@ -800,12 +841,7 @@ static int open_target(struct target *t, pid_t pid)
 		snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 		t->pagemap = open(path, O_RDONLY);
 		if (t->pagemap < 0) {
-			vl_error(
-				"%s: %s%s", path, strerror(errno),
-				errno == EACCES ?
-					" (reading another user's page tables needs ptrace access, as for /proc/PID/pagemap)" :
-				errno == ENOENT ? " (no such process)" :
-						  "");
+			pagemap_error(pid, path, errno);
 			return VL_EXIT_FAIL;
 		}
 	}
@@ -824,17 +860,10 @@ static int open_target(struct target *t, pid_t pid)
 }
 
 /* ESRCH: the process has gone, or never had user space (a kernel thread). */
-static void say_error(pid_t pid, const struct target *t, int err)
+static void say_error(pid_t pid, int err)
 {
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d", pid);
-	if (err == -ESRCH && pid && !t->nvmas && !access(path, F_OK))
-		vl_error(
-			"process %d has no user address space (a kernel thread)",
-			pid);
-	else if (err == -ESRCH)
-		vl_error("process %d has exited", pid ? pid : getpid());
+	if (err == -ESRCH)
+		say_no_mm(pid ? pid : getpid());
 	else
 		vl_error("%s", strerror(-err));
 }
@@ -884,7 +913,7 @@ int main(int argc, char **argv)
 		if (!ret)
 			ret = vl_doc_end(&doc);
 		if (ret < 0) {
-			say_error(o.pid, &t, ret);
+			say_error(o.pid, ret);
 			ret = VL_EXIT_FAIL;
 		}
 	}
