@@ -25,15 +25,21 @@ void vl_init(char **argv, const char *prog)
 	argv[0] = (char *)prog; /* getopt's own messages begin with it */
 }
 
+/* "PROG: MESSAGE" and a newline on stderr. */
+static void say(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", vl_prog);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void vl_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", vl_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	vl_try_help();
 }
 
@@ -62,11 +68,9 @@ void vl_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", vl_prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void vl_version(void)
