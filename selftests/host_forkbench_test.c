@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json_check.h"
 #include "kselftest_harness.h"
 
 #define OUT_MAX (256 * 1024)
@@ -73,75 +74,6 @@ static int run_fb(const char *const *args)
 	slurp(fo, out);
 	slurp(fe, err);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* A small JSON parser: does @p hold exactly one valid JSON value? */
-static const char *json_value(const char *p);
-
-static const char *json_ws(const char *p)
-{
-	while (*p && isspace((unsigned char)*p))
-		p++;
-	return p;
-}
-
-static const char *json_string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	for (; *p && *p != '"'; p++)
-		if (*p == '\\' && !*++p)
-			return NULL;
-	return *p == '"' ? p + 1 : NULL;
-}
-
-static const char *json_list(const char *p, char close, int object)
-{
-	p = json_ws(p + 1);
-	if (*p == close)
-		return p + 1;
-	for (;;) {
-		if (object) {
-			p = json_string(json_ws(p));
-			if (!p || *(p = json_ws(p)) != ':')
-				return NULL;
-			p++;
-		}
-		p = json_value(p);
-		if (!p)
-			return NULL;
-		p = json_ws(p);
-		if (*p == close)
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
-	}
-}
-
-static const char *json_value(const char *p)
-{
-	char *end;
-
-	p = json_ws(p);
-	if (*p == '{')
-		return json_list(p, '}', 1);
-	if (*p == '[')
-		return json_list(p, ']', 0);
-	if (*p == '"')
-		return json_string(p);
-	if (!strncmp(p, "null", 4) || !strncmp(p, "true", 4))
-		return p + 4;
-	if (!strncmp(p, "false", 5))
-		return p + 5;
-	strtod(p, &end);
-	return end == p ? NULL : end;
-}
-
-static int json_valid(const char *s)
-{
-	const char *end = json_value(s);
-
-	return end && !*json_ws(end);
 }
 
 /* The string value of "key" in @s ("" if missing). */

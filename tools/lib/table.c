@@ -18,6 +18,11 @@ struct libscols_table *vl_table_new(const char *name, bool json,
 	if (!tb)
 		return NULL;
 	scols_table_enable_json(tb, json);
+	/*
+	 * Text from elsewhere is escaped by vl_line_set_name, the same in
+	 * text and JSON; libsmartcols would escape its backslashes again.
+	 */
+	scols_table_enable_noencoding(tb, 1);
 	scols_table_set_name(tb, name);
 	for (i = 0; i < ncols; i++) {
 		unsigned int f = cols[i].flags;
@@ -58,7 +63,7 @@ int vl_line_set_fmt(struct libscols_line *ln, size_t col, const char *fmt, ...)
 int vl_line_set_name(struct libscols_line *ln, size_t col, const char *s,
 		     size_t max)
 {
-	char buf[4 * 64 + 1];
+	char buf[4 * 256 + 1];
 	size_t i, n = 0;
 
 	for (i = 0; i < max && s[i] && n + 5 < sizeof(buf); i++) {

@@ -39,7 +39,11 @@ int vl_line_set_u64(struct libscols_line *ln, size_t col, uint64_t v);
 int vl_line_set_i64(struct libscols_line *ln, size_t col, int64_t v);
 int vl_line_set_hex(struct libscols_line *ln, size_t col, uint64_t v);
 int vl_line_set_bool(struct libscols_line *ln, size_t col, bool v);
-/* Text from elsewhere (a thread's name): bytes outside printable ASCII as \xHH. */
+/*
+ * Text from elsewhere (a thread's name, a path, a region's name): bytes
+ * outside printable ASCII, and a backslash before x, as \xHH. Every such
+ * cell goes through here: the tables do not escape (noencoding).
+ */
 int vl_line_set_name(struct libscols_line *ln, size_t col, const char *s,
 		     size_t max);
 int vl_line_set_fmt(struct libscols_line *ln, size_t col, const char *fmt, ...)

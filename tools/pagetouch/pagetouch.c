@@ -334,14 +334,14 @@ static int print_rows(const struct ctx *c, char **argv)
 		vl_line_set_u64(ln, 0, r->step);
 		scols_line_set_data(ln, 1, r->who);
 		if (r->is_entry) {
-			scols_line_set_data(ln, 2, r->text);
+			vl_line_set_name(ln, 2, r->text, sizeof(r->text));
 			fill_page(ln, 3, r->page, &r->rec, true);
 			continue;
 		}
 		scols_line_set_data(ln, 2, argv[r->step]);
 		if (r->value >= 0)
 			vl_line_set_i64(ln, 3, r->value);
-		scols_line_set_data(ln, 4, r->text);
+		vl_line_set_name(ln, 4, r->text, sizeof(r->text));
 	}
 	ret = vl_doc_add(&doc, st);
 	if (!ret)

@@ -335,7 +335,7 @@ static int page_line(const struct vmlab_pte *r, void *arg)
 	if (c->levels)
 		for (i = 0; i < 4; i++)
 			set_hex(ln, col++, r->upper[i]);
-	scols_line_set_data(ln, col, v ? v->label : "");
+	vl_line_set_name(ln, col, v ? v->label : "", sizeof(v->label));
 	return 0;
 }
 
@@ -405,7 +405,8 @@ static int flush_run(struct ranges_ctx *c)
 	vl_line_set_u64(ln, 6, r->present);
 	vl_line_set_u64(ln, 7, r->accessed);
 	vl_line_set_u64(ln, 8, r->dirty);
-	scols_line_set_data(ln, 9, r->vma ? r->vma->label : "");
+	vl_line_set_name(ln, 9, r->vma ? r->vma->label : "",
+			 sizeof(r->vma->label));
 	c->present += r->present;
 	c->accessed += r->accessed;
 	c->dirty += r->dirty;

@@ -193,7 +193,7 @@ static int print_named(const char *table, const char *name, uint64_t length,
 		scols_unref_table(tb);
 		return EXIT_FAILURE;
 	}
-	scols_line_set_data(ln, 0, name);
+	vl_line_set_name(ln, 0, name, VMLAB_NAME_MAX);
 	vl_line_set_u64(ln, 1, length);
 	vl_line_set_u64(ln, 2, length / 4096);
 	vl_doc_init(&doc, json);
@@ -266,7 +266,7 @@ static void add_info(struct libscols_table *tb,
 
 	if (!ln)
 		return;
-	scols_line_set_data(ln, 0, info->name);
+	vl_line_set_name(ln, 0, info->name, sizeof(info->name));
 	vl_line_set_u64(ln, 1, info->length);
 	vl_line_set_u64(ln, 2, info->resident_pages);
 	vl_line_set_u64(ln, 3, info->faults);
