@@ -46,9 +46,8 @@ static int cmd_info(int argc, char **argv, bool json)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct vl_col cols[] = {
-		{ "ABI", 0 },
-		{ "FEATURES", 0 },
-		{ "MASK", 0 },
+		{ "ABI", 0 },  { "FEATURES", 0 },  { "MASK", 0 },
+		{ "ARCH", 0 }, { "PAGE", VL_NUM }, { "LEVELS", VL_NUM },
 	};
 	struct vmlab_version ver;
 	struct libscols_table *tb;
@@ -89,6 +88,14 @@ static int cmd_info(int argc, char **argv, bool json)
 	vl_line_set_fmt(ln, 0, "%u.%u", ver.major, ver.minor);
 	scols_line_set_data(ln, 1, feats);
 	vl_line_set_fmt(ln, 2, "0x%llx", (unsigned long long)ver.features);
+	scols_line_set_data(ln, 3,
+			    ver.arch == VMLAB_ARCH_X86_64 ? "x86-64" :
+			    ver.arch == VMLAB_ARCH_ARM64  ? "arm64" :
+							    "?");
+	if (ver.page_shift) /* 0 from a module of ABI 1 */
+		vl_line_set_u64(ln, 4, 1ULL << ver.page_shift);
+	if (ver.pgtable_levels)
+		vl_line_set_u64(ln, 5, ver.pgtable_levels);
 	vl_doc_init(&doc, json);
 	return vl_doc_add(&doc, tb) || vl_doc_end(&doc) ? EXIT_FAILURE :
 							  EXIT_SUCCESS;
