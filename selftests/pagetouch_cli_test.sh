@@ -1,6 +1,9 @@
 #!/bin/sh
 # pagetouch: its options against the module, and a table of bad inputs with
 # the exact first line of the message and the exit status.
+# check evals its second argument: the variables in it expand then.
+# shellcheck disable=SC2016,SC2034
+# shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
 # bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
 bad() {
@@ -32,4 +35,4 @@ check "one JSON document across fork: the child's dump and the parent's" \
 	'[ "$(pagetouch --json write:0 fork dump | json | grep -o "\"who\":\"\(child\|parent\)\",\"label\"" | sort -u | wc -l)" = 2 ]'
 check "clear counts the set bits as a number, sleep:10ms runs" \
 	'pagetouch -J write:all clear sleep:10ms | json | grep -q "\"action\":\"clear\",\"value\":4,"'
-[ $failed -eq 0 ]
+[ "$failed" -eq 0 ]

@@ -1,6 +1,9 @@
 #!/bin/sh
 # ptdump: its options against the module, and a table of bad inputs with
 # the exact first line of the message and the exit status.
+# check evals its second argument: the variables in it expand then.
+# shellcheck disable=SC2016,SC2034
+# shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
 # bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
 bad() {
@@ -56,4 +59,4 @@ chgrp "$group" /dev/vmlab && chmod "$mode" /dev/vmlab
 check "-- CMD with --wait 100ms dumps the command" \
 	'ptdump -s -w 100ms -J -- sleep 1 | json | grep -q "\"level\":\"PTE\",\"tables\":[1-9]"'
 kill $spid
-[ $failed -eq 0 ]
+[ "$failed" -eq 0 ]

@@ -1,6 +1,9 @@
 #!/bin/sh
 # vmlabctl: its options against the module, and a table of bad inputs with
 # the exact first line of the message and the exit status.
+# check evals its second argument: the variables in it expand then.
+# shellcheck disable=SC2016,SC2034
+# shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
 # bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
 bad() {
@@ -52,4 +55,4 @@ check "unlink -J names the region" 'vmlabctl shm unlink $r -J | json | grep -q "
 check "stat of the unlinked name exits 1" '! vmlabctl shm stat $r 2>/dev/null'
 check "totals back to no region" 'vmlabctl shm stat -J | json | grep -q "\"regions\":0,"'
 rm -f /tmp/s1.$$ /tmp/s2.$$
-[ $failed -eq 0 ]
+[ "$failed" -eq 0 ]

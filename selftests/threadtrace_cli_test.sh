@@ -1,6 +1,9 @@
 #!/bin/sh
 # threadtrace: its options against the module, and a table of bad inputs with
 # the exact first line of the message and the exit status.
+# check evals its second argument: the variables in it expand then.
+# shellcheck disable=SC2016,SC2034
+# shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
 # bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
 bad() {
@@ -30,4 +33,4 @@ check "-p PID -d 200ms -q -H: the summary and the histogram" \
 check "-t TID -d 100ms -J: one thread in the trace" \
 	'threadtrace -J -d 100ms -t $s | json | grep -q "\"source\":\"bpf\",\"threads\":[01],"'
 kill $s
-[ $failed -eq 0 ]
+[ "$failed" -eq 0 ]

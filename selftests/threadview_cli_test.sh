@@ -1,6 +1,9 @@
 #!/bin/sh
 # threadview: its options against the module, and a table of bad inputs with
 # the exact first line of the message and the exit status.
+# check evals its second argument: the variables in it expand then.
+# shellcheck disable=SC2016,SC2034
+# shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
 # bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
 bad() {
@@ -39,4 +42,4 @@ check "-O adds a column before CMD; -u root and -e find the process" \
 check "--watch 100ms -n 2: two refreshes, and one JSON document each" \
 	'[ "$(threadview -q -p $park -w 100ms -n 2 -J | grep -c "^{")" = 2 ]'
 kill $park
-[ $failed -eq 0 ]
+[ "$failed" -eq 0 ]

@@ -1,6 +1,9 @@
 #!/bin/sh
 # vmlabfuzz: its options against the module, and a table of bad inputs with
 # the exact first line of the message and the exit status.
+# check evals its second argument: the variables in it expand then.
+# shellcheck disable=SC2016,SC2034
+# shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
 # bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
 bad() {
@@ -26,4 +29,4 @@ out=$(vmlabfuzz -n 2k -j 2 -s 7 -J 2>/dev/null | json)
 ops=$(echo "$out" | sed -n 's/.*"name":"ops","count":\([0-9]*\)}.*/\1/p')
 check "-n 2k -j 2 -J: one document, at least 2000 operations (got '$ops'), the seed kept" \
 	'echo "$out" | grep -q "^{\"vmlabfuzz\":\[{\"section\":\"run\",\"name\":\"seed\",\"count\":7}" && [ "${ops:-0}" -ge 2000 ]'
-[ $failed -eq 0 ]
+[ "$failed" -eq 0 ]

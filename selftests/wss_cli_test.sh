@@ -1,6 +1,9 @@
 #!/bin/sh
 # wss: its options against the module, and a table of bad inputs with
 # the exact first line of the message and the exit status.
+# check evals its second argument: the variables in it expand then.
+# shellcheck disable=SC2016,SC2034
+# shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
 # bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
 bad() {
@@ -31,4 +34,4 @@ check "two-handed clock: one JSON document with the ticks and the totals" \
 	'wss -w hotcold -c 2 --step 64 --spread 32 -s 1M -n 3 -i 20ms -J | json | grep -q "^{\"clock\":\[.*\],\"totals\":\[{\"hands\":2,\"pages\":256,"'
 check "--no-flush and --plot write the data file" \
 	'wss --no-flush -n 2 -i 10ms --plot /tmp/wss$$ >/dev/null 2>&1 && [ "$(wc -l </tmp/wss$$.dat)" = 3 ] && rm -f /tmp/wss$$.*'
-[ $failed -eq 0 ]
+[ "$failed" -eq 0 ]
