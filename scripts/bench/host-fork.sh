@@ -110,7 +110,7 @@ echo "| stressor | bogo ops/s |"
 echo "|---|---|"
 for m in fork vfork clone; do
 	sn=$(stress-ng --"$m" 1 -t "$sn_secs" --metrics-brief 2>&1 |
-		awk -v m="$m" '$4 == m && $5 ~ /^[0-9]/ { print $9 }')
+		awk -v m="$m" '$4 == m && $5 ~ /^[0-9]/ { print $9; exit }')
 	echo "| --$m | ${sn:--} |"
 done
 echo
