@@ -8,6 +8,7 @@ ops=${VMLAB_FUZZ_OPS:-1000000}
 secs=${VMLAB_FUZZ_SECONDS:-600}
 threads=${VMLAB_FUZZ_THREADS:-4}
 seed=${VMLAB_FUZZ_SEED:-$(date +%s)}
+# shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
 
 echo "TAP version 13"
@@ -16,7 +17,7 @@ before=$(cat $stats)
 if [ -n "$before" ]; then ok "debugfs stats readable"; else nok "debugfs stats readable ($stats)"; fi
 
 start=$(date +%s)
-vmlabfuzz --seed "$seed" --ops "$ops" --seconds "$secs" --threads "$threads" >/tmp/fuzz.out 2>/tmp/fuzz.err
+vmlabfuzz --seed "$seed" --ops "$ops" --duration "$secs" --threads "$threads" >/tmp/fuzz.out 2>/tmp/fuzz.err
 rc=$?
 took=$(($(date +%s) - start))
 sed 's/^/# /' /tmp/fuzz.err /tmp/fuzz.out
@@ -28,12 +29,13 @@ else
 fi
 
 after=$(stats_settle "$before")
+oneline() { echo "$1" | tr '\n' ' '; }
 if [ "$after" = "$before" ]; then
-	ok "module accounting back to start: $(echo $after)"
+	ok "module accounting back to start: $(oneline "$after")"
 else
-	nok "module accounting: before '$(echo $before)', after '$(echo $after)'"
+	nok "module accounting: before '$(oneline "$before")', after '$(oneline "$after")'"
 fi
 
 if rmmod vmlab; then ok "rmmod after fuzzing"; else nok "rmmod after fuzzing"; fi
 if insmod /vmlab.ko && [ -c /dev/vmlab ]; then ok "insmod /vmlab.ko reloads"; else nok "insmod /vmlab.ko reloads"; fi
-[ $failed -eq 0 ]
+[ "$failed" -eq 0 ]

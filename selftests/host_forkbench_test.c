@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json_check.h"
 #include "kselftest_harness.h"
 
 #define OUT_MAX (256 * 1024)
@@ -39,7 +40,8 @@ static const char *forkbench(void)
 	*slash = '\0';
 	snprintf(path, sizeof(path), "%s/forkbench", self);
 	if (access(path, X_OK))
-		snprintf(path, sizeof(path), "%s/../tools/forkbench/forkbench", self);
+		snprintf(path, sizeof(path), "%s/../tools/forkbench/forkbench",
+			 self);
 	return path;
 }
 
@@ -72,75 +74,6 @@ static int run_fb(const char *const *args)
 	slurp(fo, out);
 	slurp(fe, err);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-/* A small JSON parser: does @p hold exactly one valid JSON value? */
-static const char *json_value(const char *p);
-
-static const char *json_ws(const char *p)
-{
-	while (*p && isspace((unsigned char)*p))
-		p++;
-	return p;
-}
-
-static const char *json_string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	for (; *p && *p != '"'; p++)
-		if (*p == '\\' && !*++p)
-			return NULL;
-	return *p == '"' ? p + 1 : NULL;
-}
-
-static const char *json_list(const char *p, char close, int object)
-{
-	p = json_ws(p + 1);
-	if (*p == close)
-		return p + 1;
-	for (;;) {
-		if (object) {
-			p = json_string(json_ws(p));
-			if (!p || *(p = json_ws(p)) != ':')
-				return NULL;
-			p++;
-		}
-		p = json_value(p);
-		if (!p)
-			return NULL;
-		p = json_ws(p);
-		if (*p == close)
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
-	}
-}
-
-static const char *json_value(const char *p)
-{
-	char *end;
-
-	p = json_ws(p);
-	if (*p == '{')
-		return json_list(p, '}', 1);
-	if (*p == '[')
-		return json_list(p, ']', 0);
-	if (*p == '"')
-		return json_string(p);
-	if (!strncmp(p, "null", 4) || !strncmp(p, "true", 4))
-		return p + 4;
-	if (!strncmp(p, "false", 5))
-		return p + 5;
-	strtod(p, &end);
-	return end == p ? NULL : end;
-}
-
-static int json_valid(const char *s)
-{
-	const char *end = json_value(s);
-
-	return end && !*json_ws(end);
 }
 
 /* The string value of "key" in @s ("" if missing). */
@@ -202,66 +135,110 @@ TEST(each_method_shares_what_its_flags_say)
 
 	for (i = 0; i < sizeof(sharing) / sizeof(sharing[0]); i++) {
 		const struct expect *e = &sharing[i];
-		const char *args[] = { "--show-sharing", "--json", "-m", e->method,
-				       e->flags ? "--clone-flags" : NULL, e->flags, NULL };
+		const char *args[] = { "--show-sharing",
+				       "--json",
+				       "-m",
+				       e->method,
+				       e->flags ? "--clone-flags" : NULL,
+				       e->flags,
+				       NULL };
 		const char *what = e->flags ? e->flags : e->method;
 
 		ASSERT_EQ(0, run_fb(args)) TH_LOG("%s: %s", what, err);
-		ASSERT_TRUE(json_valid(out)) TH_LOG("%s: bad JSON: %s", what, out);
+		ASSERT_TRUE(json_valid(out))
+		TH_LOG("%s: bad JSON: %s", what, out);
 		EXPECT_STREQ("yes", jstr(out, "ran")) TH_LOG("%s", what);
 		EXPECT_STREQ("yes", jstr(out, "new_tid")) TH_LOG("%s", what);
-		EXPECT_STREQ(e->group, jstr(out, "thread_group")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->group, jstr(out, "thread_group"))
+		TH_LOG("%s", what);
 		/* The child's own view (kcmp against the parent)... */
-		EXPECT_STREQ(e->memory, jstr(out, "memory_child")) TH_LOG("%s", what);
-		EXPECT_STREQ(e->files, jstr(out, "files_child")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->memory, jstr(out, "memory_child"))
+		TH_LOG("%s", what);
+		EXPECT_STREQ(e->files, jstr(out, "files_child"))
+		TH_LOG("%s", what);
 		EXPECT_STREQ(e->fs, jstr(out, "fs_child")) TH_LOG("%s", what);
-		EXPECT_STREQ(e->sighand, jstr(out, "sighand_child")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->sighand, jstr(out, "sighand_child"))
+		TH_LOG("%s", what);
 		/* ...and the traces it left, as the parent saw them. */
 		EXPECT_STREQ(e->memory, jstr(out, "memory")) TH_LOG("%s", what);
 		EXPECT_STREQ(e->files, jstr(out, "files")) TH_LOG("%s", what);
 		EXPECT_STREQ(e->fs, jstr(out, "fs")) TH_LOG("%s", what);
-		EXPECT_STREQ(e->sighand, jstr(out, "sighand")) TH_LOG("%s", what);
-		EXPECT_STREQ("as flags say", jstr(out, "verdict")) TH_LOG("%s", what);
+		EXPECT_STREQ(e->sighand, jstr(out, "sighand"))
+		TH_LOG("%s", what);
+		EXPECT_STREQ("as flags say", jstr(out, "verdict"))
+		TH_LOG("%s", what);
 	}
 }
 
 TEST(exec_methods_really_exec_the_helper)
 {
-	const char *args[] = { "-m", "fork+exec,vfork+exec,clone+exec,clone3+exec,posix_spawn",
-			       "-n", "1", "-d", "0.02", "-w", "0", "--json", NULL };
-	const char *other[] = { "-m", "fork+exec", "--helper", "/bin/true", "-n", "1",
-				"-d", "0.02", NULL };
+	const char *args[] = {
+		"-m",
+		"fork+exec,vfork+exec,clone+exec,clone3+exec,posix_spawn",
+		"-n",
+		"1",
+		"-d",
+		"0.02",
+		"-w",
+		"0",
+		"--json",
+		NULL
+	};
+	const char *other[] = { "-m",	     "fork+exec", "--helper",
+				"/bin/true", "-n",	  "1",
+				"-d",	     "0.02",	  NULL };
 
 	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
 	ASSERT_TRUE(json_valid(out));
 	EXPECT_LT(0, jnum(out, "median_per_s", 4));
 	/* A program that exits 0 is not forkbench-child (status 42): refused. */
 	EXPECT_EQ(1, run_fb(other));
-	EXPECT_NE(NULL, strstr(err, "did not exit with status 42")) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, "did not exit with status 42"))
+	TH_LOG("%s", err);
+}
+
+/* forkbench --vsize 16M,40M [--touch MODE]: the VmSize each row reports. */
+static void vsize_rows(struct __test_metadata *_metadata, const char *touch)
+{
+	const char *args[] = { "-m",  "fork,vfork", "--vsize", "16M,40M",
+			       "-n",  "1",	    "-d",      "20ms",
+			       "-w",  "0",	    "--json",  "--touch",
+			       touch, NULL };
+
+	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s: %s", touch, err);
+	ASSERT_TRUE(json_valid(out)) TH_LOG("%s: %s", touch, out);
+	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 0)) TH_LOG("%s", touch);
+	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 1)) TH_LOG("%s", touch);
+	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 2)) TH_LOG("%s", touch);
+	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 3)) TH_LOG("%s", touch);
+	EXPECT_EQ(-1, jnum(out, "vmsize_kb", 4))
+	TH_LOG("%s: more rows than 2 x 2", touch);
 }
 
 TEST(vsize_sets_vmsize)
 {
-	const char *args[] = { "-m", "fork,vfork", "--vsize", "16M,40M", "-n", "1",
-			       "-d", "0.02", "-w", "0", "--json", NULL, NULL, NULL };
-
-	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
-	ASSERT_TRUE(json_valid(out));
-	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 0));
-	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 1));
-	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 2));
-	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 3));
-	/* Debian's PREEMPT_RT kernel has no THP: nothing more to check there. */
-	if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK))
-		return;
-	args[11] = "--touch";
-	args[12] = "huge";
-	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
-	EXPECT_EQ(16384, jnum(out, "vmsize_kb", 0));
-	EXPECT_EQ(40960, jnum(out, "vmsize_kb", 3));
+	vsize_rows(_metadata, "touched");
+	vsize_rows(_metadata, "untouched");
 }
 
-/* Read VmSize and VmRSS of @pid (kB); 0 if gone. */
+TEST(vsize_sets_vmsize_with_huge_pages)
+{
+	/* Debian's PREEMPT_RT kernel has no THP: forkbench must say so, exit 1. */
+	if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK)) {
+		const char *args[] = { "-m",	  "fork", "--vsize", "16M",
+				       "--touch", "huge", "-n",	     "1",
+				       "-d",	  "20ms", "-w",	     "0",
+				       NULL };
+
+		EXPECT_EQ(1, run_fb(args));
+		EXPECT_NE(NULL, strstr(err, "no transparent huge pages"))
+		TH_LOG("%s", err);
+		SKIP(return, "no transparent huge pages on this kernel");
+	}
+	vsize_rows(_metadata, "huge");
+}
+
+/* Read VmSize and VmRSS of @pid (kB); -1 if gone. */
 static int vm_of(pid_t pid, long *size, long *rss)
 {
 	char path[64], buf[4096], *p;
@@ -281,16 +258,33 @@ static int vm_of(pid_t pid, long *size, long *rss)
 	return 0;
 }
 
-/* Watch forkbench from outside while it measures at --vsize 48M. */
+/* forkbench measures in its engine, its child: that child's pid, or 0. */
+static pid_t engine_of(pid_t pid)
+{
+	char path[64], buf[64] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return (pid_t)strtol(buf, NULL, 10);
+}
+
+/* Watch forkbench's engine from outside while it measures at --vsize 48M. */
 static void watch(struct __test_metadata *_metadata, const char *touch,
 		  long enough, long *size, long *rss)
 {
-	const char *argv[] = { "forkbench", "-m", "vfork", "--vsize", "48M", "--touch", touch,
-			       "-n", "1", "-d", "3", "-w", "0", NULL };
+	const char *argv[] = { "forkbench", "-m",  "vfork", "--vsize", "48M",
+			       "--touch",   touch, "-n",    "1",       "-d",
+			       "3",	    "-w",  "0",	    NULL };
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	int i, st, devnull = open("/dev/null", O_WRONLY);
+	pid_t engine = 0, pid = fork();
 	long s, r;
-	pid_t pid = fork();
 
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -304,7 +298,9 @@ static void watch(struct __test_metadata *_metadata, const char *touch,
 	 * Keep the highest VmRSS while VmSize reads 48M, until @enough is
 	 * resident or the run ends (touching is slow under TCG on a busy host).
 	 */
-	for (i = 0; i < 1000 && !vm_of(pid, &s, &r); i++) {
+	for (i = 0; i < 1000 && !(engine = engine_of(pid)); i++)
+		nanosleep(&ts, NULL);
+	for (i = 0; i < 1000 && !vm_of(engine, &s, &r); i++) {
 		if (s == 48 * 1024) {
 			*size = s;
 			*rss = r > *rss ? r : *rss;
@@ -333,13 +329,17 @@ TEST(vsize_seen_from_outside)
 
 TEST(csv_parses)
 {
-	const char *args[] = { "-m", "fork,clone:thread", "-n", "2", "-d", "0.02", "-w", "0",
+	const char *args[] = { "-m",	"fork,clone:thread",
+			       "-n",	"2",
+			       "-d",	"0.02",
+			       "-w",	"0",
 			       "--csv", NULL };
 	char *line, *save;
 	int fields0 = -1, rows = 0;
 
 	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
-	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		int fields = 1, quoted = 0;
 		char *p;
 
@@ -362,25 +362,30 @@ TEST(csv_parses)
 
 TEST(tlpi_json_has_the_books_numbers)
 {
-	const char *args[] = { "--tlpi", "-n", "1", "-d", "0.02", "-w", "0", "--json", NULL };
+	const char *args[] = { "--tlpi", "-n", "1",	 "-d", "0.02",
+			       "-w",	 "0",  "--json", NULL };
 
 	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
 	ASSERT_TRUE(json_valid(out));
 	EXPECT_NE(NULL, strstr(out, "\"tlpi_per_s\": 4544"));
 	EXPECT_NE(NULL, strstr(out, "\"tlpi_per_s\": 435"));
 	EXPECT_NE(NULL, strstr(out, "\"tlpi_per_s\": 960"));
-	EXPECT_EQ(1, jnum(out, "reps", 14));	/* 5 methods x 3 sizes */
+	EXPECT_EQ(1, jnum(out, "reps", 14)); /* 5 methods x 3 sizes */
 	EXPECT_EQ(-1, jnum(out, "reps", 15));
 }
 
 TEST(flags_matrix_reports_refused_flags)
 {
-	const char *args[] = { "--flags-matrix", "-n", "1", "-d", "0.01", "-w", "0", "--json", NULL };
+	const char *args[] = {
+		"--flags-matrix", "-n", "1", "-d", "0.01", "-w", "0",
+		"--json",	  NULL
+	};
 
 	ASSERT_EQ(0, run_fb(args)) TH_LOG("%s", err);
 	ASSERT_TRUE(json_valid(out)) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "EINVAL: CLONE_SIGHAND needs CLONE_VM"));
-	EXPECT_NE(NULL, strstr(out, "EINVAL: CLONE_THREAD needs CLONE_SIGHAND"));
+	EXPECT_NE(NULL,
+		  strstr(out, "EINVAL: CLONE_THREAD needs CLONE_SIGHAND"));
 }
 
 TEST(bad_arguments_exit_2)
@@ -390,20 +395,37 @@ TEST(bad_arguments_exit_2)
 		const char *msg;
 	} bad[] = {
 		{ { "-m", "spoon" }, "unknown method" },
-		{ { "-n", "0" }, "--reps" },
-		{ { "-d", "-1" }, "--duration" },
-		{ { "--vsize", "lots" }, "--vsize" },
-		{ { "--vsize", "64K" }, "forkbench itself already maps" },
+		{ { "-n", "0" },
+		  "forkbench: --reps '0': must be between 1 and 1000\n" },
+		{ { "-n", "2M" },
+		  "forkbench: --reps '2M': must be between 1 and 1000\n" },
+		{ { "-d", "-1" }, "forkbench: --duration '-1': negative\n" },
+		{ { "-d", "5x" },
+		  "forkbench: --duration '5x': unknown unit 'x'" },
+		{ { "-w", "2h" },
+		  "forkbench: --warmup '2h': unknown unit 'h'" },
+		{ { "--cpu", "-3" }, "forkbench: --cpu '-3': negative\n" },
+		{ { "--vsize", "lots" },
+		  "forkbench: --vsize 'lots': not a number\n" },
+		{ { "--vsize", "2T" },
+		  "forkbench: --vsize '2T': must be between 4K and 1T\n" },
+		{ { "--vsize", "64K" }, "forkbench's engine already maps" },
 		{ { "--touch", "maybe" }, "--touch" },
 		{ { "--json", "--csv" }, "exclude each other" },
 		{ { "--plot", "chart.gif" }, ".png or .svg" },
 		{ { "--clone-flags", "VM,WARP" }, "unknown clone flag 'WARP'" },
 		{ { "--clone-flags", "PARENT" }, "sibling" },
-		{ { "-m", "clone", "--clone-flags", "VM,THREAD" }, "EINVAL): CLONE_THREAD needs CLONE_SIGHAND" },
-		{ { "-m", "clone", "--clone-flags", "SIGHAND" }, "EINVAL): CLONE_SIGHAND needs CLONE_VM" },
-		{ { "-m", "clone", "--clone-flags", "CLEAR_SIGHAND" }, "only for clone3" },
-		{ { "-m", "clone3", "--clone-flags", "VM,SIGHAND,CLEAR_SIGHAND" }, "both shared and reset" },
-		{ { "-m", "clone+exec", "--clone-flags", "thread" }, "CLONE_THREAD child" },
+		{ { "-m", "clone", "--clone-flags", "VM,THREAD" },
+		  "EINVAL): CLONE_THREAD needs CLONE_SIGHAND" },
+		{ { "-m", "clone", "--clone-flags", "SIGHAND" },
+		  "EINVAL): CLONE_SIGHAND needs CLONE_VM" },
+		{ { "-m", "clone", "--clone-flags", "CLEAR_SIGHAND" },
+		  "only for clone3" },
+		{ { "-m", "clone3", "--clone-flags",
+		    "VM,SIGHAND,CLEAR_SIGHAND" },
+		  "both shared and reset" },
+		{ { "-m", "clone+exec", "--clone-flags", "thread" },
+		  "CLONE_THREAD child" },
 		{ { "--tlpi", "-m", "fork" }, "drop --method" },
 		{ { "stray" }, "unexpected argument" },
 	};
@@ -418,8 +440,10 @@ TEST(bad_arguments_exit_2)
 		args[j++] = "-d";
 		args[j++] = "0.01";
 		args[j] = NULL;
-		EXPECT_EQ(2, run_fb(args)) TH_LOG("%s %s: %s", bad[i].args[0], bad[i].args[1], err);
-		EXPECT_NE(NULL, strstr(err, bad[i].msg)) TH_LOG("want '%s' in: %s", bad[i].msg, err);
+		EXPECT_EQ(2, run_fb(args))
+		TH_LOG("%s %s: %s", bad[i].args[0], bad[i].args[1], err);
+		EXPECT_NE(NULL, strstr(err, bad[i].msg))
+		TH_LOG("want '%s' in: %s", bad[i].msg, err);
 		EXPECT_EQ(0, out[0]) TH_LOG("stdout not empty: %s", out);
 	}
 }

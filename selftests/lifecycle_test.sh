@@ -1,5 +1,8 @@
 #!/bin/sh
 # Module unload and reload, and unload refused while the device is in use.
+# check evals its second argument: the variables in it expand then.
+# shellcheck disable=SC2016,SC2034
+# shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 
@@ -19,4 +22,4 @@ while [ $cycles -lt 50 ] && rmmod vmlab && insmod /vmlab.ko; do
 done
 check "50 unload/reload cycles with the device used between" '[ $cycles -eq 50 ]'
 check "device answers after reload" 'vmlabctl info >/dev/null'
-[ $failed -eq 0 ]
+[ "$failed" -eq 0 ]

@@ -12,7 +12,7 @@ park=$TOP/tools/threadpark/threadpark
 "$park" -s "$N" -S 16 >/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
-while [ "$(ls /proc/$pid/task 2>/dev/null | wc -l)" -lt $((N + 1)) ]; do sleep 0.2; done
+while [ "$(find "/proc/$pid/task" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)" -lt $((N + 1)) ]; do sleep 0.2; done
 
 # seconds taken by one run of "$@", output discarded
 clock() {

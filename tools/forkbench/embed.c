@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The bytes of forkbench-child, linked into forkbench: when no
- * forkbench-child file sits next to forkbench (the VM copies only the
- * tool), the +exec methods run this copy from a memfd.
+ * The bytes of a program forkbench runs, linked into the one that runs
+ * it (see program.c): forkbench carries its engine (FB_BLOB fb_engine),
+ * the engine its exec helper (fb_helper). FB_BLOB_PATH names the file.
  */
+#define FB_STR2(x) #x
+#define FB_STR(x) FB_STR2(x)
+
 __asm__(".section .rodata\n"
 	".balign 16\n"
-	".globl fb_helper_blob\n"
-	".hidden fb_helper_blob\n"
-	"fb_helper_blob:\n"
-	".incbin \"" FB_HELPER_PATH "\"\n"
-	".globl fb_helper_blob_end\n"
-	".hidden fb_helper_blob_end\n"
-	"fb_helper_blob_end:\n"
-	".previous\n");
+	".globl " FB_STR(
+		FB_BLOB) "_blob\n"
+			 ".hidden " FB_STR(FB_BLOB) "_blob\n" FB_STR(
+				 FB_BLOB) "_blob:\n"
+					  ".incbin \"" FB_BLOB_PATH "\"\n"
+					  ".globl " FB_STR(
+						  FB_BLOB) "_blob_end\n"
+							   ".hidden " FB_STR(FB_BLOB) "_blob_end\n" FB_STR(
+								   FB_BLOB) "_blob_end:\n"
+									    ".previous\n");

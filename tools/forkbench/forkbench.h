@@ -17,14 +17,14 @@
 enum fb_kind { FB_FORK, FB_VFORK, FB_CLONE, FB_CLONE3, FB_PTHREAD, FB_SPAWN };
 
 struct fb_method {
-	char name[48];		/* as given: "fork", "clone:nptl", "vfork+exec" */
+	char name[48]; /* as given: "fork", "clone:nptl", "vfork+exec" */
 	enum fb_kind kind;
-	int exec;		/* the child execs forkbench-child */
-	uint64_t flags;		/* CLONE_* for clone/clone3 (no exit signal) */
-	uint64_t added;		/* flags forkbench added so it can wait */
-	char flag_str[200];	/* flags as "VM|FS|…", or what fork() uses */
-	const char *child;	/* what the child does, for the header */
-	const char *tlpi;	/* row name in TLPI Table 28-3, or NULL */
+	int exec; /* the child execs forkbench-child */
+	uint64_t flags; /* CLONE_* for clone/clone3 (no exit signal) */
+	uint64_t added; /* flags forkbench added so it can wait */
+	char flag_str[200]; /* flags as "VM|FS|…", or what fork() uses */
+	const char *child; /* what the child does, for the header */
+	const char *tlpi; /* row name in TLPI Table 28-3, or NULL */
 };
 
 /* What one child saw (from inside) and what the parent saw afterwards. */
@@ -32,12 +32,12 @@ struct fb_method {
 enum fb_share { FB_VM, FB_FILES, FB_FS, FB_SIGHAND, FB_NSHARE };
 
 struct fb_sharing {
-	int ran;			/* the child ran the probe */
-	int same_tgid;			/* child's getpid() == parent's */
-	int new_tid;			/* child's gettid() != parent's */
-	int kcmp[FB_NSHARE];		/* 1 shared, 0 private, -errno */
-	int seen[FB_NSHARE];		/* parent saw VM/FILES/FS/SIGHAND effect */
-	int expect[FB_NSHARE];		/* what the flags say */
+	int ran; /* the child ran the probe */
+	int same_tgid; /* child's getpid() == parent's */
+	int new_tid; /* child's gettid() != parent's */
+	int kcmp[FB_NSHARE]; /* 1 shared, 0 private, -errno */
+	int seen[FB_NSHARE]; /* parent saw VM/FILES/FS/SIGHAND effect */
+	int expect[FB_NSHARE]; /* what the flags say */
 };
 
 extern const char *const fb_share_name[FB_NSHARE];
@@ -58,8 +58,24 @@ const char *fb_method_refuse(const struct fb_method *m);
 
 /* Child stacks, TLS block, report page: 0 or -errno. */
 int fb_prepare(void);
-/* The exec helper: @path, else next to /proc/self/exe, else embedded copy. */
-int fb_helper_setup(const char *path, char *desc, size_t desclen);
+/* A program forkbench runs: a file, or its embedded copy in a memfd. */
+struct fb_program {
+	int fd; /* the memfd, or -1 */
+	char path[4096]; /* what to exec */
+	char info[4200]; /* where it came from, for the header */
+};
+
+/*
+ * @name: @path, else the file next to /proc/self/exe, else a memfd with
+ * the copy in [blob, blob_end): 0, or -errno with the reason in desc.
+ */
+int fb_find_program(const char *name, const char *path,
+		    const unsigned char *blob, const unsigned char *blob_end,
+		    struct fb_program *p, char *desc, size_t desclen);
+
+/* The exec helper (fb_find_program's forkbench-child): 0 or -errno. */
+int fb_helper_setup(const char *path, const unsigned char *blob,
+		    const unsigned char *blob_end, char *desc, size_t desclen);
 const char *fb_helper_desc(void);
 
 /* Create one child and wait for it: 0, -errno, or -EPROTO (bad status). */

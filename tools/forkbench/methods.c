@@ -33,8 +33,8 @@
 extern char **environ;
 
 /* Raw system call that touches no libc state (no errno): for children. */
-static inline __attribute__((always_inline)) long
-raw(long n, long a1, long a2, long a3, long a4, long a5)
+static inline __attribute__((always_inline)) long raw(long n, long a1, long a2,
+						      long a3, long a4, long a5)
 {
 	register long r10 __asm__("r10") = a4;
 	register long r8 __asm__("r8") = a5;
@@ -60,7 +60,9 @@ __asm__(".text\n"
 	"fb_clone3:\n"
 	"	mov %rdx, %r8\n"
 	"	mov %rcx, %r9\n"
-	"	mov $" "435" ", %eax\n"
+	"	mov $"
+	"435"
+	", %eax\n"
 	"	syscall\n"
 	"	test %rax, %rax\n"
 	"	jnz 1f\n"
@@ -81,10 +83,14 @@ struct fb_clone_args {
 	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-static char *stack;			/* child stack (lowest address) */
-static uint64_t *tls_block;		/* fake TCB for CLONE_SETTLS */
-static volatile int ctid;		/* CHILD_CLEARTID word */
-static pthread_attr_t thread_attr;	/* small stacks: keep VmSize as set */
+/*
+ * Child stack and fake TCB (CLONE_SETTLS) in .bss: no mapping of their own,
+ * since every mapping of the parent is one more for fork to copy.
+ */
+static char stack[STACK_SIZE] __attribute__((aligned(64)));
+static uint64_t tls_block[512] __attribute__((aligned(64)));
+static volatile int ctid; /* CHILD_CLEARTID word */
+static pthread_attr_t thread_attr; /* small stacks: keep VmSize as set */
 
 /* The exec helper. */
 static int helper_fd = -1;
@@ -102,13 +108,17 @@ static struct probe_page *report;
 static volatile int probe_word;
 static int probe_fd = -1, parent_tid;
 static const int kcmp_type[FB_NSHARE] = {
-	[FB_VM] = KCMP_VM, [FB_FILES] = KCMP_FILES,
-	[FB_FS] = KCMP_FS, [FB_SIGHAND] = KCMP_SIGHAND,
+	[FB_VM] = KCMP_VM,
+	[FB_FILES] = KCMP_FILES,
+	[FB_FS] = KCMP_FS,
+	[FB_SIGHAND] = KCMP_SIGHAND,
 };
 
 const char *const fb_share_name[FB_NSHARE] = {
-	[FB_VM] = "memory", [FB_FILES] = "files",
-	[FB_FS] = "fs", [FB_SIGHAND] = "sighand",
+	[FB_VM] = "memory",
+	[FB_FILES] = "files",
+	[FB_FS] = "fs",
+	[FB_SIGHAND] = "sighand",
 };
 
 static const struct {
@@ -121,26 +131,32 @@ static const struct {
 	{ "FILES", CLONE_FILES, "shares the file descriptor table" },
 	{ "SIGHAND", CLONE_SIGHAND, "shares the signal handler table" },
 	{ "PIDFD", CLONE_PIDFD, "parent gets a pidfd for the child" },
-	{ "VFORK", CLONE_VFORK, "parent sleeps until the child exits or execs" },
+	{ "VFORK", CLONE_VFORK,
+	  "parent sleeps until the child exits or execs" },
 	{ "THREAD", CLONE_THREAD, "child joins the parent's thread group" },
 	{ "NEWNS", CLONE_NEWNS, "new mount namespace" },
 	{ "SYSVSEM", CLONE_SYSVSEM, "shares System V semaphore undo" },
 	{ "SETTLS", CLONE_SETTLS, "child gets its own TLS (FS base)" },
-	{ "PARENT_SETTID", CLONE_PARENT_SETTID, "kernel stores the TID for the parent" },
-	{ "CHILD_CLEARTID", CLONE_CHILD_CLEARTID, "kernel clears a word and wakes a futex at exit" },
-	{ "CHILD_SETTID", CLONE_CHILD_SETTID, "kernel stores the TID in the child" },
+	{ "PARENT_SETTID", CLONE_PARENT_SETTID,
+	  "kernel stores the TID for the parent" },
+	{ "CHILD_CLEARTID", CLONE_CHILD_CLEARTID,
+	  "kernel clears a word and wakes a futex at exit" },
+	{ "CHILD_SETTID", CLONE_CHILD_SETTID,
+	  "kernel stores the TID in the child" },
 	{ "NEWCGROUP", CLONE_NEWCGROUP, "new cgroup namespace" },
 	{ "NEWUTS", CLONE_NEWUTS, "new UTS (hostname) namespace" },
 	{ "NEWIPC", CLONE_NEWIPC, "new IPC namespace" },
 	{ "NEWUSER", CLONE_NEWUSER, "new user namespace" },
 	{ "NEWPID", CLONE_NEWPID, "new PID namespace (child is its PID 1)" },
 	{ "IO", CLONE_IO, "shares the I/O context" },
-	{ "CLEAR_SIGHAND", CLONE_CLEAR_SIGHAND, "resets handlers to default (clone3)" },
+	{ "CLEAR_SIGHAND", CLONE_CLEAR_SIGHAND,
+	  "resets handlers to default (clone3)" },
 };
 
-#define NPTL_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | \
-		    CLONE_SIGHAND | CLONE_THREAD | CLONE_SETTLS | \
-		    CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+#define NPTL_FLAGS                                                           \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SIGHAND | \
+	 CLONE_THREAD | CLONE_SETTLS | CLONE_PARENT_SETTID |                 \
+	 CLONE_CHILD_CLEARTID)
 
 static const struct {
 	const char *name;
@@ -148,10 +164,11 @@ static const struct {
 } presets[] = {
 	{ "fork", 0 },
 	{ "vfork", CLONE_VM | CLONE_VFORK },
-	{ "tlpi", CLONE_VM | CLONE_VFORK | CLONE_FS | CLONE_FILES | CLONE_SIGHAND },
+	{ "tlpi",
+	  CLONE_VM | CLONE_VFORK | CLONE_FS | CLONE_FILES | CLONE_SIGHAND },
 	{ "linuxthreads", CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND },
 	{ "thread", CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-		    CLONE_THREAD | CLONE_CHILD_CLEARTID },
+			    CLONE_THREAD | CLONE_CHILD_CLEARTID },
 	{ "nptl", NPTL_FLAGS },
 };
 
@@ -172,19 +189,25 @@ int fb_parse_flags(const char *s, uint64_t *flags, char *err, size_t errlen)
 	}
 	strcpy(buf, s);
 	*flags = 0;
-	for (tok = strtok_r(buf, ",|", &save); tok; tok = strtok_r(NULL, ",|", &save)) {
+	for (tok = strtok_r(buf, ",|", &save); tok;
+	     tok = strtok_r(NULL, ",|", &save)) {
 		if (!strncasecmp(tok, "CLONE_", 6))
 			tok += 6;
 		if (!strcasecmp(tok, "SIGCHLD"))
-			continue;	/* always the exit signal of non-threads */
+			continue; /* always the exit signal of non-threads */
 		for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 			if (!strcasecmp(tok, flag_names[i].name))
 				break;
 		if (i == sizeof(flag_names) / sizeof(flag_names[0])) {
 			if (!strcasecmp(tok, "PARENT"))
-				snprintf(err, errlen, "CLONE_PARENT makes the child our sibling: forkbench could not wait for it");
+				snprintf(
+					err, errlen,
+					"CLONE_PARENT makes the child our sibling: forkbench could not wait for it");
 			else
-				snprintf(err, errlen, "unknown clone flag '%s' (known: VM, FS, FILES, SIGHAND, THREAD, VFORK, SYSVSEM, SETTLS, PARENT_SETTID, CHILD_SETTID, CHILD_CLEARTID, PIDFD, IO, NEW{NS,UTS,IPC,USER,PID,CGROUP}, CLEAR_SIGHAND; presets: fork, vfork, tlpi, linuxthreads, thread, nptl)", tok);
+				snprintf(
+					err, errlen,
+					"unknown clone flag '%s' (known: VM, FS, FILES, SIGHAND, THREAD, VFORK, SYSVSEM, SETTLS, PARENT_SETTID, CHILD_SETTID, CHILD_CLEARTID, PIDFD, IO, NEW{NS,UTS,IPC,USER,PID,CGROUP}, CLEAR_SIGHAND; presets: fork, vfork, tlpi, linuxthreads, thread, nptl)",
+					tok);
 			return -EINVAL;
 		}
 		*flags |= flag_names[i].flag;
@@ -199,7 +222,8 @@ void fb_flags_str(uint64_t flags, char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if ((flags & flag_names[i].flag) && n < len)
-			n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "", flag_names[i].name);
+			n += snprintf(buf + n, len - n, "%s%s", n ? "|" : "",
+				      flag_names[i].name);
 	if (!n)
 		snprintf(buf, len, "(none)");
 }
@@ -232,12 +256,14 @@ const char *fb_flags_explain(uint64_t f, enum fb_kind kind, int err)
 			return "CLONE_NEWIPC with CLONE_SYSVSEM: a new IPC namespace cannot share semaphore undo lists";
 		if ((f & CLONE_PIDFD) && (f & CLONE_THREAD))
 			return "CLONE_PIDFD with CLONE_THREAD: pidfds of threads need Linux 6.9";
-		if ((f & CLONE_PIDFD) && (f & CLONE_PARENT_SETTID) && kind == FB_CLONE)
+		if ((f & CLONE_PIDFD) && (f & CLONE_PARENT_SETTID) &&
+		    kind == FB_CLONE)
 			return "CLONE_PIDFD with CLONE_PARENT_SETTID: clone() returns both through the same pointer (clone3 has two)";
 		if ((f & CLONE_CLEAR_SIGHAND) && (f & CLONE_SIGHAND))
 			return "CLONE_CLEAR_SIGHAND with CLONE_SIGHAND: handlers cannot be both shared and reset";
 	}
-	if (err == EPERM && (f & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP)))
+	if (err == EPERM && (f & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+				  CLONE_NEWPID | CLONE_NEWCGROUP)))
 		return "a new namespace needs CAP_SYS_ADMIN (run as root, or add NEWUSER)";
 	if ((err == EPERM || err == ENOSPC) && (f & CLONE_NEWUSER))
 		return "user namespaces are restricted here (sysctl user.max_user_namespaces / kernel.unprivileged_userns_clone)";
@@ -263,7 +289,8 @@ int fb_method_init(struct fb_method *m, const char *spec, uint64_t clone_flags,
 		base[len - 5] = '\0';
 	}
 	colon = strchr(base, ':');
-	if (colon && (!strncmp(base, "clone:", 6) || !strncmp(base, "clone3:", 7))) {
+	if (colon &&
+	    (!strncmp(base, "clone:", 6) || !strncmp(base, "clone3:", 7))) {
 		if (fb_parse_flags(colon + 1, &clone_flags, err, errlen))
 			return -EINVAL;
 		base[colon - base] = '\0';
@@ -279,7 +306,8 @@ int fb_method_init(struct fb_method *m, const char *spec, uint64_t clone_flags,
 	} else if (!strcmp(base, "clone") || !strcmp(base, "clone3")) {
 		m->kind = base[5] ? FB_CLONE3 : FB_CLONE;
 		m->flags = clone_flags;
-		if ((clone_flags & CLONE_THREAD) && !(clone_flags & CLONE_CHILD_CLEARTID))
+		if ((clone_flags & CLONE_THREAD) &&
+		    !(clone_flags & CLONE_CHILD_CLEARTID))
 			m->added = CLONE_CHILD_CLEARTID;
 		m->flags |= m->added;
 	} else if (!strcmp(base, "pthread") && !m->exec) {
@@ -290,21 +318,28 @@ int fb_method_init(struct fb_method *m, const char *spec, uint64_t clone_flags,
 		m->exec = 1;
 		m->flags = CLONE_VM | CLONE_VFORK;
 	} else {
-		snprintf(err, errlen, "unknown method '%s' (fork, vfork, clone, clone:PRESET, clone3, pthread, posix_spawn; fork, vfork and clone[3] also as NAME+exec)", spec);
+		snprintf(
+			err, errlen,
+			"unknown method '%s' (fork, vfork, clone, clone:PRESET, clone3, pthread, posix_spawn; fork, vfork and clone[3] also as NAME+exec)",
+			spec);
 		return -EINVAL;
 	}
 	fb_flags_str(m->flags, m->flag_str, sizeof(m->flag_str));
 	if (m->exec)
-		m->child = m->kind == FB_SPAWN ? "posix_spawn() runs forkbench-child (exits 42); parent waitpid()s" :
-			   "execve(forkbench-child), which exits 42; parent waitpid()s";
+		m->child =
+			m->kind == FB_SPAWN ?
+				"posix_spawn() runs forkbench-child (exits 42); parent waitpid()s" :
+				"execve(forkbench-child), which exits 42; parent waitpid()s";
 	else if (m->kind == FB_PTHREAD)
 		m->child = "thread function returns; parent pthread_join()s";
 	else if (m->kind == FB_FORK || m->kind == FB_VFORK)
 		m->child = "_exit(0) at once; parent waitpid()s";
 	else if (m->flags & CLONE_THREAD)
-		m->child = "exit(0) at once on its own stack; parent futex-waits on CHILD_CLEARTID";
+		m->child =
+			"exit(0) at once on its own stack; parent futex-waits on CHILD_CLEARTID";
 	else
-		m->child = "exit(0) at once on its own stack; parent waitpid()s";
+		m->child =
+			"exit(0) at once on its own stack; parent waitpid()s";
 	return 0;
 }
 
@@ -321,59 +356,28 @@ const char *fb_method_refuse(const struct fb_method *m)
 
 int fb_prepare(void)
 {
-	stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	report = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	tls_block = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (stack == MAP_FAILED || report == MAP_FAILED || tls_block == MAP_FAILED)
+	if (report == MAP_FAILED)
 		return -errno;
-	tls_block[0] = (uint64_t)(uintptr_t)tls_block;	/* x86-64 TCB points at itself */
+	tls_block[0] = (uint64_t)(uintptr_t)
+		tls_block; /* x86-64 TCB points at itself */
 	pthread_attr_init(&thread_attr);
 	return -pthread_attr_setstacksize(&thread_attr, STACK_SIZE);
 }
 
-extern const unsigned char fb_helper_blob[], fb_helper_blob_end[];
-
-int fb_helper_setup(const char *path, char *desc, size_t desclen)
+int fb_helper_setup(const char *path, const unsigned char *blob,
+		    const unsigned char *blob_end, char *desc, size_t desclen)
 {
-	char self[4096];
-	ssize_t n, len = fb_helper_blob_end - fb_helper_blob;
-	char *slash;
-	int fd;
+	struct fb_program p;
+	int ret = fb_find_program("forkbench-child", path, blob, blob_end, &p,
+				  desc, desclen);
 
-	if (!path) {
-		n = readlink("/proc/self/exe", self, sizeof(self) - 32);
-		if (n > 0) {
-			self[n] = '\0';
-			slash = strrchr(self, '/');
-			strcpy(slash + 1, "forkbench-child");
-			if (!access(self, X_OK))
-				path = self;
-		}
-	}
-	if (path) {
-		if (access(path, X_OK)) {
-			snprintf(desc, desclen, "%s: %s", path, strerror(errno));
-			return -errno;
-		}
-		snprintf(helper_path, sizeof(helper_path), "%s", path);
-		snprintf(helper_info, sizeof(helper_info), "%s", path);
-		return 0;
-	}
-	/* No file next to us (the VM copies only forkbench): run our copy. */
-	fd = memfd_create("forkbench-child", MFD_CLOEXEC | 0x10 /* MFD_EXEC */);
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create("forkbench-child", MFD_CLOEXEC);
-	if (fd < 0 || write(fd, fb_helper_blob, len) != len) {
-		snprintf(desc, desclen, "memfd for the embedded helper: %s", strerror(errno));
-		return -errno;
-	}
-	helper_fd = fd;
-	snprintf(helper_path, sizeof(helper_path), "/proc/self/fd/%d", fd);
-	snprintf(helper_info, sizeof(helper_info),
-		 "embedded copy of forkbench-child in a memfd (%zd bytes)", len);
+	if (ret)
+		return ret;
+	helper_fd = p.fd;
+	memcpy(helper_path, p.path, sizeof(helper_path));
+	memcpy(helper_info, p.info, sizeof(helper_info));
 	return 0;
 }
 
@@ -418,7 +422,8 @@ static FB_CHILD int child_probe(void *arg)
 	report->tid = tid;
 	report->tgid = raw(SYS_getpid, 0, 0, 0, 0, 0);
 	for (i = 0; i < FB_NSHARE; i++)
-		report->kcmp[i] = raw(SYS_kcmp, parent_tid, tid, kcmp_type[i], 0, 0);
+		report->kcmp[i] =
+			raw(SYS_kcmp, parent_tid, tid, kcmp_type[i], 0, 0);
 	probe_word = PROBE_MAGIC;
 	report->fd = raw(SYS_dup, probe_fd, 0, 0, 0, 0);
 	raw(SYS_umask, PROBE_UMASK, 0, 0, 0, 0);
@@ -440,7 +445,8 @@ static int wait_cleartid(void)
 	int v;
 
 	while ((v = __atomic_load_n(&ctid, __ATOMIC_ACQUIRE)) != 0)
-		if (syscall(SYS_futex, &ctid, FUTEX_WAIT, v, NULL, NULL, 0) && errno != EAGAIN && errno != EINTR)
+		if (syscall(SYS_futex, &ctid, FUTEX_WAIT, v, NULL, NULL, 0) &&
+		    errno != EAGAIN && errno != EINTR)
 			return -errno;
 	return 0;
 }
@@ -482,10 +488,14 @@ static int run_child(const struct fb_method *m, int (*fn)(void *))
 		break;
 	case FB_CLONE3: {
 		struct fb_clone_args a = {
-			.flags = f, .exit_signal = sig,
-			.pidfd = (uintptr_t)&pidfd, .parent_tid = (uintptr_t)&ptid,
-			.child_tid = (uintptr_t)&ctid, .tls = (uintptr_t)tls_block,
-			.stack = (uintptr_t)stack, .stack_size = STACK_SIZE,
+			.flags = f,
+			.exit_signal = sig,
+			.pidfd = (uintptr_t)&pidfd,
+			.parent_tid = (uintptr_t)&ptid,
+			.child_tid = (uintptr_t)&ctid,
+			.tls = (uintptr_t)tls_block,
+			.stack = (uintptr_t)stack,
+			.stack_size = STACK_SIZE,
 		};
 		long r;
 
@@ -505,14 +515,16 @@ static int run_child(const struct fb_method *m, int (*fn)(void *))
 			return -ret;
 		return -pthread_join(th, NULL);
 	case FB_SPAWN:
-		ret = posix_spawn(&pid, helper_path, NULL, NULL, helper_argv, helper_envp);
+		ret = posix_spawn(&pid, helper_path, NULL, NULL, helper_argv,
+				  helper_envp);
 		if (ret)
 			return -ret;
 		break;
 	}
 	if (pid < 0)
 		return -errno;
-	if ((m->kind == FB_CLONE || m->kind == FB_CLONE3) && (f & CLONE_THREAD)) {
+	if ((m->kind == FB_CLONE || m->kind == FB_CLONE3) &&
+	    (f & CLONE_THREAD)) {
 		ret = wait_cleartid();
 	} else if (waitpid(pid, &st, __WALL) < 0) {
 		ret = -errno;
@@ -532,8 +544,10 @@ int fb_create_one(const struct fb_method *m)
 static int flag_expect(uint64_t f, enum fb_share s)
 {
 	static const uint64_t bit[FB_NSHARE] = {
-		[FB_VM] = CLONE_VM, [FB_FILES] = CLONE_FILES,
-		[FB_FS] = CLONE_FS, [FB_SIGHAND] = CLONE_SIGHAND,
+		[FB_VM] = CLONE_VM,
+		[FB_FILES] = CLONE_FILES,
+		[FB_FS] = CLONE_FS,
+		[FB_SIGHAND] = CLONE_SIGHAND,
 	};
 
 	return !!(f & bit[s]);
@@ -555,7 +569,7 @@ int fb_probe(const struct fb_method *m, struct fb_sharing *s)
 	probe_fd = open("/", O_PATH | O_CLOEXEC);
 	if (probe_fd < 0)
 		return -errno;
-	free_fd = fcntl(probe_fd, F_DUPFD, 0);	/* the number dup() will pick */
+	free_fd = fcntl(probe_fd, F_DUPFD, 0); /* the number dup() will pick */
 	close(free_fd);
 	mask = umask(022);
 	umask(mask);
@@ -574,7 +588,8 @@ int fb_probe(const struct fb_method *m, struct fb_sharing *s)
 	}
 	s->seen[FB_VM] = probe_word == PROBE_MAGIC;
 	s->seen[FB_FILES] = report->fd == free_fd && !fstat(free_fd, &a) &&
-			    !fstat(probe_fd, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+			    !fstat(probe_fd, &b) && a.st_ino == b.st_ino &&
+			    a.st_dev == b.st_dev;
 	if (s->seen[FB_FILES])
 		close(free_fd);
 	s->seen[FB_FS] = umask(mask) == PROBE_UMASK && mask != PROBE_UMASK;
@@ -640,7 +655,8 @@ int fb_set_vsize(uint64_t target, enum fb_touch touch)
 	 * THP may be "always": say which page size we want. Kernels without
 	 * THP (PREEMPT_RT) refuse both advices: only "huge" needs it.
 	 */
-	if (madvise(pad, pad_len, touch == FB_HUGE ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) &&
+	if (madvise(pad, pad_len,
+		    touch == FB_HUGE ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) &&
 	    touch == FB_HUGE)
 		return errno == EINVAL ? -EOPNOTSUPP : -errno;
 	if (touch != FB_UNTOUCHED)

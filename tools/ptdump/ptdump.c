@@ -4,127 +4,109 @@
  * coalesced ranges (like the kernel's own ptdump of kernel space), page
  * by page, or one address walked level by level.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <libsmartcols.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "libvmlab.h"
-#include "table.h"
+#include "cli.h"
+#include "parse.h"
+#include "ptdump.h"
 #include "vmlab_pt.h"
 
-#define BATCH 4096	/* records per ioctl */
-
-struct vma {
-	uint64_t start, end;
-	char perms[5];
-	char label[256];
-};
+#define BATCH 4096 /* records per ioctl */
 
 struct opts {
-	pid_t pid;		/* 0: this process */
+	pid_t pid; /* 0: this process */
 	bool pages, levels, json, summary, have_range, have_explain;
 	uint64_t start, end, explain;
-	double wait;
+	uint64_t wait_ns;
 	unsigned int bench;
 	char **cmd;
-};
-
-struct target {
-	int fd;			/* /dev/vmlab */
-	int pagemap;		/* /proc/PID/pagemap, or -1 for ourselves */
-	int levels;		/* 4 or 5 */
-	struct vma *vmas;
-	size_t nvmas;
-};
-
-/*
- * One coalesced run of entries with the same attributes. The module
- * already merges entries with identical flags (VMLAB_PT_RUNS); here runs
- * that differ only in counted bits (A, D...) merge further, within a VMA.
- */
-struct run {
-	uint64_t start, end;
-	uint32_t key, level;
-	const struct vma *vma;
-	uint64_t entries, present, accessed, dirty;
 };
 
 static const struct {
 	uint32_t bit;
 	const char *name;
 } flag_names[] = {
-	{ VMLAB_PTE_PRESENT, "P" }, { VMLAB_PTE_ACCESSED, "A" }, { VMLAB_PTE_DIRTY, "D" },
-	{ VMLAB_PTE_WRITE, "W" }, { VMLAB_PTE_USER, "U" }, { VMLAB_PTE_NX, "NX" },
-	{ VMLAB_PTE_GLOBAL, "G" }, { VMLAB_PTE_PWT, "PWT" }, { VMLAB_PTE_PCD, "PCD" },
-	{ VMLAB_PTE_HUGE, "huge" }, { VMLAB_PTE_SWAP, "swap" },
-	{ VMLAB_PTE_MIGRATION, "migration" }, { VMLAB_PTE_SOFT_DIRTY, "sd" },
-	{ VMLAB_PTE_SPECIAL, "special" }, { VMLAB_PTE_ZERO_PAGE, "zero" },
+	{ VMLAB_PTE_PRESENT, "P" },	 { VMLAB_PTE_ACCESSED, "A" },
+	{ VMLAB_PTE_DIRTY, "D" },	 { VMLAB_PTE_WRITE, "W" },
+	{ VMLAB_PTE_USER, "U" },	 { VMLAB_PTE_NX, "NX" },
+	{ VMLAB_PTE_GLOBAL, "G" },	 { VMLAB_PTE_PWT, "PWT" },
+	{ VMLAB_PTE_PCD, "PCD" },	 { VMLAB_PTE_HUGE, "huge" },
+	{ VMLAB_PTE_SWAP, "swap" },	 { VMLAB_PTE_MIGRATION, "migration" },
+	{ VMLAB_PTE_SOFT_DIRTY, "sd" },	 { VMLAB_PTE_SPECIAL, "special" },
+	{ VMLAB_PTE_ZERO_PAGE, "zero" },
 };
 
 /* Bits that do not split a run: they are counted instead, or incidental. */
-#define RUN_IGNORED (VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY | VMLAB_PTE_SOFT_DIRTY | \
-		     VMLAB_PTE_ZERO_PAGE | VMLAB_PTE_SPECIAL)
+#define RUN_IGNORED                                                    \
+	(VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY | VMLAB_PTE_SOFT_DIRTY | \
+	 VMLAB_PTE_ZERO_PAGE | VMLAB_PTE_SPECIAL)
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ptdump [options] [PID]\n"
+		"Usage: ptdump [options] [-p PID | PID]\n"
 		"       ptdump [options] -- CMD [ARG...]\n"
 		"Show the page-table entries of a process's user space (default: ptdump itself).\n\n"
-		"  -p, --pages          one line per page (or huge page) instead of ranges\n"
+		"  -p, --pid PID        the process (as the PID argument)\n"
+		"  -P, --pages          one line per page (or huge page) instead of ranges\n"
 		"  -l, --levels         with --pages: the PGD/P4D/PUD/PMD entries above each\n"
 		"  -r, --range A-B      only [A, B) (hex addresses, page aligned)\n"
-		"  -e, --explain VA     decompose VA into table indexes and walk it\n"
+		"  -e, --explain VA     decompose VA (hex) into table indexes and walk it\n"
 		"  -s, --summary        only the page-table pages per level and their cost\n"
-		"  -w, --wait SECONDS   with CMD: dump after this long (default 0.3)\n"
-		"  -J, --json           JSON output\n"
+		"  -w, --wait TIME      with CMD: dump after this long (default 300ms;\n"
+		"                       units ns, us, ms, s, min; a bare number is seconds)\n"
 		"  -b, --bench N        time N range walks against reading /proc/PID/pagemap\n"
-		"  -h, --help           this help\n");
+		"                       (a count: k = 1000)\n"
+		"  -J, --json           one JSON document\n"
+		"  -V, --version        version\n"
+		"  -h, --help           this help\n"
+		"\nExit status: 0 done, 1 failed (device, permission, process), 2 bad usage.\n");
 }
 
-static int parse_addr(const char *s, uint64_t *v)
+static void parse_range(const char *s, struct opts *o)
 {
-	char *end;
+	const char *dash = strchr(s, '-'), *why;
+	char lo[32];
 
-	errno = 0;
-	*v = strtoull(s, &end, 16);
-	return (errno || end == s || *end) ? -EINVAL : 0;
-}
-
-static int parse_range(const char *s, struct opts *o)
-{
-	char buf[64], *dash;
-
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	dash = strchr(buf, '-');
-	if (!dash)
-		return -EINVAL;
-	*dash = 0;
-	if (parse_addr(buf, &o->start) || parse_addr(dash + 1, &o->end))
-		return -EINVAL;
-	if (o->start % VMLAB_PT_PAGE || o->end % VMLAB_PT_PAGE || o->start >= o->end)
-		return -EINVAL;
+	if (!dash || (size_t)(dash - s) >= sizeof(lo))
+		vl_bad_arg("--range", s, "want A-B (hex addresses)");
+	memcpy(lo, s, (size_t)(dash - s));
+	lo[dash - s] = '\0';
+	why = vl_parse_hex(lo, &o->start);
+	if (!why)
+		why = vl_parse_hex(dash + 1, &o->end);
+	if (!why && (o->start % VMLAB_PT_PAGE || o->end % VMLAB_PT_PAGE))
+		why = "addresses must be page aligned (multiples of 0x1000)";
+	if (!why && o->start >= o->end)
+		why = "A must be below B";
+	if (why)
+		vl_bad_arg("--range", s, why);
 	o->have_range = true;
-	return 0;
 }
 
-static int parse_opts(int argc, char **argv, struct opts *o)
+static void parse_explain(const char *s, struct opts *o)
+{
+	const char *why = vl_parse_hex(s, &o->explain);
+
+	if (why)
+		vl_bad_arg("--explain", s, why);
+	o->have_explain = true;
+}
+
+static void parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{ "pages", no_argument, NULL, 'p' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "pages", no_argument, NULL, 'P' },
 		{ "levels", no_argument, NULL, 'l' },
 		{ "range", required_argument, NULL, 'r' },
 		{ "explain", required_argument, NULL, 'e' },
@@ -132,63 +114,63 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "wait", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "bench", required_argument, NULL, 'b' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
-	long n;
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->wait = 0.3;
-	while ((c = getopt_long(argc, argv, "+plr:e:sw:Jb:h", longopts, NULL)) != -1) {
+	o->wait_ns = 300000000;
+	while ((c = getopt_long(argc, argv, "p:Plr:e:sw:Jb:Vh", longopts,
+				NULL)) != -1) {
 		switch (c) {
-		case 'p': o->pages = true; break;
-		case 'l': o->levels = o->pages = true; break;
-		case 's': o->summary = true; break;
-		case 'J': o->json = true; break;
+		case 'p':
+			o->pid = vl_opt_pid("--pid", optarg);
+			break;
+		case 'P':
+			o->pages = true;
+			break;
+		case 'l':
+			o->levels = o->pages = true;
+			break;
+		case 's':
+			o->summary = true;
+			break;
+		case 'J':
+			o->json = true;
+			break;
 		case 'r':
-			if (parse_range(optarg, o)) {
-				fprintf(stderr, "ptdump: bad range '%s' (want A-B, hex, page aligned, A < B)\n", optarg);
-				return 2;
-			}
+			parse_range(optarg, o);
 			break;
 		case 'e':
-			if (parse_addr(optarg, &o->explain)) {
-				fprintf(stderr, "ptdump: bad address '%s'\n", optarg);
-				return 2;
-			}
-			o->have_explain = true;
+			parse_explain(optarg, o);
 			break;
 		case 'w':
-			o->wait = strtod(optarg, &end);
-			if (*end || end == optarg || !(o->wait >= 0 && o->wait < 3600)) {
-				fprintf(stderr, "ptdump: bad wait '%s'\n", optarg);
-				return 2;
-			}
+			o->wait_ns = vl_opt_duration("--wait", optarg, 0,
+						     3600 * VL_NSEC_PER_SEC);
 			break;
 		case 'b':
-			n = strtol(optarg, &end, 10);
-			if (*end || n < 1 || n > 1000) {
-				fprintf(stderr, "ptdump: bad repetition count '%s'\n", optarg);
-				return 2;
-			}
-			o->bench = (unsigned int)n;
+			o->bench = (unsigned int)vl_opt_count("--bench", optarg,
+							      1, 1000);
 			break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return 2;
+		default:
+			vl_other_option(c, usage);
 		}
 	}
-	if (optind < argc && strcmp(argv[optind - 1], "--") == 0) {
+	if (optind < argc && !strcmp(argv[optind - 1], "--")) {
+		if (o->pid)
+			vl_usage_error("give a PID or a command, not both");
 		o->cmd = argv + optind;
-	} else if (optind < argc) {
-		o->pid = (pid_t)strtol(argv[optind], &end, 10);
-		if (*end || o->pid <= 0 || optind + 1 < argc) {
-			usage(stderr);
-			return 2;
-		}
+		return;
 	}
-	return 0;
+	if (optind < argc && o->pid)
+		vl_usage_error("give the PID once: -p %d or %s", (int)o->pid,
+			       argv[optind]);
+	if (optind < argc)
+		o->pid = vl_opt_pid("PID", argv[optind++]);
+	if (optind < argc)
+		vl_usage_error("unexpected argument '%s'", argv[optind]);
 }
 
 static int load_maps(pid_t pid, struct target *t)
@@ -197,7 +179,8 @@ static int load_maps(pid_t pid, struct target *t)
 	size_t cap = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), pid ? "/proc/%d/maps" : "/proc/self/maps", pid);
+	snprintf(path, sizeof(path), pid ? "/proc/%d/maps" : "/proc/self/maps",
+		 pid);
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
@@ -220,7 +203,8 @@ static int load_maps(pid_t pid, struct target *t)
 			   &v->start, &v->end, v->perms, &off) < 3)
 			continue;
 		line[strcspn(line, "\n")] = 0;
-		snprintf(v->label, sizeof(v->label), "%s", off ? line + off : "");
+		snprintf(v->label, sizeof(v->label), "%s",
+			 off ? line + off : "");
 		if (!v->label[0])
 			strcpy(v->label, "[anon]");
 		t->nvmas++;
@@ -249,7 +233,8 @@ static const struct vma *find_vma(const struct target *t, uint64_t va)
 static uint64_t level_size(uint32_t level)
 {
 	return level == VMLAB_LEVEL_PUD ? 1ULL << 30 :
-	       level == VMLAB_LEVEL_PMD ? 1ULL << 21 : VMLAB_PT_PAGE;
+	       level == VMLAB_LEVEL_PMD ? 1ULL << 21 :
+					  VMLAB_PT_PAGE;
 }
 
 static const char *level_name(uint32_t level)
@@ -264,14 +249,16 @@ static void flags_str(uint32_t flags, char *buf, size_t len)
 	size_t i, n = 0;
 
 	buf[0] = 0;
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]) && n < len; i++)
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]) && n < len;
+	     i++)
 		if (flags & flag_names[i].bit)
-			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", flag_names[i].name);
+			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+				      flag_names[i].name);
 }
 
-/* Call fn for each record of [start, end), in address order. */
-static int walk(const struct target *t, uint64_t start, uint64_t end, uint32_t flags,
-		int (*fn)(const struct vmlab_pte *r, void *ctx), void *ctx)
+int ptdump_walk(const struct target *t, uint64_t start, uint64_t end,
+		uint32_t flags, int (*fn)(const struct vmlab_pte *r, void *ctx),
+		void *ctx)
 {
 	static struct vmlab_pte recs[BATCH];
 	struct vmlab_pt_query q;
@@ -301,47 +288,24 @@ static int walk(const struct target *t, uint64_t start, uint64_t end, uint32_t f
 	return 0;
 }
 
-static struct libscols_table *new_table(const char *name, bool json, const char *const *cols,
-					const bool *numeric, size_t ncols)
-{
-	struct libscols_table *tb = scols_new_table();
-	size_t i;
-
-	if (!tb)
-		return NULL;
-	scols_table_enable_json(tb, json);
-	scols_table_set_name(tb, name);
-	for (i = 0; i < ncols; i++) {
-		struct libscols_column *cl = scols_table_new_column(tb, cols[i], 0,
-								    numeric[i] ? SCOLS_FL_RIGHT : 0);
-
-		if (json && numeric[i])
-			scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
-	}
-	return tb;
-}
-
+/* Addresses and entries at full width: the columns line up. */
 static void set_hex(struct libscols_line *ln, int col, uint64_t v)
 {
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "0x%016" PRIx64, v);
-	scols_line_set_data(ln, col, buf);
+	vl_line_set_fmt(ln, col, "0x%016" PRIx64, v);
 }
 
-static void set_size(struct libscols_line *ln, int col, uint64_t bytes, bool json)
+/* Bytes: a number in JSON, with a binary unit in text. */
+static void set_size(struct libscols_line *ln, int col, uint64_t bytes,
+		     bool json)
 {
 	char buf[32];
 
 	if (json)
-		snprintf(buf, sizeof(buf), "%" PRIu64, bytes);
-	else if (bytes >= 1ULL << 30 && !(bytes % (1ULL << 30)))
-		snprintf(buf, sizeof(buf), "%" PRIu64 "G", bytes >> 30);
-	else if (bytes >= 1ULL << 20 && !(bytes % (1ULL << 20)))
-		snprintf(buf, sizeof(buf), "%" PRIu64 "M", bytes >> 20);
+		vl_line_set_u64(ln, col, bytes);
 	else
-		snprintf(buf, sizeof(buf), "%" PRIu64 "K", bytes >> 10);
-	scols_line_set_data(ln, col, buf);
+		vl_format_size(bytes, buf, sizeof(buf));
+	if (!json)
+		scols_line_set_data(ln, col, buf);
 }
 
 /* ---- --pages -------------------------------------------------------------- */
@@ -371,40 +335,40 @@ static int page_line(const struct vmlab_pte *r, void *arg)
 	if (c->levels)
 		for (i = 0; i < 4; i++)
 			set_hex(ln, col++, r->upper[i]);
-	scols_line_set_data(ln, col, v ? v->label : "");
+	vl_line_set_name(ln, col, v ? v->label : "", sizeof(v->label));
 	return 0;
 }
 
-static int dump_pages(const struct target *t, const struct opts *o)
+static int dump_pages(const struct target *t, const struct opts *o,
+		      struct vl_doc *doc)
 {
-	static const char *const cols[] = { "VA", "SIZE", "ENTRY", "PFN", "FLAGS",
-					    "PGD", "P4D", "PUD", "PMD", "MAPPING" };
-	static const bool num[] = { 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 };
-	static const char *const short_cols[] = { "VA", "SIZE", "ENTRY", "PFN", "FLAGS", "MAPPING" };
-	static const bool short_num[] = { 0, 0, 0, 1, 0, 0 };
+	static const struct vl_col cols[] = {
+		{ "VA", 0 },	   { "SIZE", 0 },  { "ENTRY", 0 },
+		{ "PFN", VL_NUM }, { "FLAGS", 0 }, { "PGD", 0 },
+		{ "P4D", 0 },	   { "PUD", 0 },   { "PMD", 0 },
+		{ "MAPPING", 0 },
+	};
+	static const struct vl_col short_cols[] = {
+		{ "VA", 0 },	   { "SIZE", 0 },  { "ENTRY", 0 },
+		{ "PFN", VL_NUM }, { "FLAGS", 0 }, { "MAPPING", 0 },
+	};
 	struct pages_ctx c = { .t = t, .levels = o->levels, .json = o->json };
 	int ret;
 
-	c.tb = o->levels ? new_table("pages", o->json, cols, num, 10)
-			 : new_table("pages", o->json, short_cols, short_num, 6);
+	c.tb = o->levels ? VL_TABLE("pages", o->json, cols) :
+			   VL_TABLE("pages", o->json, short_cols);
 	if (!c.tb)
 		return -ENOMEM;
-	ret = walk(t, o->start, o->end, o->levels ? VMLAB_PT_LEVELS : 0, page_line, &c);
-	if (!ret)
-		scols_print_table(c.tb);
-	scols_unref_table(c.tb);
-	return ret;
+	ret = ptdump_walk(t, o->start, o->end, o->levels ? VMLAB_PT_LEVELS : 0,
+			  page_line, &c);
+	if (ret) {
+		scols_unref_table(c.tb);
+		return ret;
+	}
+	return vl_doc_add(doc, c.tb);
 }
 
 /* ---- ranges ---------------------------------------------------------------- */
-
-struct ranges_ctx {
-	const struct target *t;
-	struct libscols_table *tb;
-	bool json;
-	struct run run;
-	uint64_t present, accessed, dirty, bytes;
-};
 
 static void run_perm(uint32_t flags, char *buf)
 {
@@ -434,13 +398,15 @@ static int flush_run(struct ranges_ctx *c)
 	scols_line_set_data(ln, 3, level_name(r->level));
 	run_perm(r->key, perm);
 	scols_line_set_data(ln, 4, perm);
-	flags_str(r->key & ~(VMLAB_PTE_PRESENT | VMLAB_PTE_WRITE | VMLAB_PTE_USER |
-			     VMLAB_PTE_NX | VMLAB_PTE_HUGE), flags, sizeof(flags));
+	flags_str(r->key & ~(VMLAB_PTE_PRESENT | VMLAB_PTE_WRITE |
+			     VMLAB_PTE_USER | VMLAB_PTE_NX | VMLAB_PTE_HUGE),
+		  flags, sizeof(flags));
 	scols_line_set_data(ln, 5, flags);
 	vl_line_set_u64(ln, 6, r->present);
 	vl_line_set_u64(ln, 7, r->accessed);
 	vl_line_set_u64(ln, 8, r->dirty);
-	scols_line_set_data(ln, 9, r->vma ? r->vma->label : "");
+	vl_line_set_name(ln, 9, r->vma ? r->vma->label : "",
+			 sizeof(r->vma->label));
 	c->present += r->present;
 	c->accessed += r->accessed;
 	c->dirty += r->dirty;
@@ -450,16 +416,16 @@ static int flush_run(struct ranges_ctx *c)
 }
 
 /* Add [va, end) of record p, all inside VMA v (or outside every VMA). */
-static int range_add(struct ranges_ctx *c, const struct vmlab_pte *p, uint64_t va,
-		     uint64_t end, const struct vma *v)
+static int range_add(struct ranges_ctx *c, const struct vmlab_pte *p,
+		     uint64_t va, uint64_t end, const struct vma *v)
 {
 	struct run *r = &c->run;
 	uint32_t key = p->flags & ~RUN_IGNORED;
 	uint64_t n = (end - va) / level_size(p->level);
 	int ret;
 
-	if (!r->entries || va != r->end || key != r->key || p->level != r->level ||
-	    v != r->vma) {
+	if (!r->entries || va != r->end || key != r->key ||
+	    p->level != r->level || v != r->vma) {
 		ret = flush_run(c);
 		if (ret)
 			return ret;
@@ -503,38 +469,56 @@ static int range_rec(const struct vmlab_pte *p, void *arg)
 	return ret;
 }
 
-static int dump_ranges(const struct target *t, const struct opts *o)
+const struct vl_col ptdump_range_cols[10] = {
+	{ "START", 0 },	       { "END", 0 },	       { "SIZE", VL_NUM },
+	{ "PAGE", 0 },	       { "PERM", 0 },	       { "FLAGS", 0 },
+	{ "PRESENT", VL_NUM }, { "ACCESSED", VL_NUM }, { "DIRTY", VL_NUM },
+	{ "MAPPING", 0 },
+};
+
+int ptdump_ranges(struct ranges_ctx *c, uint64_t start, uint64_t end)
 {
-	static const char *const cols[] = { "START", "END", "SIZE", "PAGE", "PERM", "FLAGS",
-					    "PRESENT", "ACCESSED", "DIRTY", "MAPPING" };
-	static const bool num[] = { 0, 0, 1, 0, 0, 0, 1, 1, 1, 0 };
+	int ret = ptdump_walk(c->t, start, end, VMLAB_PT_RUNS, range_rec, c);
+
+	return ret ? ret : flush_run(c);
+}
+
+static int dump_ranges(const struct target *t, const struct opts *o,
+		       struct vl_doc *doc)
+{
 	struct ranges_ctx c = { .t = t, .json = o->json };
 	int ret;
 
-	c.tb = new_table("ranges", o->json, cols, num, 10);
+	c.tb = VL_TABLE("ranges", o->json, ptdump_range_cols);
 	if (!c.tb)
 		return -ENOMEM;
-	ret = walk(t, o->start, o->end, VMLAB_PT_RUNS, range_rec, &c);
-	if (!ret)
-		ret = flush_run(&c);
-	if (!ret) {
-		scols_print_table(c.tb);
-		if (!o->json)
-			printf("\n%" PRIu64 " KiB mapped: %" PRIu64 " entries present, %" PRIu64
-			       " accessed, %" PRIu64 " dirty\n",
-			       c.bytes >> 10, c.present, c.accessed, c.dirty);
+	ret = ptdump_ranges(&c, o->start, o->end);
+	if (ret) {
+		scols_unref_table(c.tb);
+		return ret;
 	}
-	scols_unref_table(c.tb);
+	ret = vl_doc_add(doc, c.tb);
+	vl_doc_text(doc,
+		    "\n%" PRIu64 " KiB mapped: %" PRIu64
+		    " entries present, %" PRIu64 " accessed, %" PRIu64
+		    " dirty\n\n",
+		    c.bytes >> 10, c.present, c.accessed, c.dirty);
 	return ret;
 }
 
 /* ---- summary ----------------------------------------------------------------- */
 
-static int dump_summary(const struct target *t, const struct opts *o)
+static int dump_summary(const struct target *t, const struct opts *o,
+			struct vl_doc *doc)
 {
-	static const char *const cols[] = { "LEVEL", "TABLES", "BYTES", "MAPS_EACH" };
-	static const bool num[] = { 0, 1, 1, 0 };
-	static const char *const names[] = { "PTE", "PMD", "PUD", "P4D", "PGD" };
+	static const struct vl_col cols[] = {
+		{ "LEVEL", 0 },
+		{ "TABLES", VL_NUM },
+		{ "BYTES", VL_NUM },
+		{ "MAPS_EACH", 0 },
+	};
+	static const char *const names[] = { "PTE", "PMD", "PUD", "P4D",
+					     "PGD" };
 	static const char *const spans[] = { "4K", "2M", "1G", "512G", "256T" };
 	struct libscols_table *tb;
 	struct vmlab_pt_query q;
@@ -551,30 +535,30 @@ static int dump_summary(const struct target *t, const struct opts *o)
 	ret = VMLAB_CALL(t->fd, VMLAB_IOC_PT_QUERY, &q);
 	if (ret)
 		return ret;
-	tb = new_table("pagetables", o->json, cols, num, 4);
+	tb = VL_TABLE("pagetables", o->json, cols);
 	if (!tb)
 		return -ENOMEM;
 	for (i = 4; i >= 0; i--) {
 		struct libscols_line *ln;
 
 		if (i == 3 && q.levels == 4)
-			continue;	/* folded into the PGD */
-		ln = scols_table_new_line(tb, NULL);
+			continue; /* folded into the PGD */
+		ln = vl_line(tb, NULL);
 		if (!ln)
 			break;
 		scols_line_set_data(ln, 0, names[i]);
 		vl_line_set_u64(ln, 1, q.tables[i]);
 		vl_line_set_u64(ln, 2, q.tables[i] * VMLAB_PT_PAGE);
-		scols_line_set_data(ln, 3, i == 4 && q.levels == 4 ? "512G" : spans[i]);
+		scols_line_set_data(
+			ln, 3, i == 4 && q.levels == 4 ? "512G" : spans[i]);
 		total += q.tables[i];
 	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	if (!o->json)
-		printf("%d-level paging: %" PRIu64 " page-table pages = %" PRIu64 " KiB"
-		       " (each table: 512 entries of 8 bytes)\n",
-		       q.levels, total, total * VMLAB_PT_PAGE >> 10);
-	return 0;
+	ret = vl_doc_add(doc, tb);
+	vl_doc_text(doc,
+		    "%d-level paging: %" PRIu64 " page-table pages = %" PRIu64
+		    " KiB (each table: 512 entries of 8 bytes)\n",
+		    q.levels, total, total * VMLAB_PT_PAGE >> 10);
+	return ret;
 }
 
 /* ---- --explain ------------------------------------------------------------------ */
@@ -590,7 +574,7 @@ static int explain_rec(const struct vmlab_pte *r, void *arg)
 
 	c->rec = *r;
 	c->found = true;
-	return 1;	/* the first record is the one */
+	return 1; /* the first record is the one */
 }
 
 static bool canonical(uint64_t va, int bits)
@@ -600,186 +584,249 @@ static bool canonical(uint64_t va, int bits)
 	return (uint64_t)s == va;
 }
 
-static void explain_layout(uint64_t va, int levels)
+static const struct vl_col layout_cols[] = {
+	{ "PAGING", VL_NUM },	{ "LEVEL", 0 },	     { "FIRST_BIT", VL_NUM },
+	{ "LAST_BIT", VL_NUM }, { "INDEX", VL_NUM },
+};
+
+static const struct vl_col walk_cols[] = {
+	{ "LEVEL", 0 },
+	{ "ENTRY", 0 },
+	{ "NOTE", 0 },
+};
+
+static const struct vl_col address_cols[] = {
+	{ "ADDRESS", 0 },    { "CANONICAL", VL_BOOL },
+	{ "USER", VL_BOOL }, { "MAPPED", VL_BOOL },
+	{ "PAGE", 0 },	     { "PFN", VL_NUM },
+	{ "PHYSICAL", 0 },
+};
+
+struct explain_out {
+	struct vl_doc *doc;
+	struct libscols_table *layout, *walk, *address;
+	struct libscols_line *addr;
+};
+
+static void layout_row(struct explain_out *x, int levels, const char *name,
+		       int first, int last, uint64_t index)
+{
+	struct libscols_line *ln = vl_line(x->layout, NULL);
+
+	if (!ln)
+		return;
+	vl_line_set_u64(ln, 0, (uint64_t)levels);
+	scols_line_set_data(ln, 1, name);
+	vl_line_set_u64(ln, 2, (uint64_t)first);
+	vl_line_set_u64(ln, 3, (uint64_t)last);
+	vl_line_set_u64(ln, 4, index);
+}
+
+static void explain_layout(struct explain_out *x, uint64_t va, int levels)
 {
 	static const char *const five[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
-	static const char *const four[] = { "PGD (PML4)", "PUD (PDPT)", "PMD (PD)", "PTE (PT)" };
-	int bits = levels == 5 ? 57 : 48, i, n = levels;
+	static const char *const four[] = { "PGD (PML4)", "PUD (PDPT)",
+					    "PMD (PD)", "PTE (PT)" };
+	int bits = levels == 5 ? 57 : 48, i;
 
-	printf("%d-level paging: %d-bit virtual addresses, canonical when bits 63..%d all equal bit %d: %s\n",
-	       levels, bits, bits - 1, bits - 1, canonical(va, bits) ? "yes" : "NO");
-	for (i = 0; i < n; i++) {
-		int shift = 12 + 9 * (n - 1 - i);
+	vl_doc_text(
+		x->doc,
+		"%d-level paging: %d-bit virtual addresses, canonical when bits 63..%d all equal bit %d: %s\n",
+		levels, bits, bits - 1, bits - 1,
+		canonical(va, bits) ? "yes" : "NO");
+	for (i = 0; i < levels; i++) {
+		int shift = 12 + 9 * (levels - 1 - i);
+		const char *name = levels == 5 ? five[i] : four[i];
+		unsigned int index = (unsigned int)((va >> shift) & 511);
 
-		printf("  %-11s bits %2d..%2d  index %3u\n", levels == 5 ? five[i] : four[i],
-		       shift + 8, shift, (unsigned int)((va >> shift) & 511));
+		vl_doc_text(x->doc, "  %-11s bits %2d..%2d  index %3u\n", name,
+			    shift + 8, shift, index);
+		layout_row(x, levels, name, shift + 8, shift, index);
 	}
-	printf("  %-11s bits 11.. 0  0x%03" PRIx64 "\n", "offset", va & 4095);
+	vl_doc_text(x->doc, "  %-11s bits 11.. 0  0x%03" PRIx64 "\n", "offset",
+		    va & 4095);
+	layout_row(x, levels, "offset", 11, 0, va & 4095);
 }
 
-static int explain(const struct target *t, const struct opts *o)
+static void walk_row(struct explain_out *x, const char *level, uint64_t entry,
+		     const char *note)
+{
+	struct libscols_line *ln = vl_line(x->walk, NULL);
+
+	if (!ln)
+		return;
+	scols_line_set_data(ln, 0, level);
+	set_hex(ln, 1, entry);
+	scols_line_set_data(ln, 2, note);
+}
+
+/* The entries that map va, top to leaf. */
+static void explain_walk(struct explain_out *x, const struct target *t,
+			 const struct vmlab_pte *r, uint64_t va)
 {
 	static const char *const upper[] = { "PGD", "P4D", "PUD", "PMD" };
-	uint64_t va = o->explain, top = vmlab_pt_task_size(t->levels);
-	struct explain_ctx c = { 0 };
+	const char *leaf = r->level == VMLAB_LEVEL_PTE ? "PTE" :
+			   r->level == VMLAB_LEVEL_PMD ? "PMD" :
+							 "PUD";
 	char flags[128];
-	int i, ret;
+	int i;
 
-	printf("address 0x%016" PRIx64 "\n", va);
-	explain_layout(va, t->levels);
-	if (t->levels == 5) {
-		printf("the lecture's 4-level layout (boot with no5lvl) would read it as:\n");
-		explain_layout(va, 4);
-	}
-	if (va >= top) {
-		printf("not a user address of this process (user space ends at 0x%" PRIx64 ")\n", top);
-		return 0;
-	}
-	ret = walk(t, va & ~(VMLAB_PT_PAGE - 1), (va & ~(VMLAB_PT_PAGE - 1)) + VMLAB_PT_PAGE,
-		   VMLAB_PT_LEVELS, explain_rec, &c);
-	if (ret < 0)
-		return ret;
-	if (!c.found) {
-		const struct vma *v = find_vma(t, va);
+	vl_doc_text(x->doc, "walk:\n");
+	for (i = 0; i < 4 && i < (int)(4 - r->level + 1); i++) {
+		const char *note = r->upper[i] & 1 ?
+					   "present, points to the next table" :
+					   "";
 
-		printf("walk: no entry maps this page (%s)\n",
-		       v ? "inside a mapping, not touched yet: a fault would fill it" :
-			   "outside every mapping: a fault would be SIGSEGV");
-		return 0;
-	}
-	printf("walk:\n");
-	for (i = 0; i < 4 && i < (int)(4 - c.rec.level + 1); i++) {
 		if (i == 1 && t->levels == 4)
 			continue;
-		printf("  %-3s entry 0x%016" PRIx64 "  %s\n", upper[i], (uint64_t)c.rec.upper[i],
-		       c.rec.upper[i] & 1 ? "present, points to the next table" : "");
+		vl_doc_text(x->doc, "  %-3s entry 0x%016" PRIx64 "  %s\n",
+			    upper[i], (uint64_t)r->upper[i], note);
+		walk_row(x, upper[i], r->upper[i], note);
 	}
-	flags_str(c.rec.flags, flags, sizeof(flags));
-	printf("  %-3s entry 0x%016" PRIx64 "  leaf: %s page at 0x%" PRIx64 ", pfn %" PRIu64
-	       "%s, flags %s\n",
-	       c.rec.level == VMLAB_LEVEL_PTE ? "PTE" : c.rec.level == VMLAB_LEVEL_PMD ? "PMD" : "PUD",
-	       (uint64_t)c.rec.entry, level_name(c.rec.level), (uint64_t)c.rec.va,
-	       (uint64_t)c.rec.pfn,
-	       c.rec.pfn ? "" : " (hidden without CAP_SYS_ADMIN)", flags);
-	if (c.rec.pfn)
-		printf("  physical address 0x%" PRIx64 "\n",
-		       (uint64_t)(c.rec.pfn * VMLAB_PT_PAGE + (va - c.rec.va)));
-	return 0;
+	flags_str(r->flags, flags, sizeof(flags));
+	vl_doc_text(x->doc,
+		    "  %-3s entry 0x%016" PRIx64 "  leaf: %s page at 0x%" PRIx64
+		    ", pfn %" PRIu64 "%s, flags %s\n",
+		    leaf, (uint64_t)r->entry, level_name(r->level),
+		    (uint64_t)r->va, (uint64_t)r->pfn,
+		    r->pfn ? "" : " (hidden without CAP_SYS_ADMIN)", flags);
+	walk_row(x, leaf, r->entry, flags);
+	scols_line_set_data(x->addr, 4, level_name(r->level));
+	if (!r->pfn)
+		return;
+	vl_line_set_u64(x->addr, 5, r->pfn);
+	vl_line_set_hex(x->addr, 6, r->pfn * VMLAB_PT_PAGE + (va - r->va));
+	vl_doc_text(x->doc, "  physical address 0x%" PRIx64 "\n",
+		    (uint64_t)(r->pfn * VMLAB_PT_PAGE + (va - r->va)));
 }
 
-/* ---- --bench ---------------------------------------------------------------------- */
-
-static uint64_t now_ns(void)
+static int explain_tables(struct explain_out *x, bool json)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	x->layout = VL_TABLE("layout", json, layout_cols);
+	x->walk = VL_TABLE("walk", json, walk_cols);
+	x->address = VL_TABLE("address", json, address_cols);
+	x->addr = x->address ? vl_line(x->address, NULL) : NULL;
+	return x->layout && x->walk && x->addr ? 0 : -ENOMEM;
 }
 
-/* The default view's work (walk and coalesce), without printing: pages seen. */
-static int timed_ranges(const struct target *t, uint64_t start, uint64_t end, uint64_t *pages)
+/* In JSON the tables; in text the prose said on the way. */
+static int explain_end(struct explain_out *x, int ret)
 {
-	static const char *const cols[] = { "START", "END", "SIZE", "PAGE", "PERM", "FLAGS",
-					    "PRESENT", "ACCESSED", "DIRTY", "MAPPING" };
-	static const bool num[10];
-	struct ranges_ctx c = { .t = t };
-	int ret;
+	struct libscols_table *tbs[] = { x->address, x->layout, x->walk };
+	size_t i;
 
-	c.tb = new_table("ranges", false, cols, num, 10);
-	if (!c.tb)
-		return -ENOMEM;
-	ret = walk(t, start, end, VMLAB_PT_RUNS, range_rec, &c);
-	if (!ret)
-		ret = flush_run(&c);
-	*pages = c.present;
-	scols_unref_table(c.tb);
+	for (i = 0; i < 3; i++) {
+		if (!ret && x->doc->json)
+			ret = vl_doc_add(x->doc, tbs[i]);
+		else
+			scols_unref_table(tbs[i]);
+	}
 	return ret;
 }
 
-/* What a pagemap reader does: read 8 bytes per page, count the present ones. */
-static int timed_pagemap(int pm, uint64_t start, uint64_t end, uint64_t *pages)
+static int explain(const struct target *t, const struct opts *o,
+		   struct vl_doc *doc)
 {
-	static uint64_t buf[65536];
-	uint64_t off = start / VMLAB_PT_PAGE * 8, stop = end / VMLAB_PT_PAGE * 8;
-	ssize_t got, i;
+	uint64_t va = o->explain, top = vmlab_pt_task_size(t->levels);
+	uint64_t page = va & ~(VMLAB_PT_PAGE - 1);
+	struct explain_out x = { .doc = doc };
+	struct explain_ctx c = { 0 };
+	const struct vma *v;
+	int ret = explain_tables(&x, o->json);
 
-	*pages = 0;
-	while (off < stop) {
-		size_t want = stop - off < sizeof(buf) ? stop - off : sizeof(buf);
-
-		got = pread(pm, buf, want, (off_t)off);
-		if (got <= 0)
-			return got ? -errno : -EIO;
-		for (i = 0; i < got / 8; i++)
-			*pages += buf[i] >> 63;
-		off += (uint64_t)got;
+	if (ret)
+		return explain_end(&x, ret);
+	vl_doc_text(doc, "address 0x%016" PRIx64 "\n", va);
+	set_hex(x.addr, 0, va);
+	vl_line_set_bool(x.addr, 1, canonical(va, t->levels == 5 ? 57 : 48));
+	vl_line_set_bool(x.addr, 2, va < top);
+	explain_layout(&x, va, t->levels);
+	if (t->levels == 5) {
+		vl_doc_text(
+			doc,
+			"the lecture's 4-level layout (boot with no5lvl) would read it as:\n");
+		explain_layout(&x, va, 4);
 	}
-	return 0;
-}
-
-/*
- * One line per repetition, "REP PT_PAGES PT_NS PAGEMAP_PAGES PAGEMAP_NS",
- * alternating which side goes first; then "sparse FULL_SCAN_NS" for the
- * default view over the whole user space.
- */
-static int bench(const struct target *t, const struct opts *o)
-{
-	uint64_t a, b, pt_pages = 0, pm_pages = 0, pt_ns, pm_ns, full;
-	int pm = t->pagemap >= 0 ? t->pagemap : open("/proc/self/pagemap", O_RDONLY);
-	unsigned int rep;
-	int ret = 0;
-
-	if (pm < 0)
-		return -errno;
-	printf("rep ptdump_pages ptdump_ns pagemap_pages pagemap_ns\n");
-	for (rep = 0; rep < o->bench && !ret; rep++) {
-		if (rep % 2) {
-			a = now_ns();
-			ret = timed_pagemap(pm, o->start, o->end, &pm_pages);
-			b = now_ns();
-			pm_ns = b - a;
-			ret = ret ? ret : timed_ranges(t, o->start, o->end, &pt_pages);
-			pt_ns = now_ns() - b;
-		} else {
-			a = now_ns();
-			ret = timed_ranges(t, o->start, o->end, &pt_pages);
-			b = now_ns();
-			pt_ns = b - a;
-			ret = ret ? ret : timed_pagemap(pm, o->start, o->end, &pm_pages);
-			pm_ns = now_ns() - b;
-		}
-		if (!ret)
-			printf("%u %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
-			       rep, pt_pages, pt_ns, pm_pages, pm_ns);
+	if (va >= top) {
+		vl_doc_text(
+			doc,
+			"not a user address of this process (user space ends at 0x%" PRIx64
+			")\n",
+			top);
+		vl_line_set_bool(x.addr, 3, false);
+		return explain_end(&x, 0);
 	}
-	for (rep = 0; rep < o->bench && !ret; rep++) {
-		a = now_ns();
-		ret = timed_ranges(t, 0, vmlab_pt_task_size(t->levels), &pt_pages);
-		full = now_ns() - a;
-		if (!ret)
-			printf("sparse %" PRIu64 " %" PRIu64 "\n", full, pt_pages);
-	}
-	if (pm != t->pagemap)
-		close(pm);
-	return ret;
+	ret = ptdump_walk(t, page, page + VMLAB_PT_PAGE, VMLAB_PT_LEVELS,
+			  explain_rec, &c);
+	if (ret < 0)
+		return explain_end(&x, ret);
+	vl_line_set_bool(x.addr, 3, c.found);
+	v = find_vma(t, va);
+	if (!c.found)
+		vl_doc_text(
+			doc, "walk: no entry maps this page (%s)\n",
+			v ? "inside a mapping, not touched yet: a fault would fill it" :
+			    "outside every mapping: a fault would be SIGSEGV");
+	else
+		explain_walk(&x, t, &c.rec, va);
+	return explain_end(&x, 0);
 }
 
 /* ---- target ----------------------------------------------------------------------- */
 
-static pid_t start_cmd(char **cmd, double wait)
+static pid_t start_cmd(char **cmd, uint64_t wait_ns)
 {
-	struct timespec ts = { (time_t)wait, (long)((wait - (time_t)wait) * 1e9) };
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		execvp(cmd[0], cmd);
-		fprintf(stderr, "ptdump: %s: %s\n", cmd[0], strerror(errno));
+		vl_error("%s: %s", cmd[0], strerror(errno));
 		_exit(127);
 	}
 	if (pid > 0)
-		nanosleep(&ts, NULL);
+		vl_sleep_ns(wait_ns);
 	return pid;
+}
+
+/* A process with no user address space: a kernel thread (empty maps). */
+static bool kernel_thread(pid_t pid)
+{
+	char path[64], c;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, &c, 1);
+	close(fd);
+	return n == 0;
+}
+
+static void say_no_mm(pid_t pid)
+{
+	if (kernel_thread(pid))
+		vl_error(
+			"process %d has no user address space (a kernel thread)",
+			pid);
+	else
+		vl_error("process %d has exited", pid);
+}
+
+/* Why another process's pagemap would not open. */
+static void pagemap_error(pid_t pid, const char *path, int err)
+{
+	if (err == ESRCH) {
+		say_no_mm(pid);
+		return;
+	}
+	vl_error(
+		"%s: %s%s", path, strerror(err),
+		err == EACCES ?
+			" (reading another user's page tables needs ptrace access, as for /proc/PID/pagemap)" :
+		err == ENOENT ? " (no such process)" :
+				"");
 }
 
 static int open_target(struct target *t, pid_t pid)
@@ -788,72 +835,87 @@ static int open_target(struct target *t, pid_t pid)
 	int ret;
 
 	t->pagemap = -1;
-	t->fd = vmlab_open();
-	if (t->fd < 0) {
-		fprintf(stderr, "ptdump: open %s: %s\n", VMLAB_DEVICE, strerror(-t->fd));
-		return 1;
-	}
+	t->fd = vl_device_open();
+	if (t->fd < 0)
+		return VL_EXIT_FAIL;
 	if (pid && pid != getpid()) {
 		snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
 		t->pagemap = open(path, O_RDONLY);
 		if (t->pagemap < 0) {
-			fprintf(stderr, "ptdump: %s: %s%s\n", path, strerror(errno),
-				errno == EACCES ? " (reading another user's page tables needs"
-				" ptrace access, as for /proc/PID/pagemap)" : "");
-			return 1;
+			pagemap_error(pid, path, errno);
+			return VL_EXIT_FAIL;
 		}
 	}
 	t->levels = vmlab_pt_levels(t->fd);
 	if (t->levels < 0) {
-		fprintf(stderr, "ptdump: page-table query: %s\n", strerror(-t->levels));
-		return 1;
+		vl_error("page-table query on %s: %s", vl_device(),
+			 strerror(-t->levels));
+		return VL_EXIT_FAIL;
 	}
 	ret = load_maps(pid, t);
 	if (ret) {
-		fprintf(stderr, "ptdump: maps of %d: %s\n", pid, strerror(-ret));
-		return 1;
+		vl_error("maps of %d: %s", pid, strerror(-ret));
+		return VL_EXIT_FAIL;
 	}
 	return 0;
+}
+
+/* ESRCH: the process has gone, or never had user space (a kernel thread). */
+static void say_error(pid_t pid, int err)
+{
+	if (err == -ESRCH)
+		say_no_mm(pid ? pid : getpid());
+	else
+		vl_error("%s", strerror(-err));
+}
+
+static int run(const struct target *t, struct opts *o, struct vl_doc *doc)
+{
+	int ret;
+
+	if (!o->have_range) {
+		o->start = 0;
+		o->end = vmlab_pt_task_size(t->levels);
+	}
+	if (o->bench)
+		return ptdump_bench(t, o->start, o->end, o->bench, doc);
+	if (o->have_explain)
+		return explain(t, o, doc);
+	if (o->summary)
+		return dump_summary(t, o, doc);
+	if (o->pages)
+		return dump_pages(t, o, doc);
+	ret = dump_ranges(t, o, doc);
+	return ret ? ret : dump_summary(t, o, doc);
 }
 
 int main(int argc, char **argv)
 {
 	struct target t = { 0 };
+	struct vl_doc doc;
 	struct opts o;
 	pid_t child = 0;
 	int ret;
 
-	ret = parse_opts(argc, argv, &o);
-	if (ret)
-		return ret;
+	vl_init(argv, "ptdump");
+	parse_opts(argc, argv, &o);
 	if (o.cmd) {
-		child = start_cmd(o.cmd, o.wait);
+		child = start_cmd(o.cmd, o.wait_ns);
 		if (child < 0) {
-			perror("ptdump: fork");
-			return 1;
+			vl_error("fork: %s", strerror(errno));
+			return VL_EXIT_FAIL;
 		}
 		o.pid = child;
 	}
 	ret = open_target(&t, o.pid);
 	if (!ret) {
-		if (!o.have_range) {
-			o.start = 0;
-			o.end = vmlab_pt_task_size(t.levels);
-		}
-		if (o.bench)
-			ret = bench(&t, &o);
-		else if (o.have_explain)
-			ret = explain(&t, &o);
-		else if (o.summary)
-			ret = dump_summary(&t, &o);
-		else if (o.pages)
-			ret = dump_pages(&t, &o);
-		else if (!(ret = dump_ranges(&t, &o)) && !o.json)
-			ret = (putchar('\n'), dump_summary(&t, &o));
+		vl_doc_init(&doc, o.json);
+		ret = run(&t, &o, &doc);
+		if (!ret)
+			ret = vl_doc_end(&doc);
 		if (ret < 0) {
-			fprintf(stderr, "ptdump: %s%s\n", strerror(-ret),
-				ret == -ESRCH ? " (the process has exited)" : "");
-			ret = 1;
+			say_error(o.pid, ret);
+			ret = VL_EXIT_FAIL;
 		}
 	}
 	if (child > 0)

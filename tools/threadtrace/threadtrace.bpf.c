@@ -11,7 +11,7 @@
 
 #include "threadtrace.h"
 
-#define TASK_DEAD_BIT	0x80	/* TASK_DEAD in prev_state */
+#define TASK_DEAD_BIT 0x80 /* TASK_DEAD in prev_state */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -36,7 +36,8 @@ static __always_inline bool wanted(struct task_struct *t)
 	return true;
 }
 
-static __always_inline void emit(struct task_struct *t, __u32 state, __u32 why, __u32 kstate)
+static __always_inline void emit(struct task_struct *t, __u32 state, __u32 why,
+				 __u32 kstate)
 {
 	struct tt_event *e;
 
@@ -59,30 +60,26 @@ static __always_inline void emit(struct task_struct *t, __u32 state, __u32 why, 
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
-SEC("tp_btf/task_newtask")
-int BPF_PROG(tt_newtask, struct task_struct *task, unsigned long clone_flags)
-{
-	emit(task, TT_INIT, TT_WHY_NEWTASK, 0);
-	return 0;
-}
+/*
+ * A tracepoint whose first argument is the task that enters state: the
+ * program emits that one event (task_newtask's clone_flags go unread).
+ */
+#define TT_EVENT(name, tp, state, why)            \
+	SEC("tp_btf/" tp)                         \
+	int BPF_PROG(name, struct task_struct *p) \
+	{                                         \
+		emit(p, state, why, 0);           \
+		return 0;                         \
+	}
 
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(tt_wakeup_new, struct task_struct *p)
-{
-	emit(p, TT_READY, TT_WHY_WAKEUP_NEW, 0);
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(tt_wakeup, struct task_struct *p)
-{
-	emit(p, TT_READY, TT_WHY_WAKEUP, 0);
-	return 0;
-}
+TT_EVENT(tt_newtask, "task_newtask", TT_INIT, TT_WHY_NEWTASK)
+TT_EVENT(tt_wakeup_new, "sched_wakeup_new", TT_READY, TT_WHY_WAKEUP_NEW)
+TT_EVENT(tt_wakeup, "sched_wakeup", TT_READY, TT_WHY_WAKEUP)
+TT_EVENT(tt_exit, "sched_process_exit", TT_RUNNING, TT_WHY_EXIT)
 
 SEC("tp_btf/sched_switch")
-int BPF_PROG(tt_switch, bool preempt, struct task_struct *prev, struct task_struct *next,
-	     unsigned int prev_state)
+int BPF_PROG(tt_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next, unsigned int prev_state)
 {
 	if (prev_state & TASK_DEAD_BIT)
 		emit(prev, TT_FINISHED, TT_WHY_DEAD, prev_state);
@@ -91,12 +88,5 @@ int BPF_PROG(tt_switch, bool preempt, struct task_struct *prev, struct task_stru
 	else
 		emit(prev, TT_WAITING, TT_WHY_BLOCK, prev_state);
 	emit(next, TT_RUNNING, TT_WHY_SWITCH_IN, 0);
-	return 0;
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(tt_exit, struct task_struct *p)
-{
-	emit(p, TT_RUNNING, TT_WHY_EXIT, 0);
 	return 0;
 }

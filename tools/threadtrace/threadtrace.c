@@ -19,11 +19,13 @@
 
 #include <bpf/libbpf.h>
 
+#include "cli.h"
+#include "table.h"
 #include "threadtrace.h"
 #include "threadtrace.skel.h"
 
 #define NSTATES 5
-#define MAX_STEPS 100000	/* timeline entries kept per thread */
+#define MAX_STEPS 100000 /* timeline entries kept per thread */
 #define NBUCKETS 32
 
 static const char *const state_names[NSTATES] = {
@@ -31,7 +33,8 @@ static const char *const state_names[NSTATES] = {
 };
 
 static const char *const why_names[] = {
-	"newtask", "wakeup_new", "wakeup", "switch_in", "preempt", "block", "dead", "exit",
+	"newtask", "wakeup_new", "wakeup", "switch_in",
+	"preempt", "block",	 "dead",   "exit",
 };
 
 struct step {
@@ -42,28 +45,28 @@ struct step {
 struct thread {
 	unsigned int tid, tgid;
 	char comm[16];
-	int state;			/* -1 until the first event */
-	unsigned long long since;	/* entered state at */
+	int state; /* -1 until the first event */
+	unsigned long long since; /* entered state at */
 	unsigned long long time[NSTATES];
 	unsigned long long runs, wakeups, preempts;
 	struct step *steps;
 	size_t nsteps, cap, lost;
-	struct thread *next;		/* hash chain */
+	struct thread *next; /* hash chain */
 };
 
 struct opts {
 	unsigned int tgid, tid;
-	double duration;
+	uint64_t duration_ns;
 	int json, hist, quiet;
 	char **cmd;
 };
 
 static volatile sig_atomic_t stopping;
 static struct thread *table[4096];
-static struct thread **order;		/* threads in order of first event */
+static struct thread **order; /* threads in order of first event */
 static size_t nthreads, order_cap;
-static unsigned long long t0;		/* first event */
-static unsigned long long hist[NBUCKETS];	/* Ready durations, log2 of us */
+static unsigned long long t0; /* first event */
+static unsigned long long hist[NBUCKETS]; /* Ready durations, log2 of us */
 static const struct opts *gopts;
 
 static void usage(FILE *out)
@@ -76,14 +79,18 @@ static void usage(FILE *out)
 		"\n"
 		"  -p, --pid PID          the threads of process PID\n"
 		"  -t, --tid TID          one thread\n"
-		"  -d, --duration SECS    stop after SECS (default: when the target ends, or ^C)\n"
+		"  -d, --duration TIME    stop after TIME (500ms, 2s; a bare number is seconds;\n"
+		"                         default: when the target ends, or ^C)\n"
 		"  -H, --hist             histogram of the time spent Ready (run-queue wait)\n"
 		"  -q, --quiet            no live timeline, only the summary\n"
-		"  -J, --json             JSON: per thread its timeline and the summary\n"
+		"  -J, --json             one JSON document: the summary and each timeline\n"
+		"  -V, --version          version\n"
 		"  -h, --help             this help\n"
 		"\n"
 		"With -- COMMAND, threadtrace runs COMMAND and traces its threads from\n"
-		"the start. Needs root (CAP_BPF and CAP_PERFMON).\n");
+		"the start. Needs root (CAP_BPF and CAP_PERFMON).\n"
+		"\nExit status: 0 done (with COMMAND: its status), 1 failed (BPF, no such\n"
+		"process), 2 bad usage.\n");
 }
 
 static struct thread *lookup(unsigned int tid, unsigned int tgid)
@@ -122,14 +129,16 @@ static void add_step(struct thread *t, const struct tt_event *e)
 		size_t cap = t->cap ? 2 * t->cap : 16;
 		struct step *s;
 
-		if (cap > MAX_STEPS || !(s = realloc(t->steps, cap * sizeof(*s)))) {
+		if (cap > MAX_STEPS ||
+		    !(s = realloc(t->steps, cap * sizeof(*s)))) {
 			t->lost++;
 			return;
 		}
 		t->steps = s;
 		t->cap = cap;
 	}
-	t->steps[t->nsteps++] = (struct step){ e->ts_ns, e->state, e->why, e->cpu, e->kstate };
+	t->steps[t->nsteps++] =
+		(struct step){ e->ts_ns, e->state, e->why, e->cpu, e->kstate };
 }
 
 static void hist_add(unsigned long long ns)
@@ -144,7 +153,8 @@ static void hist_add(unsigned long long ns)
 	hist[b]++;
 }
 
-static void print_step(const struct thread *t, int from, const struct tt_event *e)
+static void print_step(const struct thread *t, int from,
+		       const struct tt_event *e)
 {
 	printf("%12.6f  %7u %-15s %-8s -> %-8s %s, cpu %u\n",
 	       (double)(e->ts_ns - t0) / 1e9, t->tid, t->comm,
@@ -170,14 +180,15 @@ static int on_event(void *ctx, void *data, size_t size)
 	t->comm[15] = '\0';
 	from = t->state;
 	if (e->why == TT_WHY_EXIT || from == TT_FINISHED)
-		return 0;	/* exit begins while Running; nothing follows Finished */
+		return 0; /* exit begins while Running; nothing follows Finished */
 	/* a wakeup of a thread that is already runnable changes nothing */
 	if (e->why == TT_WHY_WAKEUP && (from == TT_READY || from == TT_RUNNING))
 		return 0;
 	if (from == (int)e->state)
 		return 0;
 	if (from >= 0) {
-		unsigned long long d = e->ts_ns > t->since ? e->ts_ns - t->since : 0;
+		unsigned long long d =
+			e->ts_ns > t->since ? e->ts_ns - t->since : 0;
 
 		t->time[from] += d;
 		if (from == TT_READY)
@@ -207,35 +218,97 @@ static void finish_times(unsigned long long end)
 	}
 }
 
-static void print_json(unsigned long long dropped)
+static const struct vl_col summary_cols[] = {
+	{ "TID", VL_NUM },
+	{ "TGID", VL_NUM },
+	{ "COMM", 0 },
+	{ "READY_NS", VL_NUM },
+	{ "RUNNING_NS", VL_NUM },
+	{ "WAITING_NS", VL_NUM },
+	{ "RUNS", VL_NUM },
+	{ "WAKEUPS", VL_NUM },
+	{ "PREEMPTIONS", VL_NUM },
+	{ "LOST_STEPS", VL_NUM },
+	{ "STATE", 0 },
+};
+
+static const struct vl_col timeline_cols[] = {
+	{ "TID", VL_NUM }, { "T_NS", VL_NUM }, { "STATE", 0 },
+	{ "WHY", 0 },	   { "CPU", VL_NUM },
+};
+
+static const struct vl_col trace_cols[] = {
+	{ "SOURCE", 0 },
+	{ "THREADS", VL_NUM },
+	{ "DROPPED", VL_NUM },
+};
+
+static void summary_line(struct libscols_table *tb, const struct thread *t)
 {
-	size_t i, j;
+	struct libscols_line *ln = vl_line(tb, NULL);
+	size_t k;
 
-	printf("{\n   \"source\": \"bpf\",\n   \"dropped\": %llu,\n   \"threads\": [", dropped);
-	for (i = 0; i < nthreads; i++) {
-		const struct thread *t = order[i];
+	if (!ln)
+		return;
+	vl_line_set_u64(ln, 0, t->tid);
+	vl_line_set_u64(ln, 1, t->tgid);
+	vl_line_set_name(ln, 2, t->comm, sizeof(t->comm));
+	for (k = 0; k < 3; k++)
+		vl_line_set_u64(ln, 3 + k, t->time[k + 1]);
+	vl_line_set_u64(ln, 6, t->runs);
+	vl_line_set_u64(ln, 7, t->wakeups);
+	vl_line_set_u64(ln, 8, t->preempts);
+	vl_line_set_u64(ln, 9, t->lost);
+	scols_line_set_data(ln, 10, t->state < 0 ? "?" : state_names[t->state]);
+}
 
-		printf("%s\n      {\"tid\": %u, \"tgid\": %u, \"comm\": \"", i ? "," : "",
-		       t->tid, t->tgid);
-		for (j = 0; t->comm[j]; j++)
-			printf(t->comm[j] == '"' || t->comm[j] == '\\' ? "\\%c" :
-			       (unsigned char)t->comm[j] < 0x20 ? "?" : "%c", t->comm[j]);
-		printf("\",\n       \"ready_ns\": %llu, \"running_ns\": %llu, \"waiting_ns\": %llu,"
-		       " \"runs\": %llu, \"wakeups\": %llu, \"preemptions\": %llu, \"lost_steps\": %zu,\n"
-		       "       \"state\": \"%s\",\n       \"timeline\": [",
-		       t->time[TT_READY], t->time[TT_RUNNING], t->time[TT_WAITING],
-		       t->runs, t->wakeups, t->preempts, t->lost,
-		       t->state < 0 ? "?" : state_names[t->state]);
-		for (j = 0; j < t->nsteps; j++) {
-			const struct step *s = &t->steps[j];
+static void timeline_lines(struct libscols_table *tb, const struct thread *t)
+{
+	size_t j;
 
-			printf("%s\n         {\"t_ns\": %llu, \"state\": \"%s\", \"why\": \"%s\", \"cpu\": %u}",
-			       j ? "," : "", s->ts - t0, state_names[s->state], why_names[s->why],
-			       s->cpu);
-		}
-		printf("\n       ]}");
+	for (j = 0; j < t->nsteps; j++) {
+		const struct step *s = &t->steps[j];
+		struct libscols_line *ln = vl_line(tb, NULL);
+
+		if (!ln)
+			return;
+		vl_line_set_u64(ln, 0, t->tid);
+		vl_line_set_u64(ln, 1, s->ts - t0);
+		scols_line_set_data(ln, 2, state_names[s->state]);
+		scols_line_set_data(ln, 3, why_names[s->why]);
+		vl_line_set_u64(ln, 4, s->cpu);
 	}
-	printf("\n   ]\n}\n");
+}
+
+/* --json: the trace, each thread's summary and its timeline. */
+static int print_json(unsigned long long dropped)
+{
+	struct libscols_table *tr = VL_TABLE("trace", true, trace_cols);
+	struct libscols_table *sm = VL_TABLE("threads", true, summary_cols);
+	struct libscols_table *tl = VL_TABLE("timeline", true, timeline_cols);
+	struct libscols_line *ln = tr ? vl_line(tr, NULL) : NULL;
+	struct vl_doc doc;
+	size_t i;
+	int ret;
+
+	if (!ln || !sm || !tl) {
+		scols_unref_table(tr);
+		scols_unref_table(sm);
+		scols_unref_table(tl);
+		return -ENOMEM;
+	}
+	scols_line_set_data(ln, 0, "bpf");
+	vl_line_set_u64(ln, 1, nthreads);
+	vl_line_set_u64(ln, 2, dropped);
+	for (i = 0; i < nthreads; i++) {
+		summary_line(sm, order[i]);
+		timeline_lines(tl, order[i]);
+	}
+	vl_doc_init(&doc, true);
+	ret = vl_doc_add(&doc, tr);
+	ret = ret ? ret : vl_doc_add(&doc, sm);
+	ret = ret ? ret : vl_doc_add(&doc, tl);
+	return ret ? ret : vl_doc_end(&doc);
 }
 
 /*
@@ -256,7 +329,8 @@ static void format_path(const struct thread *t, char *path, size_t size)
 		if (pairs == 1)
 			n += (size_t)snprintf(path + n, size - n, "RU");
 		else if (pairs)
-			n += (size_t)snprintf(path + n, size - n, "(RU)x%zu", pairs);
+			n += (size_t)snprintf(path + n, size - n, "(RU)x%zu",
+					      pairs);
 		if (j < t->nsteps && n + 12 < size)
 			path[n++] = "IRUWF"[t->steps[j++].state];
 	}
@@ -267,42 +341,45 @@ static void format_path(const struct thread *t, char *path, size_t size)
 
 static void print_summary(void)
 {
-	struct libscols_table *tb = scols_new_table();
-	static const char *const heads[] = {
-		"TID", "COMM", "READY(ms)", "RUNNING(ms)", "WAITING(ms)", "RUNS", "WAKEUPS",
-		"PREEMPT", "STATE", "PATH",
+	static const struct vl_col cols[] = {
+		{ "TID", VL_NUM },
+		{ "COMM", 0 },
+		{ "READY(ms)", VL_NUM },
+		{ "RUNNING(ms)", VL_NUM },
+		{ "WAITING(ms)", VL_NUM },
+		{ "RUNS", VL_NUM },
+		{ "WAKEUPS", VL_NUM },
+		{ "PREEMPT", VL_NUM },
+		{ "STATE", 0 },
+		{ "PATH", 0 },
 	};
-	char buf[64], path[64];
+	struct libscols_table *tb = VL_TABLE("threads", false, cols);
+	struct vl_doc doc;
+	char path[64];
 	size_t i, k;
 
-	if (!tb)
-		return;
-	for (k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)
-		scols_table_new_column(tb, heads[k], 0, k == 1 || k >= 8 ? 0 : SCOLS_FL_RIGHT);
-	for (i = 0; i < nthreads; i++) {
+	for (i = 0; tb && i < nthreads; i++) {
 		const struct thread *t = order[i];
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		struct libscols_line *ln = vl_line(tb, NULL);
 
-		snprintf(buf, sizeof(buf), "%u", t->tid);
-		scols_line_set_data(ln, 0, buf);
-		scols_line_set_data(ln, 1, t->comm);
-		for (k = 0; k < 3; k++) {
-			snprintf(buf, sizeof(buf), "%.3f", (double)t->time[k + 1] / 1e6);
-			scols_line_set_data(ln, 2 + k, buf);
-		}
-		snprintf(buf, sizeof(buf), "%llu", t->runs);
-		scols_line_set_data(ln, 5, buf);
-		snprintf(buf, sizeof(buf), "%llu", t->wakeups);
-		scols_line_set_data(ln, 6, buf);
-		snprintf(buf, sizeof(buf), "%llu", t->preempts);
-		scols_line_set_data(ln, 7, buf);
-		scols_line_set_data(ln, 8, t->state < 0 ? "?" : state_names[t->state]);
+		if (!ln)
+			break;
+		vl_line_set_u64(ln, 0, t->tid);
+		vl_line_set_name(ln, 1, t->comm, sizeof(t->comm));
+		for (k = 0; k < 3; k++)
+			vl_line_set_fmt(ln, 2 + k, "%.3f",
+					(double)t->time[k + 1] / 1e6);
+		vl_line_set_u64(ln, 5, t->runs);
+		vl_line_set_u64(ln, 6, t->wakeups);
+		vl_line_set_u64(ln, 7, t->preempts);
+		scols_line_set_data(ln, 8,
+				    t->state < 0 ? "?" : state_names[t->state]);
 		format_path(t, path, sizeof(path));
 		scols_line_set_data(ln, 9, path);
 	}
 	printf("\n");
-	scols_print_table(tb);
-	scols_unref_table(tb);
+	vl_doc_init(&doc, false);
+	vl_doc_add(&doc, tb);
 }
 
 static void print_hist(void)
@@ -316,12 +393,14 @@ static void print_hist(void)
 		if (hist[i])
 			last = i;
 	}
-	printf("\nTime Ready before running (run-queue wait):\n%20s : %-8s\n", "usecs", "count");
+	printf("\nTime Ready before running (run-queue wait):\n%20s : %-8s\n",
+	       "usecs", "count");
 	for (i = 0; i <= last; i++) {
 		int bar = max ? (int)(40 * hist[i] / max) : 0;
 
-		printf("%9llu -> %-9llu : %-8llu |%-40.*s|\n", i ? 1ULL << i : 0, (2ULL << i) - 1,
-		       hist[i], bar, "****************************************");
+		printf("%9llu -> %-9llu : %-8llu |%-40.*s|\n",
+		       i ? 1ULL << i : 0, (2ULL << i) - 1, hist[i], bar,
+		       "****************************************");
 	}
 }
 
@@ -329,17 +408,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stopping = 1;
-}
-
-static int parse_uint(const char *s, unsigned int *v)
-{
-	char *end;
-	long x = strtol(s, &end, 10);
-
-	if (end == s || *end || x <= 0 || x > 0x7fffffff)
-		return -1;
-	*v = (unsigned int)x;
-	return 0;
 }
 
 /* Fork COMMAND stopped on a pipe until the programs are attached. */
@@ -360,7 +428,7 @@ static pid_t spawn(char **cmd, int *go_fd)
 			_exit(127);
 		close(p[0]);
 		execvp(cmd[0], cmd);
-		fprintf(stderr, "threadtrace: %s: %s\n", cmd[0], strerror(errno));
+		vl_error("%s: %s", cmd[0], strerror(errno));
 		_exit(127);
 	}
 	close(p[0]);
@@ -368,15 +436,16 @@ static pid_t spawn(char **cmd, int *go_fd)
 	return pid;
 }
 
-static unsigned long long mono_ns(void)
+/* A process or thread that is not there is an error, not an empty trace. */
+static void check_exists(const char *what, unsigned int id)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+	if (kill((pid_t)id, 0) && errno == ESRCH) {
+		vl_error("no %s %u", what, id);
+		exit(VL_EXIT_FAIL);
+	}
 }
 
-static int parse_args(int argc, char **argv, struct opts *o)
+static void parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
@@ -385,47 +454,48 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "hist", no_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+p:t:d:HqJh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+p:t:d:HqJVh", longopts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'p':
-			if (parse_uint(optarg, &o->tgid)) {
-				fprintf(stderr, "threadtrace: bad PID '%s'\n", optarg);
-				return 2;
-			}
+			o->tgid = (unsigned int)vl_opt_pid("--pid", optarg);
 			break;
 		case 't':
-			if (parse_uint(optarg, &o->tid)) {
-				fprintf(stderr, "threadtrace: bad TID '%s'\n", optarg);
-				return 2;
-			}
+			o->tid = (unsigned int)vl_opt_pid("--tid", optarg);
 			break;
 		case 'd':
-			o->duration = strtod(optarg, &end);
-			if (*end || !(o->duration > 0)) {
-				fprintf(stderr, "threadtrace: bad duration '%s'\n", optarg);
-				return 2;
-			}
+			o->duration_ns =
+				vl_opt_duration("--duration", optarg, 1000000,
+						86400 * VL_NSEC_PER_SEC);
 			break;
-		case 'H': o->hist = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'J': o->json = 1; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return 2;
+		case 'H':
+			o->hist = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'J':
+			o->json = 1;
+			break;
+		default:
+			vl_other_option(opt, usage);
 		}
 	}
 	if (optind < argc)
 		o->cmd = argv + optind;
-	if (!!o->cmd + !!o->tgid + !!o->tid != 1) {
-		fprintf(stderr, "threadtrace: give exactly one of -p PID, -t TID or -- COMMAND\n");
-		return 2;
-	}
-	return 0;
+	if (!!o->cmd + !!o->tgid + !!o->tid != 1)
+		vl_usage_error(
+			"give exactly one of -p PID, -t TID or -- COMMAND");
+	if (o->tgid)
+		check_exists("process", o->tgid);
+	if (o->tid)
+		check_exists("thread", o->tid);
 }
 
 int main(int argc, char **argv)
@@ -438,9 +508,8 @@ int main(int argc, char **argv)
 	pid_t child = 0;
 	int go_fd = -1, ret, status = 0, exit_code = 0;
 
-	ret = parse_args(argc, argv, &o);
-	if (ret)
-		return ret;
+	vl_init(argv, "threadtrace");
+	parse_args(argc, argv, &o);
 	gopts = &o;
 	/* kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK */
 	setrlimit(RLIMIT_MEMLOCK, &rl);
@@ -448,7 +517,7 @@ int main(int argc, char **argv)
 	if (o.cmd) {
 		child = spawn(o.cmd, &go_fd);
 		if (child < 0) {
-			fprintf(stderr, "threadtrace: fork: %s\n", strerror(errno));
+			vl_error("fork: %s", strerror(errno));
 			return 1;
 		}
 		o.tgid = (unsigned int)child;
@@ -456,7 +525,7 @@ int main(int argc, char **argv)
 
 	skel = threadtrace_bpf__open();
 	if (!skel) {
-		fprintf(stderr, "threadtrace: cannot open the BPF object: %s\n", strerror(errno));
+		vl_error("cannot open the BPF object: %s", strerror(errno));
 		goto fail;
 	}
 	skel->rodata->targ_tgid = o.tgid;
@@ -465,22 +534,23 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = threadtrace_bpf__attach(skel);
 	if (ret) {
-		fprintf(stderr, "threadtrace: cannot load or attach the BPF programs: %s%s\n",
-			strerror(-ret), geteuid() ? " (run as root)" : "");
+		vl_error("cannot load or attach the BPF programs: %s%s",
+			 strerror(-ret), geteuid() ? " (run as root)" : "");
 		goto fail_skel;
 	}
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL,
+			      NULL);
 	if (!rb) {
-		fprintf(stderr, "threadtrace: ring buffer: %s\n", strerror(errno));
+		vl_error("ring buffer: %s", strerror(errno));
 		goto fail_skel;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (!o.json && !o.quiet)
-		printf("%12s  %7s %-15s %-8s    %-8s %s\n", "TIME(s)", "TID", "COMM", "FROM", "TO",
-		       "EVENT");
-	if (o.duration)
-		deadline = mono_ns() + (unsigned long long)(o.duration * 1e9);
+		printf("%12s  %7s %-15s %-8s    %-8s %s\n", "TIME(s)", "TID",
+		       "COMM", "FROM", "TO", "EVENT");
+	if (o.duration_ns)
+		deadline = vl_now_ns() + o.duration_ns;
 	if (child) {
 		if (write(go_fd, "g", 1) != 1)
 			goto fail_rb;
@@ -493,34 +563,37 @@ int main(int argc, char **argv)
 		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
 		ret = ring_buffer__consume(rb);
 		if (ret < 0 && ret != -EINTR) {
-			fprintf(stderr, "threadtrace: ring buffer: %s\n", strerror(-ret));
+			vl_error("ring buffer: %s", strerror(-ret));
 			exit_code = 1;
 			break;
 		}
 		fflush(stdout);
-		if (deadline && mono_ns() >= deadline)
+		if (deadline && vl_now_ns() >= deadline)
 			break;
 		if (child && waitpid(child, &status, WNOHANG) == child) {
 			child = 0;
 			break;
 		}
-		if (!o.cmd && o.tgid && kill((pid_t)o.tgid, 0) && errno == ESRCH)
+		if (!o.cmd && o.tgid && kill((pid_t)o.tgid, 0) &&
+		    errno == ESRCH)
 			break;
 		if (o.tid && kill((pid_t)o.tid, 0) && errno == ESRCH)
 			break;
 	}
-	ring_buffer__consume(rb);	/* what the last threads left behind */
-	finish_times(mono_ns());
+	ring_buffer__consume(rb); /* what the last threads left behind */
+	finish_times(vl_now_ns());
 	dropped = skel->bss->dropped;
 
 	if (o.json) {
-		print_json(dropped);
+		if (print_json(dropped))
+			exit_code = 1;
 	} else {
 		print_summary();
 		if (o.hist)
 			print_hist();
 		if (dropped)
-			printf("\n%llu events lost: the ring buffer was full\n", dropped);
+			printf("\n%llu events lost: the ring buffer was full\n",
+			       dropped);
 	}
 	ring_buffer__free(rb);
 	threadtrace_bpf__destroy(skel);

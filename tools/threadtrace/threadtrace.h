@@ -13,24 +13,24 @@ enum tt_state {
 };
 
 enum tt_why {
-	TT_WHY_NEWTASK,		/* task_newtask: created, not runnable yet */
-	TT_WHY_WAKEUP_NEW,	/* sched_wakeup_new: first put on a run queue */
-	TT_WHY_WAKEUP,		/* sched_wakeup: the event it waited for came */
-	TT_WHY_SWITCH_IN,	/* sched_switch: chosen to run */
-	TT_WHY_PREEMPT,		/* sched_switch: switched out while runnable */
-	TT_WHY_BLOCK,		/* sched_switch: switched out to wait */
-	TT_WHY_DEAD,		/* sched_switch: its last switch out (TASK_DEAD) */
-	TT_WHY_EXIT,		/* sched_process_exit: it began to exit */
+	TT_WHY_NEWTASK, /* task_newtask: created, not runnable yet */
+	TT_WHY_WAKEUP_NEW, /* sched_wakeup_new: first put on a run queue */
+	TT_WHY_WAKEUP, /* sched_wakeup: the event it waited for came */
+	TT_WHY_SWITCH_IN, /* sched_switch: chosen to run */
+	TT_WHY_PREEMPT, /* sched_switch: switched out while runnable */
+	TT_WHY_BLOCK, /* sched_switch: switched out to wait */
+	TT_WHY_DEAD, /* sched_switch: its last switch out (TASK_DEAD) */
+	TT_WHY_EXIT, /* sched_process_exit: it began to exit */
 };
 
 struct tt_event {
-	unsigned long long ts_ns;	/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	unsigned long long ts_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	unsigned int tid;
 	unsigned int tgid;
-	unsigned int state;		/* enum tt_state entered */
-	unsigned int why;		/* enum tt_why */
+	unsigned int state; /* enum tt_state entered */
+	unsigned int why; /* enum tt_why */
 	unsigned int cpu;
-	unsigned int kstate;		/* sched_switch: prev_state */
+	unsigned int kstate; /* sched_switch: prev_state */
 	char comm[16];
 };
 

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "libvmlab.h"
 #include "threadview.h"
 
@@ -32,7 +33,7 @@ uint32_t tv_state_index(char letter)
 {
 	const char *p = letter ? strchr(state_letters, letter) : NULL;
 
-	if (letter == 'W')	/* paging/waking on old kernels: runnable */
+	if (letter == 'W') /* paging/waking on old kernels: runnable */
 		return 0;
 	return p ? (uint32_t)(p - state_letters) : 2;
 }
@@ -65,7 +66,9 @@ int tv_collector_open(struct tv_collector *c, enum tv_source want)
 		return 0;
 	}
 	if (want == TV_SRC_IOCTL) {
-		fprintf(stderr, "threadview: %s: %s\n", VMLAB_DEVICE, strerror(-c->devfd));
+		vl_error("cannot open %s: %s%s", vl_device(),
+			 strerror(-c->devfd),
+			 c->devfd == -ENOENT ? " (is vmlab.ko loaded?)" : "");
 		close(c->procfd);
 		return c->devfd;
 	}
@@ -109,7 +112,7 @@ static ssize_t read_at(int dirfd, const char *name, char *buf, size_t size)
  * are found by hand and read with num(): 10,000 threads are 10,000 lines
  * of 50 fields, and strtok/strtoul per field is most of the parsing time.
  */
-#define STAT_FIELDS 39	/* up to policy (41) */
+#define STAT_FIELDS 39 /* up to policy (41) */
 static int parse_stat(char *buf, size_t len, char comm[16], const char **field)
 {
 	char *open = memchr(buf, '(', len), *close = memrchr(buf, ')', len);
@@ -148,7 +151,7 @@ static int64_t num(const char *s)
 	return neg ? -(int64_t)v : (int64_t)v;
 }
 
-#define F(n) (field[(n) - 3])	/* proc(5) numbering */
+#define F(n) (field[(n)-3]) /* proc(5) numbering */
 
 static struct tv_proc *new_proc(struct tv_snapshot *snap)
 {
@@ -219,7 +222,8 @@ static int collect_ioctl(struct tv_collector *c, struct tv_snapshot *snap,
 
 	for (;;) {
 		if (want > ibuf_cap) {
-			struct vmlab_thread_info *b = realloc(ibuf, want * sizeof(*b));
+			struct vmlab_thread_info *b =
+				realloc(ibuf, want * sizeof(*b));
 
 			if (!b)
 				return -ENOMEM;
@@ -236,7 +240,7 @@ static int collect_ioctl(struct tv_collector *c, struct tv_snapshot *snap,
 			return ret;
 		if (arg.count >= arg.total)
 			break;
-		want = arg.total + 64;	/* the group grew meanwhile: ask again */
+		want = arg.total + 64; /* the group grew meanwhile: ask again */
 	}
 	if (reserve_threads(snap, arg.count))
 		return -ENOMEM;
@@ -262,7 +266,8 @@ static void task_path(char *name, const char *tid, const char *file)
 }
 
 /* "voluntary_ctxt_switches:\t12" lines of task/TID/status. */
-static void read_ctxsw(int taskfd, const char *tid, struct vmlab_thread_info *ti)
+static void read_ctxsw(int taskfd, const char *tid,
+		       struct vmlab_thread_info *ti)
 {
 	char name[32], buf[4096], *p;
 
@@ -295,9 +300,9 @@ static int thread_from_stat(struct tv_collector *c, int taskfd, const char *tid,
 	ti->tid = (int32_t)num(buf);
 	ti->state = tv_state_index(F(3)[0]);
 	/* R is "running or ready" in /proc: shown as Running */
-	ti->state5 = ti->state == 0 ? VMLAB_STATE_RUNNING :
+	ti->state5 = ti->state == 0			? VMLAB_STATE_RUNNING :
 		     (ti->state == 5 || ti->state == 6) ? VMLAB_STATE_FINISHED :
-		     VMLAB_STATE_WAITING;
+							  VMLAB_STATE_WAITING;
 	ti->min_flt = (uint64_t)num(F(10));
 	ti->maj_flt = (uint64_t)num(F(12));
 	ti->utime_ns = (uint64_t)num(F(14)) * tick_ns;
@@ -343,7 +348,7 @@ static int collect_proc(struct tv_collector *c, struct tv_snapshot *snap,
 		t = &snap->threads[snap->nthreads];
 		memset(t, 0, sizeof(*t));
 		if (thread_from_stat(c, taskfd, de->d_name, &t->ti))
-			continue;	/* the thread exited since readdir */
+			continue; /* the thread exited since readdir */
 		t->ti.tgid = snap->procs[pi].pid;
 		t->proc = pi;
 		snap->nthreads++;

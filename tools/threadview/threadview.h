@@ -10,8 +10,8 @@
 
 enum tv_source {
 	TV_SRC_AUTO,
-	TV_SRC_IOCTL,	/* VMLAB_IOC_THREADS, one call per process */
-	TV_SRC_PROC,	/* /proc/PID/task/TID/stat */
+	TV_SRC_IOCTL, /* VMLAB_IOC_THREADS, one call per process */
+	TV_SRC_PROC, /* /proc/PID/task/TID/stat */
 };
 
 /* What a process contributes to its threads' lines (from /proc/PID/stat). */
@@ -26,8 +26,8 @@ struct tv_proc {
 
 struct tv_thread {
 	struct vmlab_thread_info ti;
-	size_t proc;		/* index into tv_snapshot.procs */
-	bool on_cpu_known;	/* false from /proc: R means running or ready */
+	size_t proc; /* index into tv_snapshot.procs */
+	bool on_cpu_known; /* false from /proc: R means running or ready */
 	double pcpu;
 };
 
@@ -36,15 +36,15 @@ struct tv_snapshot {
 	size_t nprocs, procs_cap;
 	struct tv_thread *threads;
 	size_t nthreads, threads_cap;
-	uint64_t taken_ns;	/* CLOCK_MONOTONIC at collection */
+	uint64_t taken_ns; /* CLOCK_MONOTONIC at collection */
 };
 
 struct tv_collector {
-	enum tv_source source;	/* resolved: IOCTL or PROC */
-	int devfd;		/* /dev/vmlab with TV_SRC_IOCTL */
-	int procfd;		/* /proc */
-	bool want_ctxsw;	/* /proc: also read task/TID/status */
-	bool want_regs;		/* ioctl: VMLAB_THREADS_REGS */
+	enum tv_source source; /* resolved: IOCTL or PROC */
+	int devfd; /* /dev/vmlab with TV_SRC_IOCTL */
+	int procfd; /* /proc */
+	bool want_ctxsw; /* /proc: also read task/TID/status */
+	bool want_regs; /* ioctl: VMLAB_THREADS_REGS */
 	long hz;
 };
 
@@ -64,5 +64,77 @@ char tv_state_letter(uint32_t index);
 /* task_state_index() of a /proc state letter. */
 uint32_t tv_state_index(char letter);
 const char *tv_state5_name(uint32_t state5);
+
+/* ---- columns (columns.c) ---- */
+
+enum col_id {
+	COL_PID,
+	COL_SPID,
+	COL_TTY,
+	COL_STAT,
+	COL_STATE,
+	COL_PSR,
+	COL_ONCPU,
+	COL_CLS,
+	COL_PRI,
+	COL_NI,
+	COL_PCPU,
+	COL_TIME,
+	COL_VCSW,
+	COL_IVCSW,
+	COL_MINFLT,
+	COL_MAJFLT,
+	COL_USER,
+	COL_SP,
+	COL_IP,
+	COL_CMD,
+	NCOLS
+};
+
+struct col_desc {
+	const char *name; /* -o and --sort key, JSON key */
+	const char *alias;
+	const char *header;
+	int numeric; /* right-aligned, a JSON number, sorted as a number */
+	const char *help;
+};
+
+extern const struct col_desc tv_cols[NCOLS];
+
+#define CELL_MAX 64
+
+/* A column by name or alias (len bytes of name): its id, or -1. */
+int tv_find_col(const char *name, size_t len);
+/* One cell of thread t into buf[CELL_MAX]. */
+void tv_fmt_cell(char *buf, enum col_id c, const struct tv_thread *t,
+		 const struct tv_snapshot *snap);
+/* The value a column sorts by. */
+double tv_sort_key(enum col_id c, const struct tv_thread *t,
+		   const struct tv_snapshot *snap);
+/* Cells of a process line (ps m): the process's totals. */
+void tv_fmt_proc_cell(char *buf, enum col_id c, const struct tv_proc *p,
+		      uint64_t cpu_ns);
+
+/* ---- output (output.c) ---- */
+
+#define MAXCOLS 32
+
+struct sort_key {
+	enum col_id col;
+	int desc;
+};
+
+struct tv_output {
+	enum col_id cols[MAXCOLS];
+	int ncols;
+	struct sort_key sort[8];
+	int nsort;
+	bool json, tree;
+};
+
+/* The snapshot as one table (or JSON document, with the source): 0 or -1. */
+int tv_print(const struct tv_output *o, const struct tv_collector *c,
+	     const struct tv_snapshot *snap);
+const char *tv_source_name(const struct tv_collector *c);
 
 #endif

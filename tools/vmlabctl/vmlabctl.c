@@ -3,56 +3,75 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libsmartcols.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "libvmlab.h"
+#include "table.h"
 #include "vmlabctl.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: vmlabctl [--json] COMMAND [ARGS]\n"
+		"Usage: vmlabctl [options] COMMAND [ARGS]\n"
 		"\n"
 		"Commands:\n"
 		"  info                      ABI version and features of the loaded module\n"
 		"  shm SUBCOMMAND            shared regions (vmlabctl shm --help)\n"
 		"\n"
-		"Options:\n"
-		"  -J, --json                JSON output\n"
-		"  -h, --help                this help\n");
+		"Options (also after the command):\n"
+		"  -J, --json                one JSON document\n"
+		"  -V, --version             version\n"
+		"  -h, --help                this help\n"
+		"\nExit status: 0 done, 1 failed (device, module), 2 bad usage.\n");
 }
 
 int vmlabctl_open(void)
 {
-	int fd = vmlab_open();
+	int fd = vl_device_open();
 
-	if (fd < 0) {
-		fprintf(stderr, "vmlabctl: cannot open %s: %s%s\n", VMLAB_DEVICE,
-			strerror(-fd),
-			fd == -ENOENT ? " (is vmlab.ko loaded?)" : "");
+	if (fd < 0)
 		exit(EXIT_FAILURE);
-	}
 	return fd;
 }
 
-static int cmd_info(int json)
+static int cmd_info(int argc, char **argv, bool json)
 {
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct vl_col cols[] = {
+		{ "ABI", 0 },  { "FEATURES", 0 },  { "MASK", 0 },
+		{ "ARCH", 0 }, { "PAGE", VL_NUM }, { "LEVELS", VL_NUM },
+	};
 	struct vmlab_version ver;
 	struct libscols_table *tb;
 	struct libscols_line *ln;
-	char buf[64], feats[256] = "";
+	char feats[256] = "";
 	const char *name;
 	unsigned int bit;
-	int fd, ret;
+	struct vl_doc doc;
+	int fd, ret, c;
 
+	optind = 0; /* restart getopt: main() parsed the global options */
+	while ((c = getopt_long(argc, argv, "J", opts, NULL)) != -1) {
+		if (c != 'J')
+			vl_try_help();
+		json = true;
+	}
+	if (optind < argc)
+		vl_usage_error("info takes no arguments");
 	fd = vmlabctl_open();
 	ret = vmlab_version(fd, &ver);
 	close(fd);
 	if (ret) {
-		fprintf(stderr, "vmlabctl: VMLAB_IOC_VERSION: %s\n", strerror(-ret));
+		vl_error("VMLAB_IOC_VERSION on %s: %s", vl_device(),
+			 strerror(-ret));
 		return EXIT_FAILURE;
 	}
 	for (bit = 0; (name = vmlab_feature_name(bit)); bit++) {
@@ -62,57 +81,52 @@ static int cmd_info(int json)
 			strcat(feats, ",");
 		strcat(feats, name);
 	}
-
-	tb = scols_new_table();
-	if (!tb)
+	tb = VL_TABLE("vmlab", json, cols);
+	ln = tb ? vl_line(tb, NULL) : NULL;
+	if (!ln)
 		return EXIT_FAILURE;
-	scols_table_enable_json(tb, json);
-	scols_table_set_name(tb, "vmlab");
-	scols_table_new_column(tb, "ABI", 0, 0);
-	scols_table_new_column(tb, "FEATURES", 0, 0);
-	scols_table_new_column(tb, "MASK", 0, 0);
-	ln = scols_table_new_line(tb, NULL);
-	snprintf(buf, sizeof(buf), "%u.%u", ver.major, ver.minor);
-	scols_line_set_data(ln, 0, buf);
+	vl_line_set_fmt(ln, 0, "%u.%u", ver.major, ver.minor);
 	scols_line_set_data(ln, 1, feats);
-	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)ver.features);
-	scols_line_set_data(ln, 2, buf);
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return EXIT_SUCCESS;
+	vl_line_set_fmt(ln, 2, "0x%llx", (unsigned long long)ver.features);
+	scols_line_set_data(ln, 3,
+			    ver.arch == VMLAB_ARCH_X86_64 ? "x86-64" :
+			    ver.arch == VMLAB_ARCH_ARM64  ? "arm64" :
+							    "?");
+	if (ver.page_shift) /* 0 from a module of ABI 1 */
+		vl_line_set_u64(ln, 4, 1ULL << ver.page_shift);
+	if (ver.pgtable_levels)
+		vl_line_set_u64(ln, 5, ver.pgtable_levels);
+	vl_doc_init(&doc, json);
+	return vl_doc_add(&doc, tb) || vl_doc_end(&doc) ? EXIT_FAILURE :
+							  EXIT_SUCCESS;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
+		{ NULL, 0, NULL, 0 },
 	};
-	int json = 0, c;
+	bool json = false;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "+Jh", opts, NULL)) != -1) {
+	vl_init(argv, "vmlabctl");
+	while ((c = getopt_long(argc, argv, "+JVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
-			json = 1;
+			json = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_SUCCESS;
 		default:
-			usage(stderr);
-			return 2;
+			vl_other_option(c, usage);
 		}
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		return 2;
-	}
+	if (optind >= argc)
+		vl_usage_error("missing COMMAND (info or shm)");
 	if (!strcmp(argv[optind], "info"))
-		return cmd_info(json);
+		return cmd_info(argc - optind, argv + optind, json);
 	if (!strcmp(argv[optind], "shm"))
 		return vmlabctl_shm(argc - optind, argv + optind, json);
-	fprintf(stderr, "vmlabctl: unknown command '%s'\n", argv[optind]);
-	usage(stderr);
-	return 2;
+	vl_usage_error("unknown command '%s'", argv[optind]);
 }

@@ -10,7 +10,8 @@
  * short-lived children whose page tables and threads are queried while they
  * exit. Only /dev/vmlab and the fuzzer's own memory are touched: every name
  * it creates carries its own prefix, and what it created is removed at the
- * end. Scenarios (--scenario) serve the lifecycle tests.
+ * end. (The module's load/unload lifecycle is tested, not fuzzed:
+ * selftests/lifecycle_stress_test.c.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,29 +32,45 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "libvmlab.h"
+#include "table.h"
 
-#define PG		4096UL
-#define MAX_THREADS	16
-#define NFDS		16	/* /dev/vmlab fds shared by the workers */
-#define NWIN		4	/* mapping windows per worker */
-#define WIN_PAGES	32
-#define WIN_SIZE	(WIN_PAGES * PG)
-#define MAP_MAX_PAGES	12	/* longest mapping placed in a window */
-#define NVICTIM		8	/* pages any worker may unmap under a call */
-#define SCRATCH_PAGES	4	/* per worker, followed by a guard page */
-#define SCRATCH_SIZE	(SCRATCH_PAGES * PG)
-#define NREGIONS	8	/* region names per run */
-#define NCOUNTERS	16	/* counter names per run */
-#define MAX_IDS		64	/* counter ids known to this run */
-#define ERRNO_SLOTS	134
-#define CHILD_MAX_US	20000	/* a child still alive after this is killed */
+#define PG 4096UL
+#define MAX_THREADS 16
+#define NFDS 16 /* /dev/vmlab fds shared by the workers */
+#define NWIN 4 /* mapping windows per worker */
+#define WIN_PAGES 32
+#define WIN_SIZE (WIN_PAGES * PG)
+#define MAP_MAX_PAGES 12 /* longest mapping placed in a window */
+#define NVICTIM 8 /* pages any worker may unmap under a call */
+#define SCRATCH_PAGES 4 /* per worker, followed by a guard page */
+#define SCRATCH_SIZE (SCRATCH_PAGES * PG)
+#define NREGIONS 8 /* region names per run */
+#define NCOUNTERS 16 /* counter names per run */
+#define MAX_IDS 64 /* counter ids known to this run */
+#define ERRNO_SLOTS 134
+#define CHILD_MAX_US 20000 /* a child still alive after this is killed */
 
 #define KEY(cmd) ((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
 
-enum { C_VERSION, C_SHM_ATTACH, C_SHM_UNLINK, C_SHM_STAT, C_SHM_LIST,
-       C_PT_QUERY, C_PT_CLEAR, C_CTR_CREATE, C_CTR_ADD, C_CTR_GET,
-       C_CTR_RESET, C_CTR_DESTROY, C_CTR_STAT, C_THREADS, NCMDS };
+enum {
+	C_VERSION,
+	C_SHM_ATTACH,
+	C_SHM_UNLINK,
+	C_SHM_STAT,
+	C_SHM_LIST,
+	C_PT_QUERY,
+	C_PT_CLEAR,
+	C_CTR_CREATE,
+	C_CTR_ADD,
+	C_CTR_GET,
+	C_CTR_RESET,
+	C_CTR_DESTROY,
+	C_CTR_STAT,
+	C_THREADS,
+	NCMDS
+};
 
 static const struct {
 	unsigned int cmd;
@@ -63,18 +80,22 @@ static const struct {
 	int mutates;
 } cmds[NCMDS] = {
 	{ VMLAB_IOC_VERSION, "VERSION", sizeof(struct vmlab_version), 0 },
-	{ VMLAB_IOC_SHM_ATTACH, "SHM_ATTACH", sizeof(struct vmlab_shm_attach), 1 },
-	{ VMLAB_IOC_SHM_UNLINK, "SHM_UNLINK", sizeof(struct vmlab_shm_unlink), 1 },
+	{ VMLAB_IOC_SHM_ATTACH, "SHM_ATTACH", sizeof(struct vmlab_shm_attach),
+	  1 },
+	{ VMLAB_IOC_SHM_UNLINK, "SHM_UNLINK", sizeof(struct vmlab_shm_unlink),
+	  1 },
 	{ VMLAB_IOC_SHM_STAT, "SHM_STAT", sizeof(struct vmlab_shm_stat), 0 },
 	{ VMLAB_IOC_SHM_LIST, "SHM_LIST", sizeof(struct vmlab_shm_list), 0 },
 	{ VMLAB_IOC_PT_QUERY, "PT_QUERY", sizeof(struct vmlab_pt_query), 0 },
 	{ VMLAB_IOC_PT_CLEAR_ACCESSED, "PT_CLEAR_ACCESSED",
 	  sizeof(struct vmlab_pt_clear_accessed), 0 },
-	{ VMLAB_IOC_CTR_CREATE, "CTR_CREATE", sizeof(struct vmlab_ctr_create), 1 },
+	{ VMLAB_IOC_CTR_CREATE, "CTR_CREATE", sizeof(struct vmlab_ctr_create),
+	  1 },
 	{ VMLAB_IOC_CTR_ADD, "CTR_ADD", sizeof(struct vmlab_ctr_op), 1 },
 	{ VMLAB_IOC_CTR_GET, "CTR_GET", sizeof(struct vmlab_ctr_op), 0 },
 	{ VMLAB_IOC_CTR_RESET, "CTR_RESET", sizeof(struct vmlab_ctr_op), 1 },
-	{ VMLAB_IOC_CTR_DESTROY, "CTR_DESTROY", sizeof(struct vmlab_ctr_op), 1 },
+	{ VMLAB_IOC_CTR_DESTROY, "CTR_DESTROY", sizeof(struct vmlab_ctr_op),
+	  1 },
 	{ VMLAB_IOC_CTR_STAT, "CTR_STAT", sizeof(struct vmlab_ctr_stat), 0 },
 	{ VMLAB_IOC_THREADS, "THREADS", sizeof(struct vmlab_threads), 0 },
 };
@@ -92,41 +113,39 @@ static const unsigned int kind_weight[NKINDS] = { 6818, 2900, 120, 80, 80, 2 };
 
 /* Counts, in a MAP_SHARED page so children add to them. */
 struct shared {
-	uint64_t claimed;		/* operations started */
-	uint64_t done;			/* operations finished: the --ops budget */
+	uint64_t claimed; /* operations started */
+	uint64_t done; /* operations finished: the --ops budget */
 	uint32_t stop;
 	uint64_t kinds[NKINDS];
-	uint64_t calls[NCMDS + 1];	/* [NCMDS]: numbers the module does not know */
-	uint64_t errnos[ERRNO_SLOTS + 1];	/* [0]: success; last: larger errnos */
+	uint64_t calls[NCMDS + 1]; /* [NCMDS]: numbers the module does not know */
+	uint64_t errnos[ERRNO_SLOTS + 1]; /* [0]: success; last: larger errnos */
 	uint64_t children;
 	uint64_t killed;
 };
 
 struct window {
 	char *base;
-	size_t off, len;		/* the mapping in it; len 0: none */
+	size_t off, len; /* the mapping in it; len 0: none */
 };
 
 struct worker {
 	int idx;
 	int in_child;
-	int ioctl_only;			/* the extra thread of a child */
+	int ioctl_only; /* the extra thread of a child */
 	uint64_t rng;
-	char *scratch;			/* SCRATCH_SIZE, then a guard page */
-	char *spare;			/* the same, for a child's extra thread */
-	char *victim;			/* private: only this worker's calls use it */
+	char *scratch; /* SCRATCH_SIZE, then a guard page */
+	char *spare; /* the same, for a child's extra thread */
+	char *victim; /* private: only this worker's calls use it */
 	struct window win[NWIN];
-	pid_t child;			/* being queried by a K_PROC operation */
+	pid_t child; /* being queried by a K_PROC operation */
 	int child_pagemap;
 	pthread_t thread;
 };
 
 static struct {
-	uint64_t seed, ops;
-	double seconds;
-	int threads, json, verbose;
-	const char *scenario, *module;
-} opt = { .ops = 100000, .seconds = 60, .threads = 4 };
+	uint64_t seed, ops, duration_ns;
+	int threads, json;
+} opt = { .ops = 100000, .duration_ns = 60 * VL_NSEC_PER_SEC, .threads = 4 };
 
 static struct shared *sh;
 static struct worker workers[MAX_THREADS];
@@ -164,10 +183,7 @@ static int chance(struct worker *w, unsigned int percent)
 
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)vl_now_ns() / 1e9;
 }
 
 static void count_add(uint64_t *c, uint64_t n)
@@ -235,7 +251,8 @@ static int guarded_copy(char *dst, const void *src, size_t n)
 
 static void *map_anon(void *addr, size_t len, int prot, int extra)
 {
-	return mmap(addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | extra, -1, 0);
+	return mmap(addr, len, prot,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | extra, -1, 0);
 }
 
 /*
@@ -290,7 +307,8 @@ static int pick_fd(struct worker *w)
 		if (fd < 0)
 			return fd;
 		if (!__atomic_compare_exchange_n(&fds[slot], &old, fd, 0,
-						 __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+						 __ATOMIC_RELAXED,
+						 __ATOMIC_RELAXED)) {
 			close(fd);
 			fd = old;
 		}
@@ -300,11 +318,13 @@ static int pick_fd(struct worker *w)
 
 static void region_name(struct worker *w, char *name)
 {
-	snprintf(name, VMLAB_NAME_MAX, "%sr%u", prefix, (unsigned int)below(w, NREGIONS));
+	snprintf(name, VMLAB_NAME_MAX, "%sr%u", prefix,
+		 (unsigned int)below(w, NREGIONS));
 }
 
 /* Counter names fix mode and delay, so a later CREATE of the name joins it. */
-static void counter_name(struct worker *w, char *name, uint32_t *mode, uint32_t *delay)
+static void counter_name(struct worker *w, char *name, uint32_t *mode,
+			 uint32_t *delay)
 {
 	unsigned int i = below(w, NCOUNTERS);
 
@@ -321,7 +341,8 @@ static void add_id(uint32_t id)
 		uint32_t zero = 0;
 
 		if (__atomic_compare_exchange_n(&ids[i], &zero, id, 0,
-						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+						__ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
 			return;
 	}
 }
@@ -360,7 +381,8 @@ static uint32_t pick_id(struct worker *w)
 	case 2:
 		return 0x80000000u | (uint32_t)rnd(w);
 	default:
-		return __atomic_load_n(&ids[below(w, MAX_IDS)], __ATOMIC_RELAXED);
+		return __atomic_load_n(&ids[below(w, MAX_IDS)],
+				       __ATOMIC_RELAXED);
 	}
 }
 
@@ -379,29 +401,36 @@ static char *pick_ptr(struct worker *w, size_t n, int mutates, int *safe)
 	*safe = 0;
 	if (k < 55 || (mutates && k < 80)) {
 		*safe = 1;
-		return scratch + (n < SCRATCH_SIZE ? below(w, (SCRATCH_SIZE - n) / 8) * 8 : 0);
+		return scratch + (n < SCRATCH_SIZE ?
+					  below(w, (SCRATCH_SIZE - n) / 8) * 8 :
+					  0);
 	}
 	if (k < 62)
-		return scratch + below(w, SCRATCH_SIZE - 1) + 1;	/* misaligned */
+		return scratch + below(w, SCRATCH_SIZE - 1) +
+		       1; /* misaligned */
 	if (k < 68)
-		return scratch + SCRATCH_SIZE - below(w, n + 1);	/* into the guard */
+		return scratch + SCRATCH_SIZE -
+		       below(w, n + 1); /* into the guard */
 	if (k < 76)
 		return w->victim + below(w, PG / 8) * 8;
 	if (k < 80)
 		return NULL;
 	if (mutates)
-		return (char *)(uintptr_t)(0xffff888000000000ULL + below(w, 1 << 20) * 8);
+		return (char *)(uintptr_t)(0xffff888000000000ULL +
+					   below(w, 1 << 20) * 8);
 	switch (k % 10) {
 	case 0:
-		return (char *)(uintptr_t)0xffffffff81000000ULL;	/* kernel text */
+		return (char *)(uintptr_t)0xffffffff81000000ULL; /* kernel text */
 	case 1:
-		return (char *)(uintptr_t)0x8000000000000000ULL;	/* non-canonical */
+		return (char *)(uintptr_t)0x8000000000000000ULL; /* non-canonical */
 	case 2:
-		return (char *)(uintptr_t)(0x1000 + below(w, 16) * 8);	/* low, unmapped */
+		return (char *)(uintptr_t)(0x1000 +
+					   below(w, 16) *
+						   8); /* low, unmapped */
 	case 3:
 		return readonly_page + below(w, PG / 8) * 8;
 	case 4:
-		return (char *)(uintptr_t)0xffffffffff600000ULL;	/* vsyscall page */
+		return (char *)(uintptr_t)0xffffffffff600000ULL; /* vsyscall page */
 	default:
 		return victims[below(w, NVICTIM)] + below(w, PG / 8) * 8;
 	}
@@ -435,12 +464,12 @@ static void pick_range(struct worker *w, __u64 *start, __u64 *end)
 		*end = *start + below(w, 64) * PG;
 		break;
 	case 5:
-		*start = b + below(w, WIN_SIZE);	/* unaligned */
+		*start = b + below(w, WIN_SIZE); /* unaligned */
 		*end = *start + below(w, WIN_SIZE);
 		break;
 	case 6:
 		*start = b + WIN_SIZE;
-		*end = b;				/* reversed */
+		*end = b; /* reversed */
 		break;
 	default:
 		*start = b + below(w, WIN_PAGES) * PG;
@@ -465,7 +494,9 @@ static int pick_pagemap_fd(struct worker *w, int with_flag)
 	case 4:
 		return (int)below(w, 1024);
 	default:
-		return w->child_pagemap >= 0 && chance(w, 70) ? w->child_pagemap : self_pagemap;
+		return w->child_pagemap >= 0 && chance(w, 70) ?
+			       w->child_pagemap :
+			       self_pagemap;
 	}
 }
 
@@ -536,7 +567,8 @@ static void set_entries(int ci, void *arg, char *out)
 }
 
 /* A well-formed argument for command ci; *out and *outsz for its output array. */
-static void build(struct worker *w, int ci, void *arg, char **out, size_t *outsz)
+static void build(struct worker *w, int ci, void *arg, char **out,
+		  size_t *outsz)
 {
 	size_t rec = 0;
 	uint32_t count = below(w, 65);
@@ -548,10 +580,13 @@ static void build(struct worker *w, int ci, void *arg, char **out, size_t *outsz
 	case C_SHM_ATTACH: {
 		struct vmlab_shm_attach *a = arg;
 		static const uint32_t fl[] = { 0, VMLAB_SHM_CREATE,
-			VMLAB_SHM_CREATE | VMLAB_SHM_EXCL, VMLAB_SHM_EXCL, 4 };
+					       VMLAB_SHM_CREATE |
+						       VMLAB_SHM_EXCL,
+					       VMLAB_SHM_EXCL, 4 };
 
 		a->flags = fl[below(w, 5)];
-		a->length = chance(w, 85) ? (1 + below(w, 8)) * PG : rnd(w) >> below(w, 64);
+		a->length = chance(w, 85) ? (1 + below(w, 8)) * PG :
+					    rnd(w) >> below(w, 64);
 		region_name(w, a->name);
 		break;
 	}
@@ -573,7 +608,8 @@ static void build(struct worker *w, int ci, void *arg, char **out, size_t *outsz
 		q->flags = below(w, 4);
 		if (chance(w, 3))
 			q->flags = rnd(w);
-		q->pagemap_fd = pick_pagemap_fd(w, q->flags & VMLAB_PT_PAGEMAP_FD);
+		q->pagemap_fd =
+			pick_pagemap_fd(w, q->flags & VMLAB_PT_PAGEMAP_FD);
 		q->count = count;
 		pick_range(w, &q->start, &q->end);
 		rec = sizeof(struct vmlab_pte);
@@ -603,13 +639,16 @@ static void build(struct worker *w, int ci, void *arg, char **out, size_t *outsz
 	case C_CTR_DESTROY: {
 		struct vmlab_ctr_op *op = arg;
 
-		op->id = ci == C_CTR_GET && chance(w, 20) ? below(w, 300) : pick_id(w);
+		op->id = ci == C_CTR_GET && chance(w, 20) ? below(w, 300) :
+							    pick_id(w);
 		if (ci == C_CTR_ADD || ci == C_CTR_RESET)
-			op->delta = chance(w, 80) ? (int64_t)below(w, 5) - 2 : (int64_t)rnd(w);
+			op->delta = chance(w, 80) ? (int64_t)below(w, 5) - 2 :
+						    (int64_t)rnd(w);
 		break;
 	}
 	case C_CTR_STAT:
-		((struct vmlab_ctr_stat *)arg)->id = chance(w, 50) ? pick_id(w) : below(w, 300);
+		((struct vmlab_ctr_stat *)arg)->id =
+			chance(w, 50) ? pick_id(w) : below(w, 300);
 		break;
 	case C_THREADS: {
 		struct vmlab_threads *t = arg;
@@ -631,7 +670,8 @@ static void build(struct worker *w, int ci, void *arg, char **out, size_t *outsz
 }
 
 /* A size field other than the struct's own, now and then. */
-static uint32_t pick_size(struct worker *w, uint32_t size, char *arg, size_t room)
+static uint32_t pick_size(struct worker *w, uint32_t size, char *arg,
+			  size_t room)
 {
 	switch (below(w, 20)) {
 	case 0:
@@ -640,20 +680,20 @@ static uint32_t pick_size(struct worker *w, uint32_t size, char *arg, size_t roo
 		return size - 4;
 	case 2:
 		return 4;
-	case 3:	/* newer caller: zeroed tail */
+	case 3: /* newer caller: zeroed tail */
 		if (room >= size + 16) {
 			memset(arg + size, 0, 16);
 			return size + 16;
 		}
 		return size;
-	case 4:	/* newer caller: a non-zero tail */
+	case 4: /* newer caller: a non-zero tail */
 		if (room >= size + 8) {
 			memset(arg + size, 0, 8);
 			arg[size + below(w, 8)] = 1;
 			return size + 8;
 		}
 		return size;
-	case 5:	/* the largest size accepted, and one past it */
+	case 5: /* the largest size accepted, and one past it */
 		if (room >= PG + 8) {
 			memset(arg + size, 0, PG + 8 - size);
 			return PG + 8 * below(w, 2);
@@ -681,7 +721,8 @@ static void mutate(struct worker *w, char *arg, size_t size)
 			arg[off] = rnd(w);
 			break;
 		default:
-			memset(arg + (off & ~3UL), 0xff, off + 4 <= size ? 4 : 1);
+			memset(arg + (off & ~3UL), 0xff,
+			       off + 4 <= size ? 4 : 1);
 			break;
 		}
 	}
@@ -723,7 +764,8 @@ static void op_ioctl(struct worker *w)
 		      ((uint32_t)below(w, _IOC_SIZEMASK + 1) << _IOC_SIZESHIFT);
 	if (chance(w, 15))
 		arg = pick_ptr(w, cmds[ci].size, cmds[ci].mutates, &safe);
-	if (arg && guarded_copy(arg, buf, size <= sizeof(buf) ? size : cmds[ci].size))
+	if (arg &&
+	    guarded_copy(arg, buf, size <= sizeof(buf) ? size : cmds[ci].size))
 		safe = 0;
 	if (ci == C_CTR_DESTROY)
 		drop_id(((struct vmlab_ctr_op *)buf)->id);
@@ -748,10 +790,12 @@ static void op_random(struct worker *w)
 		break;
 	case 2:
 	case 3:
-		cmd = _IOC(below(w, 4), VMLAB_IOC_MAGIC, below(w, 256), below(w, 1024));
+		cmd = _IOC(below(w, 4), VMLAB_IOC_MAGIC, below(w, 256),
+			   below(w, 1024));
 		break;
 	default:
-		cmd = cmds[below(w, NCMDS)].cmd ^ ((uint32_t)rnd(w) & 0xffff0000u);
+		cmd = cmds[below(w, NCMDS)].cmd ^
+		      ((uint32_t)rnd(w) & 0xffff0000u);
 		break;
 	}
 	ci = cmd_index(cmd);
@@ -764,7 +808,8 @@ static void op_random(struct worker *w)
 		uint32_t size = pick_size(w, cmds[ci].size, buf, sizeof(buf));
 
 		memcpy(buf, &size, 4);
-		if (chance(w, 50))	/* zero the rest now and then: deeper paths */
+		if (chance(w,
+			   50)) /* zero the rest now and then: deeper paths */
 			memset(buf + 4, 0, cmds[ci].size - 4);
 		if (cmds[ci].mutates)
 			sanitize(w, ci, buf);
@@ -782,8 +827,12 @@ static void op_random(struct worker *w)
 
 static void mm_map(struct worker *w, struct window *win)
 {
-	static const int prots[] = { PROT_READ | PROT_WRITE, PROT_READ | PROT_WRITE,
-				     PROT_READ, PROT_WRITE, PROT_NONE, PROT_READ | PROT_EXEC };
+	static const int prots[] = { PROT_READ | PROT_WRITE,
+				     PROT_READ | PROT_WRITE,
+				     PROT_READ,
+				     PROT_WRITE,
+				     PROT_NONE,
+				     PROT_READ | PROT_EXEC };
 	size_t off = below(w, WIN_PAGES - MAP_MAX_PAGES) * PG;
 	size_t len = (1 + below(w, MAP_MAX_PAGES)) * PG;
 	off_t pgoff = chance(w, 80) ? 0 : (off_t)below(w, 10) * PG;
@@ -795,7 +844,8 @@ static void mm_map(struct worker *w, struct window *win)
 		return;
 	if (chance(w, 40)) {
 		struct vmlab_shm_attach a = { .flags = VMLAB_SHM_CREATE,
-					      .length = (1 + below(w, 8)) * PG };
+					      .length =
+						      (1 + below(w, 8)) * PG };
 
 		region_name(w, a.name);
 		record(C_SHM_ATTACH, VMLAB_CALL(fd, VMLAB_IOC_SHM_ATTACH, &a));
@@ -845,11 +895,15 @@ static void mm_remap(struct worker *w, struct window *win)
 
 static void op_mm(struct worker *w)
 {
-	static const int advice[] = { MADV_DONTNEED, MADV_WILLNEED, MADV_NORMAL,
-		MADV_RANDOM, MADV_SEQUENTIAL, MADV_DONTFORK, MADV_DOFORK,
-		MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_COLD, MADV_PAGEOUT, MADV_FREE,
-		MADV_REMOVE, MADV_DONTDUMP, MADV_WIPEONFORK, MADV_KEEPONFORK,
-		MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_MERGEABLE };
+	static const int advice[] = {
+		MADV_DONTNEED,	 MADV_WILLNEED,	     MADV_NORMAL,
+		MADV_RANDOM,	 MADV_SEQUENTIAL,    MADV_DONTFORK,
+		MADV_DOFORK,	 MADV_HUGEPAGE,	     MADV_NOHUGEPAGE,
+		MADV_COLD,	 MADV_PAGEOUT,	     MADV_FREE,
+		MADV_REMOVE,	 MADV_DONTDUMP,	     MADV_WIPEONFORK,
+		MADV_KEEPONFORK, MADV_POPULATE_READ, MADV_POPULATE_WRITE,
+		MADV_MERGEABLE
+	};
 	struct window *win = &w->win[below(w, NWIN)];
 	size_t off, len;
 	unsigned int i, n;
@@ -878,17 +932,21 @@ static void op_mm(struct worker *w)
 		mprotect(win->base + off, len, below(w, 8));
 		break;
 	case 4:
-		madvise(win->base + off, len, advice[below(w, sizeof(advice) / sizeof(advice[0]))]);
+		madvise(win->base + off, len,
+			advice[below(w, sizeof(advice) / sizeof(advice[0]))]);
 		break;
 	case 5:
-		msync(win->base + off, len, chance(w, 50) ? MS_SYNC : MS_ASYNC | MS_INVALIDATE);
+		msync(win->base + off, len,
+		      chance(w, 50) ? MS_SYNC : MS_ASYNC | MS_INVALIDATE);
 		break;
 	default:
 		/* and a page past the mapping, but never past the window */
-		len = win->len + PG <= WIN_SIZE - win->off ? win->len + PG : win->len;
+		len = win->len + PG <= WIN_SIZE - win->off ? win->len + PG :
+							     win->len;
 		n = 1 + below(w, 16);
 		for (i = 0; i < n; i++)
-			touch(win->base + win->off + below(w, len), chance(w, 60), rnd(w));
+			touch(win->base + win->off + below(w, len),
+			      chance(w, 60), rnd(w));
 		break;
 	}
 }
@@ -929,37 +987,36 @@ static void op_victim(struct worker *w)
 	}
 }
 
+/* fd into slot, closing what was there (other workers may be using it). */
+static void put_fd(int slot, int fd)
+{
+	int old = __atomic_exchange_n(&fds[slot], fd, __ATOMIC_RELAXED);
+
+	if (old >= 0)
+		close(old);
+}
+
 /* Close an fd other workers may be calling through; open, dup. */
 static void op_fd(struct worker *w)
 {
-	int slot = below(w, NFDS), fd, old;
+	int slot = below(w, NFDS), fd;
 
 	switch (below(w, 4)) {
 	case 0:
 	case 1:
-		fd = __atomic_exchange_n(&fds[slot], -1, __ATOMIC_RELAXED);
-		if (fd >= 0)
-			close(fd);
-		break;
+		put_fd(slot, -1);
+		return;
 	case 2:
-		fd = open(getenv("VMLAB_DEVICE") ?: VMLAB_DEVICE,
+		fd = open(vl_device(),
 			  (chance(w, 80) ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-		if (fd < 0)
-			break;
-		old = __atomic_exchange_n(&fds[slot], fd, __ATOMIC_RELAXED);
-		if (old >= 0)
-			close(old);
 		break;
 	default:
 		fd = pick_fd(w);
 		fd = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 3) : -1;
-		if (fd < 0)
-			break;
-		old = __atomic_exchange_n(&fds[slot], fd, __ATOMIC_RELAXED);
-		if (old >= 0)
-			close(old);
 		break;
 	}
+	if (fd >= 0)
+		put_fd(slot, fd);
 }
 
 static void do_op(struct worker *w, int kind);
@@ -990,7 +1047,8 @@ static __attribute__((noreturn)) void child_main(struct worker *w)
 	if (chance(w, 50)) {
 		helper = *w;
 		helper.ioctl_only = 1;
-		helper.victim = helper.spare;	/* the child's own thread uses w->victim */
+		helper.victim =
+			helper.spare; /* the child's own thread uses w->victim */
 		helper.rng ^= 0x9e3779b97f4a7c15ULL;
 		pthread_create(&t, NULL, child_helper, &helper);
 	}
@@ -1032,14 +1090,17 @@ static void op_proc(struct worker *w)
 	{
 		struct vmlab_pt_query q = { .flags = VMLAB_PT_PAGEMAP_FD,
 					    .pagemap_fd = w->child_pagemap,
-					    .start = 0, .end = 1ULL << 47 };
+					    .start = 0,
+					    .end = 1ULL << 47 };
 		struct vmlab_threads t = { .pid = pid };
 		int fd = pick_fd(w);
 
 		if (fd >= 0 && w->child_pagemap >= 0)
-			record(C_PT_QUERY, VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q));
+			record(C_PT_QUERY,
+			       VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q));
 		if (fd >= 0)
-			record(C_THREADS, VMLAB_CALL(fd, VMLAB_IOC_THREADS, &t));
+			record(C_THREADS,
+			       VMLAB_CALL(fd, VMLAB_IOC_THREADS, &t));
 	}
 	if (w->child_pagemap >= 0)
 		close(w->child_pagemap);
@@ -1103,14 +1164,16 @@ static int setup_worker(struct worker *w, int idx)
 	int i;
 
 	w->idx = idx;
-	w->rng = opt.seed * 0x9e3779b97f4a7c15ULL + (uint64_t)idx * 0xbf58476d1ce4e5b9ULL + 1;
+	w->rng = opt.seed * 0x9e3779b97f4a7c15ULL +
+		 (uint64_t)idx * 0xbf58476d1ce4e5b9ULL + 1;
 	w->child = -1;
 	w->child_pagemap = -1;
 	/*
 	 * scratch | guard | spare | guard | victim | guard: the kernel or a
 	 * copy running past a buffer faults instead of reaching other memory.
 	 */
-	pages = map_anon(NULL, 2 * SCRATCH_SIZE + 4 * PG, PROT_READ | PROT_WRITE, 0);
+	pages = map_anon(NULL, 2 * SCRATCH_SIZE + 4 * PG,
+			 PROT_READ | PROT_WRITE, 0);
 	if (pages == MAP_FAILED)
 		return -1;
 	w->scratch = pages;
@@ -1129,10 +1192,12 @@ static int setup_worker(struct worker *w, int idx)
 
 static int setup(void)
 {
-	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_NODEFER };
+	struct sigaction sa = { .sa_sigaction = on_fault,
+				.sa_flags = SA_SIGINFO | SA_NODEFER };
 	int i;
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return -1;
 	sigaction(SIGSEGV, &sa, NULL);
@@ -1144,7 +1209,7 @@ static int setup(void)
 		victims[i] = map_anon(NULL, 2 * PG, PROT_READ | PROT_WRITE, 0);
 		if (victims[i] == MAP_FAILED)
 			return -1;
-		mprotect(victims[i] + PG, PG, PROT_NONE);	/* guard */
+		mprotect(victims[i] + PG, PG, PROT_NONE); /* guard */
 	}
 	readonly_page = map_anon(NULL, 2 * PG, PROT_READ, 0);
 	self_pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
@@ -1230,7 +1295,8 @@ static int snapshot_counters(int fd)
 	counters_before = calloc(counter_scan_limit + 1, 1);
 	if (!counters_before)
 		return -1;
-	for (id = 1; id <= counter_scan_limit; id++)	/* the ABI: ids start at 1 */
+	for (id = 1; id <= counter_scan_limit;
+	     id++) /* the ABI: ids start at 1 */
 		counters_before[id] = counter_exists(fd, id);
 	return 0;
 }
@@ -1252,34 +1318,32 @@ static unsigned int cleanup_counters(int fd)
 	return n;
 }
 
-static void add_row(struct libscols_table *tb, const char *section, const char *name,
-		    uint64_t value)
+static void add_row(struct libscols_table *tb, const char *section,
+		    const char *name, uint64_t value)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-	char buf[32];
+	struct libscols_line *ln = vl_line(tb, NULL);
 
 	if (!ln)
 		return;
-	snprintf(buf, sizeof(buf), "%" PRIu64, value);
 	scols_line_set_data(ln, 0, section);
 	scols_line_set_data(ln, 1, name);
-	scols_line_set_data(ln, 2, buf);
+	vl_line_set_u64(ln, 2, value);
 }
 
-static void report(double secs, unsigned int regions, unsigned int counters)
+static int report(double secs, unsigned int regions, unsigned int counters)
 {
-	struct libscols_table *tb = scols_new_table();
+	static const struct vl_col cols[] = {
+		{ "section", 0 },
+		{ "name", 0 },
+		{ "count", VL_NUM },
+	};
+	struct libscols_table *tb = VL_TABLE("vmlabfuzz", opt.json, cols);
+	struct vl_doc doc;
 	char name[32];
 	int i;
 
 	if (!tb)
-		return;
-	scols_table_enable_json(tb, opt.json);
-	scols_table_set_name(tb, "vmlabfuzz");
-	scols_table_new_column(tb, "section", 0, 0);
-	scols_table_new_column(tb, "name", 0, 0);
-	scols_column_set_json_type(scols_table_new_column(tb, "count", 0, SCOLS_FL_RIGHT),
-				   SCOLS_JSON_NUMBER);
+		return -ENOMEM;
 	add_row(tb, "run", "seed", opt.seed);
 	add_row(tb, "run", "threads", opt.threads);
 	add_row(tb, "run", "milliseconds", (uint64_t)(secs * 1000));
@@ -1291,20 +1355,23 @@ static void report(double secs, unsigned int regions, unsigned int counters)
 	for (i = 0; i < NKINDS; i++)
 		add_row(tb, "op", kind_names[i], sh->kinds[i]);
 	for (i = 0; i <= NCMDS; i++)
-		add_row(tb, "ioctl", i < NCMDS ? cmds[i].name : "unknown", sh->calls[i]);
+		add_row(tb, "ioctl", i < NCMDS ? cmds[i].name : "unknown",
+			sh->calls[i]);
 	for (i = 0; i <= ERRNO_SLOTS; i++) {
 		const char *en = i ? strerrorname_np(i) : "success";
 
 		if (!sh->errnos[i])
 			continue;
 		if (i == ERRNO_SLOTS || !en) {
-			snprintf(name, sizeof(name), i == ERRNO_SLOTS ? "other" : "errno-%d", i);
+			snprintf(name, sizeof(name),
+				 i == ERRNO_SLOTS ? "other" : "errno-%d", i);
 			en = name;
 		}
 		add_row(tb, "errno", en, sh->errnos[i]);
 	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
+	vl_doc_init(&doc, opt.json);
+	i = vl_doc_add(&doc, tb);
+	return i ? i : vl_doc_end(&doc);
 }
 
 static int run_fuzz(void)
@@ -1313,22 +1380,23 @@ static int run_fuzz(void)
 	double start;
 	int i, fd;
 
-	fd = vmlab_open();
-	if (fd < 0) {
-		fprintf(stderr, "vmlabfuzz: cannot open %s: %s\n", VMLAB_DEVICE, strerror(-fd));
-		return 1;
-	}
+	fd = vl_device_open();
+	if (fd < 0)
+		return VL_EXIT_FAIL;
 	if (setup() || snapshot_counters(fd)) {
 		perror("vmlabfuzz: setup");
 		return 1;
 	}
-	fprintf(stderr, "vmlabfuzz: seed %" PRIu64 " (reproduce with --seed %" PRIu64
+	fprintf(stderr,
+		"vmlabfuzz: seed %" PRIu64 " (reproduce with --seed %" PRIu64
 		"), %d threads, up to %" PRIu64 " ops or %.0f s\n",
-		opt.seed, opt.seed, opt.threads, opt.ops, opt.seconds);
+		opt.seed, opt.seed, opt.threads, opt.ops,
+		(double)opt.duration_ns / 1e9);
 	start = now();
-	deadline = start + opt.seconds;
+	deadline = start + (double)opt.duration_ns / 1e9;
 	for (i = 0; i < opt.threads; i++)
-		if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i])) {
+		if (pthread_create(&workers[i].thread, NULL, worker_main,
+				   &workers[i])) {
 			fprintf(stderr, "vmlabfuzz: cannot create threads\n");
 			sh->stop = 1;
 			opt.threads = i;
@@ -1347,265 +1415,7 @@ static int run_fuzz(void)
 	regions = cleanup_regions(fd);
 	counters = cleanup_counters(fd);
 	close(fd);
-	report(now() - start, regions, counters);
-	return 0;
-}
-
-/* ---- scenarios for the lifecycle tests ----------------------------------- */
-
-static int fail(const char *what, int err)
-{
-	fprintf(stderr, "vmlabfuzz: %s: %s\n", what, strerror(err < 0 ? -err : err));
-	return 1;
-}
-
-static int attach(int fd, const char *suffix, uint64_t pages, uint32_t flags)
-{
-	struct vmlab_shm_attach a = { .flags = flags, .length = pages * PG };
-
-	snprintf(a.name, sizeof(a.name), "%s%s", prefix, suffix);
-	return VMLAB_CALL(fd, VMLAB_IOC_SHM_ATTACH, &a);
-}
-
-static int unlink_region(int fd, const char *suffix)
-{
-	struct vmlab_shm_unlink u = { 0 };
-
-	snprintf(u.name, sizeof(u.name), "%s%s", prefix, suffix);
-	return VMLAB_CALL(fd, VMLAB_IOC_SHM_UNLINK, &u);
-}
-
-static int ctr_call(int fd, unsigned long cmd, uint32_t id, int64_t delta, int64_t *value)
-{
-	struct vmlab_ctr_op op = { .id = id, .delta = delta };
-	int ret = VMLAB_CALL(fd, cmd, &op);
-
-	if (value)
-		*value = op.value;
-	return ret;
-}
-
-static int ctr_create(int fd, uint32_t mode, uint32_t delay, uint32_t *id)
-{
-	struct vmlab_ctr_create c = { .mode = mode, .delay_ns = delay };
-	int ret = VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &c);
-
-	*id = c.id;
-	return ret;
-}
-
-/* Open, map and write a region, see it through a second file, count, free. */
-static int scenario_basic(void)
-{
-	int fd = vmlab_open(), fd2, ret, i;
-	uint32_t id;
-	int64_t v;
-	char *p, *q;
-
-	if (fd < 0)
-		return fail("open", fd);
-	ret = attach(fd, "r0", 4, VMLAB_SHM_CREATE | VMLAB_SHM_EXCL);
-	if (ret)
-		return fail("SHM_ATTACH create", ret);
-	p = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return fail("mmap", errno);
-	for (i = 0; i < 4; i++)
-		p[i * PG] = 'a' + i;
-	fd2 = vmlab_open();
-	if (fd2 < 0 || (ret = attach(fd2, "r0", 0, 0)))
-		return fail("SHM_ATTACH existing", fd2 < 0 ? fd2 : ret);
-	q = mmap(NULL, 4 * PG, PROT_READ, MAP_SHARED, fd2, 0);
-	if (q == MAP_FAILED)
-		return fail("mmap second", errno);
-	for (i = 0; i < 4; i++)
-		if (q[i * PG] != 'a' + i)
-			return fail("second mapping does not see the data", EIO);
-	ret = ctr_create(fd, VMLAB_CTR_MUTEX, 0, &id);
-	if (ret)
-		return fail("CTR_CREATE", ret);
-	for (i = 0; i < 100; i++)
-		if ((ret = ctr_call(fd, VMLAB_IOC_CTR_ADD, id, 1, NULL)))
-			return fail("CTR_ADD", ret);
-	ret = ctr_call(fd, VMLAB_IOC_CTR_GET, id, 0, &v);
-	if (ret || v != 100)
-		return fail("CTR_GET is not 100", ret ? ret : EIO);
-	if ((ret = ctr_call(fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL)))
-		return fail("CTR_DESTROY", ret);
-	if ((ret = unlink_region(fd, "r0")))
-		return fail("SHM_UNLINK", ret);
-	munmap(p, 4 * PG);
-	munmap(q, 4 * PG);
-	close(fd2);
-	close(fd);
-	if (opt.verbose)
-		printf("basic: region mapped twice, counter counted 100, all freed\n");
-	return 0;
-}
-
-/*
- * Unload and reload the module --ops times with basic's work in between:
- * the two syscalls rmmod and insmod make, without two new processes per
- * cycle (under TCG those cost more than the reload itself).
- */
-static int scenario_reload(void)
-{
-	uint64_t i;
-	int ko;
-
-	if (!opt.module) {
-		fprintf(stderr, "vmlabfuzz: the reload scenario needs --module FILE\n");
-		return 2;
-	}
-	ko = open(opt.module, O_RDONLY | O_CLOEXEC);
-	if (ko < 0)
-		return fail(opt.module, errno);
-	for (i = 0; i < opt.ops; i++) {
-		if (syscall(SYS_delete_module, "vmlab", O_NONBLOCK))
-			return fail("unload (delete_module)", errno);
-		if (syscall(SYS_finit_module, ko, "", 0))
-			return fail("load (finit_module)", errno);
-		if (scenario_basic()) {
-			fprintf(stderr, "vmlabfuzz: reload: cycle %" PRIu64 " failed\n", i + 1);
-			return 1;
-		}
-	}
-	close(ko);
-	printf("%" PRIu64 " load/unload cycles, each with opens, a mapped region and a counter\n", i);
-	return 0;
-}
-
-/* Keep a region mapped with its file closed, until a signal ends us. */
-static int scenario_hold(void)
-{
-	int fd = vmlab_open(), ret;
-	char *p;
-
-	if (fd < 0)
-		return fail("open", fd);
-	ret = attach(fd, "h", 2, VMLAB_SHM_CREATE);
-	if (ret)
-		return fail("SHM_ATTACH", ret);
-	p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return fail("mmap", errno);
-	p[0] = p[PG] = 1;
-	/* The mapping alone keeps the region (and the module) alive now. */
-	unlink_region(fd, "h");
-	close(fd);
-	printf("holding a mapped region, no file open\n");
-	fflush(stdout);
-	for (;;)
-		pause();
-}
-
-enum exit_state { X_IOCTL, X_FAULT, X_MUTEX, NX };
-static const char *const exit_names[NX] = { "mid-ioctl", "mid-fault", "waiting-on-mutex" };
-
-struct exit_ctx {
-	int fd;
-	uint32_t id;
-	char *map;
-};
-
-static void *exit_thread(void *p)
-{
-	struct exit_ctx *x = p;
-	struct vmlab_thread_info ti[8];
-	struct vmlab_pte pte[64];
-
-	for (;;) {
-		struct vmlab_pt_query q = { .start = 0, .end = 1ULL << 47, .count = 64,
-					    .entries = (uintptr_t)pte };
-		struct vmlab_threads t = { .pid = getpid(), .count = 8,
-					   .entries = (uintptr_t)ti };
-
-		if (x->id) {
-			ctr_call(x->fd, VMLAB_IOC_CTR_ADD, x->id, 1, NULL);
-			continue;
-		}
-		VMLAB_CALL(x->fd, VMLAB_IOC_PT_QUERY, &q);
-		VMLAB_CALL(x->fd, VMLAB_IOC_THREADS, &t);
-	}
-	return NULL;
-}
-
-static __attribute__((noreturn)) void exit_child(enum exit_state st, struct exit_ctx *x)
-{
-	pthread_t t;
-	int i;
-
-	if (st == X_FAULT) {
-		/* Fault the region in, drop it, again: most time is in the fault path. */
-		for (;;) {
-			for (i = 0; i < 64; i++)
-				x->map[i * PG] = i;
-			madvise(x->map, 64 * PG, MADV_DONTNEED);
-		}
-	}
-	if (st == X_IOCTL)
-		x->id = 0;
-	for (i = 0; i < 3; i++)
-		pthread_create(&t, NULL, exit_thread, x);
-	exit_thread(x);
-	_exit(0);
-}
-
-/* Kill children in the middle of an ioctl, a fault, a wait for a counter's mutex. */
-static int scenario_exit(void)
-{
-	struct exit_ctx x = { .fd = vmlab_open() };
-	unsigned int rounds = opt.ops < 1000 ? opt.ops : 1000, i, killed[NX] = { 0 };
-	struct vmlab_ctr_stat cs = { 0 };
-	struct worker w = { .rng = opt.seed | 1 };
-	int ret, st, status;
-	int64_t v;
-	pid_t pid;
-
-	if (x.fd < 0)
-		return fail("open", x.fd);
-	ret = attach(x.fd, "x", 64, VMLAB_SHM_CREATE);
-	if (ret)
-		return fail("SHM_ATTACH", ret);
-	x.map = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, x.fd, 0);
-	if (x.map == MAP_FAILED)
-		return fail("mmap", errno);
-	ret = ctr_create(x.fd, VMLAB_CTR_MUTEX, VMLAB_CTR_DELAY_MAX_NS, &x.id);
-	if (ret)
-		return fail("CTR_CREATE", ret);
-	for (st = 0; st < NX; st++) {
-		for (i = 0; i < rounds; i++) {
-			pid = fork();
-			if (pid < 0)
-				return fail("fork", errno);
-			if (pid == 0)
-				exit_child(st, &x);
-			usleep(1000 + below(&w, 9000));
-			kill(pid, SIGKILL);
-			if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status))
-				return fail("child did not die by SIGKILL", ECHILD);
-			killed[st]++;
-		}
-	}
-	/* The counter survived its users' deaths, unlocked: it still counts. */
-	ret = ctr_call(x.fd, VMLAB_IOC_CTR_ADD, x.id, 1, &v);
-	if (ret)
-		return fail("CTR_ADD after the kills", ret);
-	/* Proof that the killed threads really were waiting for the mutex. */
-	cs.id = x.id;
-	ret = VMLAB_CALL(x.fd, VMLAB_IOC_CTR_STAT, &cs);
-	if (ret)
-		return fail("CTR_STAT", ret);
-	ret = ctr_call(x.fd, VMLAB_IOC_CTR_DESTROY, x.id, 0, NULL);
-	if (ret)
-		return fail("CTR_DESTROY", ret);
-	unlink_region(x.fd, "x");
-	munmap(x.map, 64 * PG);
-	close(x.fd);
-	printf("exit: killed %u %s, %u %s, %u %s (the mutex was found held %llu times)\n",
-	       killed[X_IOCTL], exit_names[X_IOCTL], killed[X_FAULT], exit_names[X_FAULT],
-	       killed[X_MUTEX], exit_names[X_MUTEX], (unsigned long long)cs.contended);
-	return 0;
+	return report(now() - start, regions, counters) ? VL_EXIT_FAIL : 0;
 }
 
 /* ---- main ------------------------------------------------------------------ */
@@ -1615,27 +1425,20 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: vmlabfuzz [OPTIONS]\n"
 		"\n"
-		"Fuzz /dev/vmlab from several threads and processes, then print a summary.\n"
+		"Fuzz the device from several threads and processes, then print a summary.\n"
 		"\n"
 		"Options:\n"
 		"  -s, --seed N          seed of the generator (default: from the clock)\n"
-		"  -n, --ops N           stop after N operations (default 100000)\n"
-		"  -t, --seconds S       stop after S seconds (default 60)\n"
+		"  -n, --ops N           stop after N operations (default 100k; a count:\n"
+		"                        k = 1000, M = 10^6)\n"
+		"  -d, --duration TIME   stop after TIME (default 60s; units ns, us, ms,\n"
+		"                        s, min; a bare number is seconds)\n"
 		"  -j, --threads N       worker threads, 1..%d (default 4)\n"
-		"  -S, --scenario NAME   fuzz (default), basic, reload, hold or exit\n"
-		"  -m, --module FILE     vmlab.ko, for the reload scenario\n"
-		"  -v, --verbose         say what a scenario did\n"
-		"  -J, --json            JSON summary\n"
-		"  -h, --help            this help\n", MAX_THREADS);
-}
-
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoull(s, &end, 0);
-	return errno || end == s || *end || *s == '-' ? -1 : 0;
+		"  -J, --json            one JSON document\n"
+		"  -V, --version         version\n"
+		"  -h, --help            this help\n"
+		"\nExit status: 0 done, 1 failed (device, setup), 2 bad usage.\n",
+		MAX_THREADS);
 }
 
 int main(int argc, char **argv)
@@ -1643,82 +1446,46 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, 's' },
 		{ "ops", required_argument, NULL, 'n' },
-		{ "seconds", required_argument, NULL, 't' },
+		{ "duration", required_argument, NULL, 'd' },
 		{ "threads", required_argument, NULL, 'j' },
-		{ "scenario", required_argument, NULL, 'S' },
-		{ "module", required_argument, NULL, 'm' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t v;
 	int c, seeded = 0;
-	char *end;
 
-	opt.scenario = "fuzz";
-	while ((c = getopt_long(argc, argv, "s:n:t:j:S:m:vJh", longopts, NULL)) != -1) {
+	vl_init(argv, "vmlabfuzz");
+	while ((c = getopt_long(argc, argv, "s:n:d:j:JVh", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 's':
-			if (parse_u64(optarg, &opt.seed))
-				goto bad;
+			opt.seed = vl_opt_uint("--seed", optarg, 0, UINT64_MAX);
 			seeded = 1;
 			break;
 		case 'n':
-			if (parse_u64(optarg, &opt.ops))
-				goto bad;
+			opt.ops = vl_opt_count("--ops", optarg, 1, UINT64_MAX);
 			break;
-		case 't':
-			opt.seconds = strtod(optarg, &end);
-			if (*end || end == optarg || !(opt.seconds > 0))
-				goto bad;
+		case 'd':
+			opt.duration_ns =
+				vl_opt_duration("--duration", optarg, 1000000,
+						86400 * VL_NSEC_PER_SEC);
 			break;
 		case 'j':
-			if (parse_u64(optarg, &v) || v < 1 || v > MAX_THREADS)
-				goto bad;
-			opt.threads = v;
-			break;
-		case 'S':
-			opt.scenario = optarg;
-			break;
-		case 'm':
-			opt.module = optarg;
-			break;
-		case 'v':
-			opt.verbose = 1;
+			opt.threads = (int)vl_opt_uint("--threads", optarg, 1,
+						       MAX_THREADS);
 			break;
 		case 'J':
 			opt.json = 1;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			vl_other_option(c, usage);
 		}
 	}
 	if (optind != argc)
-		goto bad_args;
+		vl_usage_error("unexpected argument '%s'", argv[optind]);
 	if (!seeded)
 		opt.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	snprintf(prefix, sizeof(prefix), "vfz%d", (int)getpid());
-	if (!strcmp(opt.scenario, "fuzz"))
-		return run_fuzz();
-	if (!strcmp(opt.scenario, "basic"))
-		return scenario_basic();
-	if (!strcmp(opt.scenario, "reload"))
-		return scenario_reload();
-	if (!strcmp(opt.scenario, "hold"))
-		return scenario_hold();
-	if (!strcmp(opt.scenario, "exit"))
-		return scenario_exit();
-	fprintf(stderr, "vmlabfuzz: unknown scenario '%s'\n", opt.scenario);
-	return 2;
-bad:
-	fprintf(stderr, "vmlabfuzz: invalid argument for -%c: '%s'\n", c, optarg);
-	return 2;
-bad_args:
-	usage(stderr);
-	return 2;
+	return run_fuzz();
 }

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "libvmlab.h"
 #include "table.h"
 #include "vmlab_pt.h"
@@ -28,7 +29,8 @@ enum workload { W_PHASES, W_HOTCOLD, W_SCAN };
 struct opts {
 	size_t npages;
 	enum workload wl;
-	unsigned int interval_ms, samples, hands, step, spread;
+	uint64_t interval_ns;
+	unsigned int samples, hands, step, spread;
 	bool flush, json;
 	const char *plot;
 };
@@ -39,33 +41,37 @@ struct region {
 	size_t npages;
 	enum workload wl;
 	atomic_bool stop;
-	atomic_uint phase;	/* phases workload: which quarter is in use */
-	uint8_t *acc;		/* accessed bit per page, last read */
+	atomic_uint phase; /* phases workload: which quarter is in use */
+	uint8_t *acc; /* accessed bit per page, last read */
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: wss [options]\n"
+		"Usage: wss [options]\n"
 		"Working set over time, or a clock page-out simulation, from real A bits.\n\n"
-		"  -s, --size SIZE        region (default 4M)\n"
+		"  -s, --size SIZE        region (default 4M; binary units K, M, G; 64K to 4G)\n"
 		"  -w, --workload NAME    phases (a quarter at a time, shifting), hotcold\n"
 		"                         (10%% hot, the rest touched rarely) or scan (default phases)\n"
-		"  -i, --interval MS      sampling interval / clock tick (default 200)\n"
-		"  -n, --samples N        samples or ticks (default 12)\n"
+		"  -i, --interval TIME    sampling interval / clock tick (default 200ms;\n"
+		"                         units ns, us, ms, s; a bare number is seconds)\n"
+		"  -n, --samples N        samples or ticks (default 12; a count: k = 1000)\n"
 		"  -c, --clock HANDS      clock simulation with 1 or 2 hands instead of sampling\n"
 		"      --step PAGES       pages a hand passes per tick (default: a quarter)\n"
 		"      --spread PAGES     two-handed: distance between the hands (default: an eighth)\n"
 		"      --no-flush         do not flush the TLB after clearing (see the TLB at work)\n"
-		"  -p, --plot PREFIX      write PREFIX.dat and a gnuplot script PREFIX.gp\n"
-		"  -J, --json             JSON output\n"
-		"  -h, --help             this help\n");
+		"      --plot PREFIX      write PREFIX.dat and a gnuplot script PREFIX.gp\n"
+		"  -J, --json             one JSON document\n"
+		"  -V, --version          version\n"
+		"  -h, --help             this help\n"
+		"\nExit status: 0 done, 1 failed (device, memory, a file), 2 bad usage.\n");
 }
 
 static void *workload(void *arg)
 {
 	struct region *r = arg;
-	const size_t pg = VMLAB_PT_PAGE, hot = r->npages / 10 ? r->npages / 10 : 1;
+	const size_t pg = VMLAB_PT_PAGE,
+		     hot = r->npages / 10 ? r->npages / 10 : 1;
 	unsigned int seed = 1;
 	size_t i, q = r->npages / 4 ? r->npages / 4 : 1;
 
@@ -82,7 +88,9 @@ static void *workload(void *arg)
 			for (i = 0; i < hot; i++)
 				r->base[i * pg]++;
 			if (rand_r(&seed) % 8 == 0)
-				r->base[(hot + (size_t)rand_r(&seed) % (r->npages - hot)) * pg]++;
+				r->base[(hot + (size_t)rand_r(&seed) %
+						       (r->npages - hot)) *
+					pg]++;
 			break;
 		case W_SCAN:
 			for (i = 0; i < r->npages; i++)
@@ -115,7 +123,8 @@ static int64_t read_accessed(struct region *r)
 		if (ret)
 			return ret;
 		for (i = 0; i < q.count; i++) {
-			if (recs[i].flags & VMLAB_PTE_ACCESSED && recs[i].va >= base) {
+			if (recs[i].flags & VMLAB_PTE_ACCESSED &&
+			    recs[i].va >= base) {
 				r->acc[(recs[i].va - base) / VMLAB_PT_PAGE] = 1;
 				n++;
 			}
@@ -136,38 +145,18 @@ static int clear_pages(struct region *r, size_t first, size_t n, bool flush)
 	return flush ? vmlab_flush_tlb() : 0;
 }
 
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-static struct libscols_table *new_table(const char *name, bool json, const char *const *cols,
-					size_t n)
-{
-	struct libscols_table *tb = scols_new_table();
-	size_t i;
-
-	if (!tb)
-		return NULL;
-	scols_table_enable_json(tb, json);
-	scols_table_set_name(tb, name);
-	for (i = 0; i < n; i++) {
-		struct libscols_column *cl = scols_table_new_column(tb, cols[i], 0,
-								    i ? SCOLS_FL_RIGHT : 0);
-
-		if (json && strcmp(cols[i], "EVICTED_PAGES"))
-			scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
-	}
-	return tb;
-}
-
 /* Working set: clear A, let the workload run one interval, count A. */
-static int sample_wss(struct region *r, const struct opts *o)
+static int sample_wss(struct region *r, const struct opts *o,
+		      struct vl_doc *doc)
 {
-	static const char *const cols[] = { "T_MS", "PHASE", "ACCESSED", "WSS_KIB" };
-	struct libscols_table *tb = new_table("wss", o->json, cols, 4);
+	static const struct vl_col cols[] = {
+		{ "T_MS", VL_NUM },
+		{ "PHASE", VL_NUM },
+		{ "ACCESSED", VL_NUM },
+		{ "WSS_KIB", VL_NUM },
+	};
+	struct libscols_table *tb = VL_TABLE("wss", o->json, cols);
+	uint64_t interval_ms = o->interval_ns / 1000000;
 	FILE *dat = NULL;
 	unsigned int s;
 	int ret = 0;
@@ -193,7 +182,7 @@ static int sample_wss(struct region *r, const struct opts *o)
 		ret = clear_pages(r, 0, r->npages, o->flush);
 		if (ret)
 			break;
-		sleep_ms(o->interval_ms);
+		vl_sleep_ns(o->interval_ns);
 		n = read_accessed(r);
 		if (n < 0) {
 			ret = (int)n;
@@ -202,16 +191,18 @@ static int sample_wss(struct region *r, const struct opts *o)
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			break;
-		vl_line_set_u64(ln, 0, (uint64_t)(s + 1) * o->interval_ms);
+		vl_line_set_u64(ln, 0, (s + 1) * interval_ms);
 		vl_line_set_u64(ln, 1, atomic_load(&r->phase));
 		vl_line_set_u64(ln, 2, (uint64_t)n);
 		vl_line_set_u64(ln, 3, (uint64_t)n * 4);
 		if (dat)
-			fprintf(dat, "%u %" PRId64 " %" PRId64 "\n", (s + 1) * o->interval_ms, n, n * 4);
+			fprintf(dat, "%" PRIu64 " %" PRId64 " %" PRId64 "\n",
+				(s + 1) * interval_ms, n, n * 4);
 	}
 	if (!ret)
-		scols_print_table(tb);
-	scols_unref_table(tb);
+		ret = vl_doc_add(doc, tb);
+	else
+		scols_unref_table(tb);
 	if (dat) {
 		char path[4096];
 		FILE *gp;
@@ -221,15 +212,17 @@ static int sample_wss(struct region *r, const struct opts *o)
 		gp = fopen(path, "w");
 		if (!gp)
 			return -errno;
-		fprintf(gp, "set terminal pngcairo size 800,400\nset output '%s.png'\n"
+		fprintf(gp,
+			"set terminal pngcairo size 800,400\nset output '%s.png'\n"
 			"set xlabel 'time (ms)'\nset ylabel 'working set (KiB)'\n"
-			"set title 'working set from accessed bits, every %u ms'\n"
+			"set title 'working set from accessed bits, every %" PRIu64
+			" ms'\n"
 			"plot '%s.dat' using 1:3 with steps title 'WSS'\n",
-			o->plot, o->interval_ms, o->plot);
+			o->plot, interval_ms, o->plot);
 		fclose(gp);
-		if (!o->json)
-			fprintf(stderr, "wss: wrote %s.dat and %s.gp (gnuplot %s.gp makes %s.png)\n",
-				o->plot, o->plot, o->plot, o->plot);
+		fprintf(stderr,
+			"wss: wrote %s.dat and %s.gp (gnuplot %s.gp makes %s.png)\n",
+			o->plot, o->plot, o->plot, o->plot);
 	}
 	return ret;
 }
@@ -248,12 +241,43 @@ static void format_list(char *buf, size_t len, const size_t *pages, size_t n)
 			return;
 		}
 		if (j > i)
-			used += snprintf(buf + used, len - used, "%s%zu-%zu", used ? "," : "",
-					 pages[i], pages[j]);
+			used += snprintf(buf + used, len - used, "%s%zu-%zu",
+					 used ? "," : "", pages[i], pages[j]);
 		else
-			used += snprintf(buf + used, len - used, "%s%zu", used ? "," : "", pages[i]);
+			used += snprintf(buf + used, len - used, "%s%zu",
+					 used ? "," : "", pages[i]);
 		i = j + 1;
 	}
+}
+
+/* JSON: the run's totals, which the text says in a sentence. */
+static int clock_totals(const struct opts *o, size_t n, size_t hot,
+			uint64_t evictions, uint64_t hot_evictions,
+			uint64_t refaults, struct vl_doc *doc)
+{
+	static const struct vl_col cols[] = {
+		{ "HANDS", VL_NUM },	     { "PAGES", VL_NUM },
+		{ "HOT_PAGES", VL_NUM },     { "EVICTIONS", VL_NUM },
+		{ "HOT_EVICTIONS", VL_NUM }, { "REFAULTS", VL_NUM },
+	};
+	struct libscols_table *tb;
+	struct libscols_line *ln;
+
+	if (!doc->json)
+		return 0;
+	tb = VL_TABLE("totals", true, cols);
+	ln = tb ? vl_line(tb, NULL) : NULL;
+	if (!ln) {
+		scols_unref_table(tb);
+		return -ENOMEM;
+	}
+	vl_line_set_u64(ln, 0, o->hands);
+	vl_line_set_u64(ln, 1, n);
+	vl_line_set_u64(ln, 2, hot);
+	vl_line_set_u64(ln, 3, evictions);
+	vl_line_set_u64(ln, 4, hot_evictions);
+	vl_line_set_u64(ln, 5, refaults);
+	return vl_doc_add(doc, tb);
 }
 
 /*
@@ -263,11 +287,14 @@ static void format_list(char *buf, size_t len, const size_t *pages, size_t n)
  * pages behind, evicts what is still unreferenced. Eviction is simulated:
  * the page is only marked, and a later use of it counts as a refault.
  */
-static int clock_sim(struct region *r, const struct opts *o)
+static int clock_sim(struct region *r, const struct opts *o, struct vl_doc *doc)
 {
-	static const char *const cols[] = { "TICK", "KEPT", "EVICTED", "HOT_EVICTED",
-					    "REFAULTS", "EVICTED_PAGES" };
-	struct libscols_table *tb = new_table("clock", o->json, cols, 6);
+	static const struct vl_col cols[] = {
+		{ "TICK", VL_NUM },	{ "KEPT", VL_NUM },
+		{ "EVICTED", VL_NUM },	{ "HOT_EVICTED", VL_NUM },
+		{ "REFAULTS", VL_NUM }, { "EVICTED_PAGES", 0 },
+	};
+	struct libscols_table *tb = VL_TABLE("clock", o->json, cols);
 	size_t n = r->npages, hot = n / 10 ? n / 10 : 1, hand = 0, i;
 	uint8_t *evicted = calloc(n, 1);
 	size_t *evl = calloc(n, sizeof(*evl));
@@ -289,7 +316,7 @@ static int clock_sim(struct region *r, const struct opts *o)
 		struct libscols_line *ln;
 		int64_t got;
 
-		sleep_ms(o->interval_ms);
+		vl_sleep_ns(o->interval_ns);
 		got = read_accessed(r);
 		if (got < 0) {
 			ret = (int)got;
@@ -309,7 +336,9 @@ static int clock_sim(struct region *r, const struct opts *o)
 		 */
 		for (i = 0; i < o->step; i++) {
 			size_t front = (hand + i) % n;
-			size_t back = o->hands == 2 ? (front + n - o->spread) % n : front;
+			size_t back = o->hands == 2 ?
+					      (front + n - o->spread) % n :
+					      front;
 
 			if (r->acc[back] || evicted[back]) {
 				kept += !evicted[back];
@@ -326,7 +355,8 @@ static int clock_sim(struct region *r, const struct opts *o)
 		} else {
 			ret = clear_pages(r, hand, n - hand, false);
 			if (!ret)
-				ret = clear_pages(r, 0, hand + o->step - n, o->flush);
+				ret = clear_pages(r, 0, hand + o->step - n,
+						  o->flush);
 		}
 		hand = (hand + o->step) % n;
 		tot_ev += ev;
@@ -342,139 +372,166 @@ static int clock_sim(struct region *r, const struct opts *o)
 		vl_line_set_u64(ln, 4, refaults);
 		scols_line_set_data(ln, 5, list);
 	}
-	if (!ret) {
-		scols_print_table(tb);
-		if (!o->json)
-			printf("%u-handed clock over %zu pages (%zu hot): %" PRIu64 " evictions, "
-			       "%" PRIu64 " of hot pages, %" PRIu64 " refaults\n",
-			       o->hands, n, hot, tot_ev, tot_hot, tot_ref);
-	}
 	free(evicted);
 	free(evl);
-	scols_unref_table(tb);
-	return ret;
+	if (ret) {
+		scols_unref_table(tb);
+		return ret;
+	}
+	ret = vl_doc_add(doc, tb);
+	vl_doc_text(doc,
+		    "%u-handed clock over %zu pages (%zu hot): %" PRIu64
+		    " evictions, %" PRIu64 " of hot pages, %" PRIu64
+		    " refaults\n",
+		    o->hands, n, hot, tot_ev, tot_hot, tot_ref);
+	return ret ? ret :
+		     clock_totals(o, n, hot, tot_ev, tot_hot, tot_ref, doc);
 }
 
-static int parse_opts(int argc, char **argv, struct opts *o)
+static enum workload parse_workload(const char *s)
 {
+	static const char *const names[] = { "phases", "hotcold", "scan" };
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (!strcmp(s, names[i]))
+			return (enum workload)i;
+	vl_bad_arg("--workload", s, "want phases, hotcold or scan");
+}
+
+/* --step and --spread against the region they move in. */
+static void check_pages(struct opts *o, const char *step, const char *spread)
+{
+	char why[64];
+
+	if (!o->step)
+		o->step = (unsigned int)(o->npages / 4);
+	if (!o->spread)
+		o->spread = (unsigned int)(o->npages / 8);
+	snprintf(why, sizeof(why), "more than the region's %zu pages",
+		 o->npages);
+	if (o->step > o->npages)
+		vl_bad_arg("--step", step, why);
+	if (o->spread >= o->npages)
+		vl_bad_arg("--spread", spread, why);
+}
+
+static void parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { O_STEP = 256, O_SPREAD, O_NOFLUSH, O_PLOT };
 	static const struct option longopts[] = {
 		{ "size", required_argument, NULL, 's' },
 		{ "workload", required_argument, NULL, 'w' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "samples", required_argument, NULL, 'n' },
 		{ "clock", required_argument, NULL, 'c' },
-		{ "step", required_argument, NULL, 'S' },
-		{ "spread", required_argument, NULL, 'D' },
-		{ "no-flush", no_argument, NULL, 'F' },
-		{ "plot", required_argument, NULL, 'p' },
+		{ "step", required_argument, NULL, O_STEP },
+		{ "spread", required_argument, NULL, O_SPREAD },
+		{ "no-flush", no_argument, NULL, O_NOFLUSH },
+		{ "plot", required_argument, NULL, O_PLOT },
 		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *step = "", *spread = "";
 	uint64_t size = 4 << 20;
-	char *end;
-	long v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->interval_ms = 200;
+	o->interval_ns = 200000000;
 	o->samples = 12;
 	o->flush = true;
-	while ((c = getopt_long(argc, argv, "s:w:i:n:c:p:Jh", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			exit(0);
+	while ((c = getopt_long(argc, argv, "s:w:i:n:c:JVh", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 's':
+			size = vl_opt_size("--size", optarg, 16 * VMLAB_PT_PAGE,
+					   1ULL << 32);
+			break;
+		case 'w':
+			o->wl = parse_workload(optarg);
+			break;
+		case 'i':
+			o->interval_ns = vl_opt_duration("--interval", optarg,
+							 1000000,
+							 60 * VL_NSEC_PER_SEC);
+			break;
+		case 'n':
+			o->samples = (unsigned int)vl_opt_count(
+				"--samples", optarg, 1, 100000);
+			break;
+		case 'c':
+			o->hands = (unsigned int)vl_opt_uint("--clock", optarg,
+							     1, 2);
+			break;
+		case O_STEP:
+			step = optarg;
+			o->step = (unsigned int)vl_opt_count("--step", optarg,
+							     1, 1 << 20);
+			break;
+		case O_SPREAD:
+			spread = optarg;
+			o->spread = (unsigned int)vl_opt_count(
+				"--spread", optarg, 1, 1 << 20);
+			break;
+		case O_NOFLUSH:
+			o->flush = false;
+			break;
+		case O_PLOT:
+			o->plot = optarg;
+			break;
+		case 'J':
+			o->json = true;
+			break;
+		default:
+			vl_other_option(c, usage);
 		}
-		if (c == 'F' || c == 'J' || c == 'p' || c == 's' || c == 'w') {
-			if (c == 'F')
-				o->flush = false;
-			else if (c == 'J')
-				o->json = true;
-			else if (c == 'p')
-				o->plot = optarg;
-			else if (c == 's' && (vmlab_parse_size(optarg, &size) ||
-					      size < 16 * VMLAB_PT_PAGE || size > (1ULL << 32)))
-				goto bad;
-			else if (c == 'w' && !strcmp(optarg, "phases"))
-				o->wl = W_PHASES;
-			else if (c == 'w' && !strcmp(optarg, "hotcold"))
-				o->wl = W_HOTCOLD;
-			else if (c == 'w' && !strcmp(optarg, "scan"))
-				o->wl = W_SCAN;
-			else if (c == 'w')
-				goto bad;
-			continue;
-		}
-		if (c == '?')
-			goto bad;
-		v = strtol(optarg, &end, 10);
-		if (*end || end == optarg || v < 1 || v > 100000)
-			goto bad;
-		if (c == 'i')
-			o->interval_ms = (unsigned int)v;
-		else if (c == 'n')
-			o->samples = (unsigned int)v;
-		else if (c == 'c' && v <= 2)
-			o->hands = (unsigned int)v;
-		else if (c == 'S')
-			o->step = (unsigned int)v;
-		else if (c == 'D')
-			o->spread = (unsigned int)v;
-		else
-			goto bad;
 	}
 	if (optind != argc)
-		goto bad;
+		vl_usage_error("unexpected argument '%s'", argv[optind]);
 	o->npages = size / VMLAB_PT_PAGE;
-	if (!o->step)
-		o->step = (unsigned int)(o->npages / 4);
-	if (!o->spread)
-		o->spread = (unsigned int)(o->npages / 8);
-	if (o->step > o->npages || o->spread >= o->npages)
-		goto bad;
-	return 0;
-bad:
-	fprintf(stderr, "wss: bad arguments (see wss --help)\n");
-	return 2;
+	check_pages(o, step, spread);
 }
 
 int main(int argc, char **argv)
 {
 	struct region r = { 0 };
+	struct vl_doc doc;
 	struct opts o;
 	pthread_t th;
 	int ret;
 
-	ret = parse_opts(argc, argv, &o);
-	if (ret)
-		return ret;
-	r.fd = vmlab_open();
-	if (r.fd < 0) {
-		fprintf(stderr, "wss: open %s: %s\n", VMLAB_DEVICE, strerror(-r.fd));
-		return 1;
-	}
+	vl_init(argv, "wss");
+	parse_opts(argc, argv, &o);
+	r.fd = vl_device_open();
+	if (r.fd < 0)
+		return VL_EXIT_FAIL;
 	r.npages = o.npages;
 	r.wl = o.wl;
 	r.acc = calloc(r.npages, 1);
 	r.base = mmap(NULL, r.npages * VMLAB_PT_PAGE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!r.acc || r.base == MAP_FAILED) {
-		fprintf(stderr, "wss: out of memory\n");
-		return 1;
+		vl_error("out of memory");
+		return VL_EXIT_FAIL;
 	}
 	/* 4 KiB pages (a THP carries one A bit for 512 pages), then populate. */
 	madvise((void *)r.base, r.npages * VMLAB_PT_PAGE, MADV_NOHUGEPAGE);
 	memset((void *)r.base, 1, r.npages * VMLAB_PT_PAGE);
 	if (pthread_create(&th, NULL, workload, &r)) {
-		fprintf(stderr, "wss: cannot start the workload thread\n");
-		return 1;
+		vl_error("cannot start the workload thread");
+		return VL_EXIT_FAIL;
 	}
-	ret = o.hands ? clock_sim(&r, &o) : sample_wss(&r, &o);
+	vl_doc_init(&doc, o.json);
+	ret = o.hands ? clock_sim(&r, &o, &doc) : sample_wss(&r, &o, &doc);
 	atomic_store(&r.stop, true);
 	pthread_join(th, NULL);
+	if (!ret)
+		ret = vl_doc_end(&doc);
 	if (ret) {
-		fprintf(stderr, "wss: %s\n", strerror(-ret));
-		return 1;
+		vl_error("%s", strerror(-ret));
+		return VL_EXIT_FAIL;
 	}
 	return 0;
 }

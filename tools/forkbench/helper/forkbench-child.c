@@ -7,7 +7,7 @@
 __asm__(".text\n"
 	".globl _start\n"
 	"_start:\n"
-	"	mov $60, %eax\n"	/* exit */
-	"	mov $42, %edi\n"	/* FB_HELPER_STATUS */
+	"	mov $60, %eax\n" /* exit */
+	"	mov $42, %edi\n" /* FB_HELPER_STATUS */
 	"	syscall\n"
 	"	hlt\n");

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ptdump: the walk and the range view, shared with --bench (bench.c). */
+#ifndef PTDUMP_H
+#define PTDUMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libsmartcols.h>
+
+#include "libvmlab.h"
+#include "table.h"
+
+struct vma {
+	uint64_t start, end;
+	char perms[5];
+	char label[256];
+};
+
+struct target {
+	int fd; /* the device */
+	int pagemap; /* /proc/PID/pagemap, or -1 for ourselves */
+	int levels; /* 4 or 5 */
+	struct vma *vmas;
+	size_t nvmas;
+};
+
+/*
+ * One coalesced run of entries with the same attributes. The module
+ * already merges entries with identical flags (VMLAB_PT_RUNS); here runs
+ * that differ only in counted bits (A, D...) merge further, within a VMA.
+ */
+struct run {
+	uint64_t start, end;
+	uint32_t key, level;
+	const struct vma *vma;
+	uint64_t entries, present, accessed, dirty;
+};
+
+struct ranges_ctx {
+	const struct target *t;
+	struct libscols_table *tb;
+	bool json;
+	struct run run;
+	uint64_t present, accessed, dirty, bytes;
+};
+
+extern const struct vl_col ptdump_range_cols[10];
+
+/* Call fn for each record of [start, end), in address order: 0 or -errno. */
+int ptdump_walk(const struct target *t, uint64_t start, uint64_t end,
+		uint32_t flags, int (*fn)(const struct vmlab_pte *r, void *ctx),
+		void *ctx);
+
+/* The range view's walk of [start, end) into c->tb: 0 or -errno. */
+int ptdump_ranges(struct ranges_ctx *c, uint64_t start, uint64_t end);
+
+/* --bench N over [start, end): 0 or -errno. */
+int ptdump_bench(const struct target *t, uint64_t start, uint64_t end,
+		 unsigned int reps, struct vl_doc *doc);
+
+#endif
