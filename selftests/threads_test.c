@@ -470,7 +470,7 @@ TEST(threadtrace_sees_the_life_cycle)
 	};
 	char line[512], state[16], first[16] = "", last[16] = "";
 	unsigned int matched = 0, steps = 0;
-	int in_life = 0;
+	int tid = 0, life_tid = -1, in_timeline = 0;
 	FILE *f;
 
 	/* CO-RE needs the running kernel's BTF; the debug kernel has none. */
@@ -478,23 +478,24 @@ TEST(threadtrace_sees_the_life_cycle)
 		SKIP(return, "no /sys/kernel/btf/vmlinux: this kernel has no BTF for BPF CO-RE");
 	f = popen("threadtrace --json -- threadpark -l 1", "r");
 	ASSERT_NE(NULL, f);
+	/* The threads come first (tid, comm), then the timeline (tid, state). */
 	while (fgets(line, sizeof(line), f)) {
 		char *p = line + strspn(line, " ");
 
-		if (strstr(p, "\"comm\": ")) {
-			in_life = strstr(p, "\"comm\": \"life0\"") != NULL;
+		if (!strncmp(p, "\"timeline\": [", 13)) {
+			in_timeline = 1;
+		} else if (sscanf(p, "\"tid\": %d", &tid) == 1) {
 			continue;
+		} else if (!in_timeline && strstr(p, "\"comm\": \"life0\"")) {
+			life_tid = tid;
+		} else if (in_timeline && tid == life_tid &&
+			   sscanf(p, "\"state\": \"%15[^\"]\"", state) == 1) {
+			if (!steps++)
+				strcpy(first, state);
+			strcpy(last, state);
+			if (matched < 7 && !strcmp(state, want[matched]))
+				matched++;
 		}
-		if (!in_life || strncmp(p, "{\"t_ns\"", 7))
-			continue;
-		p = strstr(p, "\"state\": \"");
-		if (!p || sscanf(p, "\"state\": \"%15[^\"]\"", state) != 1)
-			continue;
-		if (!steps++)
-			strcpy(first, state);
-		strcpy(last, state);
-		if (matched < 7 && !strcmp(state, want[matched]))
-			matched++;
 	}
 	ASSERT_EQ(0, pclose(f));
 	EXPECT_STREQ("Init", first);

@@ -93,7 +93,8 @@ static int make_file(const char *path, size_t size)
 int main(int argc, char **argv)
 {
 	static char buf[BUF];
-	size_t size = 8UL << 20, pages, i, calls = 0, copied = 0, before, after, cached;
+	size_t size = 8UL << 20, pages, i, calls = 0, copied = 0, before, after,
+	       cached;
 	unsigned long sum = 0;
 	double t0, t_read, t_map;
 	long f0, f_read, f_map;
@@ -102,7 +103,8 @@ int main(int argc, char **argv)
 	int fd;
 
 	if (argc < 2 || argc > 3 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: filemap FILE [MiB]   (created; default 8 MiB)\n");
+		fprintf(stderr,
+			"usage: filemap FILE [MiB]   (created; default 8 MiB)\n");
 		return 2;
 	}
 	if (argc == 3)
@@ -151,12 +153,16 @@ int main(int argc, char **argv)
 	(void)*(volatile char *)again;
 
 	printf("file %s: %zu KiB, %zu pages; %zu of them in the page cache before the\n"
-	       "mapping was touched (mincore)\n", argv[1], size / 1024, pages, cached);
+	       "mapping was touched (mincore)\n",
+	       argv[1], size / 1024, pages, cached);
 	printf("METHOD SYSCALLS BYTES_COPIED FAULTS ENTRIES_BEFORE ENTRIES_AFTER MS\n");
-	printf("read   %8zu %12zu %6ld %14s %13s %.2f\n", calls, copied, f_read, "-", "-", t_read);
-	printf("mmap   %8d %12d %6ld %14zu %13zu %.2f\n", 0, 0, f_map, before, after, t_map);
+	printf("read   %8zu %12zu %6ld %14s %13s %.2f\n", calls, copied, f_read,
+	       "-", "-", t_read);
+	printf("mmap   %8d %12d %6ld %14zu %13zu %.2f\n", 0, 0, f_map, before,
+	       after, t_map);
 	printf("frames of page 0: the mapping 0x%jx, a second mapping 0x%jx, the read() buffer 0x%jx\n",
-	       (uintmax_t)(pm(map) & ((1ULL << 55) - 1)), (uintmax_t)(pm(again) & ((1ULL << 55) - 1)),
+	       (uintmax_t)(pm(map) & ((1ULL << 55) - 1)),
+	       (uintmax_t)(pm(again) & ((1ULL << 55) - 1)),
 	       (uintmax_t)(pm(buf) & ((1ULL << 55) - 1)));
 	printf("(checksum %lu)\n", sum);
 	munmap(map, size);

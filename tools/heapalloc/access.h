@@ -61,15 +61,16 @@ static uint64_t now_ns(void)
 }
 
 /* The free bytes of the heap, found by walking every block. */
-#define WALK(first, end, size, allocated, next, free_bytes)		\
-	do {								\
-		block_t *b_;						\
-		for (b_ = (first); b_ < (end); b_ = next(b_))		\
-			if (!allocated(b_))				\
-				free_bytes += size(b_);			\
+#define WALK(first, end, size, allocated, next, free_bytes)   \
+	do {                                                  \
+		block_t *b_;                                  \
+		for (b_ = (first); b_ < (end); b_ = next(b_)) \
+			if (!allocated(b_))                   \
+				free_bytes += size(b_);       \
 	} while (0)
 
-void OPTNAME(access_bench, OPT)(block_t *first, block_t *end, long rounds, struct access_times *t)
+void OPTNAME(access_bench, OPT)(block_t *first, block_t *end, long rounds,
+				struct access_times *t)
 {
 	volatile size_t sink;
 	size_t free_bytes = 0, blocks = 0;
@@ -81,15 +82,18 @@ void OPTNAME(access_bench, OPT)(block_t *first, block_t *end, long rounds, struc
 		blocks++;
 	t0 = now_ns();
 	for (r = 0; r < rounds; r++)
-		WALK(first, end, fn_block_size, fn_block_allocated, fn_block_next, free_bytes);
+		WALK(first, end, fn_block_size, fn_block_allocated,
+		     fn_block_next, free_bytes);
 	t->fn_ns = (double)(now_ns() - t0) / ((double)rounds * blocks);
 	t0 = now_ns();
 	for (r = 0; r < rounds; r++)
-		WALK(first, end, MACRO_BLOCK_SIZE, MACRO_BLOCK_ALLOCATED, MACRO_BLOCK_NEXT, free_bytes);
+		WALK(first, end, MACRO_BLOCK_SIZE, MACRO_BLOCK_ALLOCATED,
+		     MACRO_BLOCK_NEXT, free_bytes);
 	t->macro_ns = (double)(now_ns() - t0) / ((double)rounds * blocks);
 	t0 = now_ns();
 	for (r = 0; r < rounds; r++)
-		WALK(first, end, in_block_size, in_block_allocated, in_block_next, free_bytes);
+		WALK(first, end, in_block_size, in_block_allocated,
+		     in_block_next, free_bytes);
 	t->inline_ns = (double)(now_ns() - t0) / ((double)rounds * blocks);
 	sink = free_bytes;
 	(void)sink;

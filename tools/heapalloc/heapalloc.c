@@ -25,11 +25,11 @@
 
 #define TAG sizeof(size_t)
 #define ALIGN 16
-#define MIN_BLOCK 32		/* two tags and two links */
-#define CHUNK 4096		/* sbrk at least this much */
+#define MIN_BLOCK 32 /* two tags and two links */
+#define CHUNK 4096 /* sbrk at least this much */
 #define MAX_NAMES 32
 
-static char *heap_start, *heap_end;	/* [prolog, end of epilog) */
+static char *heap_start, *heap_end; /* [prolog, end of epilog) */
 static block_t *flist_first;
 static int sbrk_calls;
 
@@ -147,15 +147,16 @@ static block_t *epilog(void)
 /* Grow the heap by at least bytes: the old epilog becomes a free block. */
 static int extend_heap(size_t bytes)
 {
-	size_t grow = bytes < CHUNK ? CHUNK : (bytes + CHUNK - 1) / CHUNK * CHUNK;
+	size_t grow = bytes < CHUNK ? CHUNK :
+				      (bytes + CHUNK - 1) / CHUNK * CHUNK;
 	char *old_brk = sbrk(0), *p = sbrk((intptr_t)grow);
 	block_t *b;
 
 	if (p == (char *)-1 || p != heap_end)
 		return -1;
 	sbrk_calls++;
-	printf("sbrk(+%zu): program break %p -> %p; the epilog moves to the new end\n", grow,
-	       (void *)old_brk, sbrk(0));
+	printf("sbrk(+%zu): program break %p -> %p; the epilog moves to the new end\n",
+	       grow, (void *)old_brk, sbrk(0));
 	b = epilog();
 	heap_end += grow;
 	block_set(b, grow, 0);
@@ -175,7 +176,8 @@ static int heap_init(void)
 	heap_end = p + CHUNK - (CHUNK - (heap_start - p)) % ALIGN;
 	sbrk_calls = 1;
 	block_set((block_t *)heap_start, 2 * TAG, 1);
-	block_set((block_t *)(heap_start + 2 * TAG), heap_end - heap_start - 4 * TAG, 0);
+	block_set((block_t *)(heap_start + 2 * TAG),
+		  heap_end - heap_start - 4 * TAG, 0);
 	block_set(epilog(), 2 * TAG, 1);
 	insert_free_block((block_t *)(heap_start + 2 * TAG));
 	return 0;
@@ -239,7 +241,8 @@ static void print_heap_vma(void)
 
 	if (fd < 0)
 		return;
-	while (n < (ssize_t)sizeof(buf) - 1 && (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
+	while (n < (ssize_t)sizeof(buf) - 1 &&
+	       (r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0)
 		n += r;
 	close(fd);
 	buf[n] = '\0';
@@ -248,7 +251,8 @@ static void print_heap_vma(void)
 			unsigned long a, b;
 
 			if (sscanf(line, "%lx-%lx", &a, &b) == 2)
-				printf("[heap] VMA: 0x%lx-0x%lx, %lu KiB\n", a, b, (b - a) / 1024);
+				printf("[heap] VMA: 0x%lx-0x%lx, %lu KiB\n", a,
+				       b, (b - a) / 1024);
 		}
 	}
 }
@@ -261,37 +265,45 @@ static int dump(void)
 	size_t free_bytes = 0;
 
 	printf("heap 0x%lx-0x%lx: %zu bytes from %d sbrk call(s), break %p\n",
-	       (unsigned long)heap_start, (unsigned long)heap_end, (size_t)(heap_end - heap_start),
-	       sbrk_calls, sbrk(0));
+	       (unsigned long)heap_start, (unsigned long)heap_end,
+	       (size_t)(heap_end - heap_start), sbrk_calls, sbrk(0));
 	printf("BLOCK  ADDRESS          SIZE STATE HEADER FOOTER NAME\n");
-	for (b = (block_t *)heap_start; (char *)b < heap_end; b = block_next(b), i++) {
-		const char *label = (char *)b == heap_start ? "prolog" : b == epilog() ? "epilog" : NULL;
+	for (b = (block_t *)heap_start; (char *)b < heap_end;
+	     b = block_next(b), i++) {
+		const char *label = (char *)b == heap_start ? "prolog" :
+				    b == epilog()	    ? "epilog" :
+							      NULL;
 
-		printf("%-6s 0x%lx %6zu %-5s 0x%-4zx 0x%-4zx %s\n", label ? label : "", (unsigned long)b,
-		       block_size(b), block_allocated(b) ? "alloc" : "free", b->size, *block_footer(b),
-		       name_of(b));
+		printf("%-6s 0x%lx %6zu %-5s 0x%-4zx 0x%-4zx %s\n",
+		       label ? label : "", (unsigned long)b, block_size(b),
+		       block_allocated(b) ? "alloc" : "free", b->size,
+		       *block_footer(b), name_of(b));
 		if (b->size != *block_footer(b))
 			bad++;
 		if (!block_allocated(b)) {
 			nfree++;
 			free_bytes += block_size(b);
 			if (!block_allocated(block_next(b)))
-				bad++;	/* two free neighbours: a missed coalesce */
+				bad++; /* two free neighbours: a missed coalesce */
 		}
 		if (!block_size(b))
 			return 1;
 	}
 	printf("free list from flist_first, following flink:\n");
-	for (f = flist_first; f; f = block_flink(f) == flist_first ? NULL : block_flink(f)) {
-		printf("  0x%lx size %zu flink 0x%lx blink 0x%lx\n", (unsigned long)f, block_size(f),
-		       (unsigned long)block_flink(f), (unsigned long)block_blink(f));
+	for (f = flist_first; f;
+	     f = block_flink(f) == flist_first ? NULL : block_flink(f)) {
+		printf("  0x%lx size %zu flink 0x%lx blink 0x%lx\n",
+		       (unsigned long)f, block_size(f),
+		       (unsigned long)block_flink(f),
+		       (unsigned long)block_blink(f));
 		if (block_allocated(f) || block_blink(block_flink(f)) != f)
 			bad++;
 		if (++nlist > nfree)
 			break;
 	}
-	printf("%d blocks, %d free (%zu bytes); free list %d long; tags and links %s\n", i, nfree,
-	       free_bytes, nlist, bad || nlist != nfree ? "INCONSISTENT" : "consistent");
+	printf("%d blocks, %d free (%zu bytes); free list %d long; tags and links %s\n",
+	       i, nfree, free_bytes, nlist,
+	       bad || nlist != nfree ? "INCONSISTENT" : "consistent");
 	return bad || nlist != nfree;
 }
 
@@ -312,14 +324,15 @@ static int do_step(const char *step)
 			return -1;
 		snprintf(names[i].name, sizeof(names[i].name), "%s", name);
 		names[i].payload = p;
-		printf("malloc(%zu) = %p: %s, a block of %zu bytes\n", size, p, name,
-		       block_size((block_t *)((char *)p - TAG)));
+		printf("malloc(%zu) = %p: %s, a block of %zu bytes\n", size, p,
+		       name, block_size((block_t *)((char *)p - TAG)));
 		return 0;
 	}
 	if (sscanf(step, "free:%15s", name) == 1) {
 		for (i = 0; i < MAX_NAMES; i++) {
 			if (names[i].payload && !strcmp(names[i].name, name)) {
-				printf("free(%p): %s\n", names[i].payload, name);
+				printf("free(%p): %s\n", names[i].payload,
+				       name);
 				ha_free(names[i].payload);
 				names[i].payload = NULL;
 				return 0;
@@ -363,24 +376,26 @@ static int bench(long rounds)
 	       i, rounds);
 	printf("LEVEL FUNCTION_NS MACRO_NS INLINE_NS FUNCTION/MACRO INLINE/MACRO\n");
 	for (i = 0; i < 2; i++)
-		printf("-O%zu   %11.2f %8.2f %9.2f %14.2f %12.2f\n", 2 * i, t[i].fn_ns,
-		       t[i].macro_ns, t[i].inline_ns, t[i].fn_ns / t[i].macro_ns,
+		printf("-O%zu   %11.2f %8.2f %9.2f %14.2f %12.2f\n", 2 * i,
+		       t[i].fn_ns, t[i].macro_ns, t[i].inline_ns,
+		       t[i].fn_ns / t[i].macro_ns,
 		       t[i].inline_ns / t[i].macro_ns);
 	return 0;
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: heapalloc STEP...\n"
-		   "       heapalloc bench [ROUNDS]\n\n"
-		   "A boundary-tag allocator over sbrk; STEPs run in order:\n"
-		   "  malloc:NAME:SIZE   allocate SIZE bytes, call the block NAME\n"
-		   "  free:NAME          free it (coalescing with free neighbours)\n"
-		   "  dump               walk the heap and the free list, check both\n"
-		   "  vma                the [heap] line of /proc/self/maps\n"
-		   "  sleep:SECONDS      wait (to look at the process from outside)\n"
-		   "bench: the heap walk with its accessors as functions, macros and\n"
-		   "static inline functions, compiled at -O0 and at -O2 (default 200 rounds).\n");
+	fprintf(f,
+		"usage: heapalloc STEP...\n"
+		"       heapalloc bench [ROUNDS]\n\n"
+		"A boundary-tag allocator over sbrk; STEPs run in order:\n"
+		"  malloc:NAME:SIZE   allocate SIZE bytes, call the block NAME\n"
+		"  free:NAME          free it (coalescing with free neighbours)\n"
+		"  dump               walk the heap and the free list, check both\n"
+		"  vma                the [heap] line of /proc/self/maps\n"
+		"  sleep:SECONDS      wait (to look at the process from outside)\n"
+		"bench: the heap walk with its accessors as functions, macros and\n"
+		"static inline functions, compiled at -O0 and at -O2 (default 200 rounds).\n");
 }
 
 int main(int argc, char **argv)
@@ -399,10 +414,12 @@ int main(int argc, char **argv)
 		perror("heapalloc: sbrk");
 		return 1;
 	}
-	printf("heap made by sbrk(%d): prolog, one free block, epilog\n", CHUNK);
+	printf("heap made by sbrk(%d): prolog, one free block, epilog\n",
+	       CHUNK);
 	for (i = 1; i < argc; i++) {
 		if (do_step(argv[i])) {
-			fprintf(stderr, "heapalloc: step '%s' failed\n", argv[i]);
+			fprintf(stderr, "heapalloc: step '%s' failed\n",
+				argv[i]);
 			return strncmp(argv[i], "dump", 4) ? 2 : 1;
 		}
 	}

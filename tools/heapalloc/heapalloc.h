@@ -19,9 +19,11 @@ typedef struct block {
 /* accessbench-O0.o and -O2.o: the same walk of a heap, with the block
  * accessors as functions, as macros and as static inline functions. */
 struct access_times {
-	double fn_ns, macro_ns, inline_ns;	/* per block visited */
+	double fn_ns, macro_ns, inline_ns; /* per block visited */
 };
-void access_bench_O0(block_t *first, block_t *end, long rounds, struct access_times *t);
-void access_bench_O2(block_t *first, block_t *end, long rounds, struct access_times *t);
+void access_bench_O0(block_t *first, block_t *end, long rounds,
+		     struct access_times *t);
+void access_bench_O2(block_t *first, block_t *end, long rounds,
+		     struct access_times *t);
 
 #endif /* HEAPALLOC_H */

@@ -25,7 +25,4 @@ int vmlab_version(int fd, struct vmlab_version *ver);
 /* Names of VMLAB_FEAT_* bits, in bit order; NULL past the last. */
 const char *vmlab_feature_name(unsigned int bit);
 
-/* Parse "4096", "64K", "1.7M", "2G" (binary units) into bytes: 0 or -EINVAL. */
-int vmlab_parse_size(const char *s, uint64_t *bytes);
-
 #endif /* LIBVMLAB_H */

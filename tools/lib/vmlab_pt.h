@@ -39,7 +39,8 @@ static inline uint64_t vmlab_pt_task_size(int levels)
 static inline int vmlab_flush_tlb(void)
 {
 	const size_t len = 64 * VMLAB_PT_PAGE;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int ret = 0;
 
 	if (p == MAP_FAILED)
@@ -52,7 +53,8 @@ static inline int vmlab_flush_tlb(void)
 }
 
 /* Test-and-clear the accessed bits of this process's [start, end): count, or -errno. */
-static inline int64_t vmlab_pt_clear_accessed(int fd, uint64_t start, uint64_t end)
+static inline int64_t vmlab_pt_clear_accessed(int fd, uint64_t start,
+					      uint64_t end)
 {
 	struct vmlab_pt_clear_accessed ca;
 	int ret;

@@ -19,11 +19,12 @@ static void try_map(const char *what, void *addr, int flags, long page)
 		       MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 
 	if (p == MAP_FAILED) {
-		printf("%-28s addr %p: failed, %s\n", what, addr, errno == EINVAL ? "EINVAL" : strerror(errno));
+		printf("%-28s addr %p: failed, %s\n", what, addr,
+		       errno == EINVAL ? "EINVAL" : strerror(errno));
 		return;
 	}
-	printf("%-28s addr %p: mapped at %p (%sa multiple of %ld)\n", what, addr, p,
-	       (uintptr_t)p % (uintptr_t)page ? "not " : "", page);
+	printf("%-28s addr %p: mapped at %p (%sa multiple of %ld)\n", what,
+	       addr, p, (uintptr_t)p % (uintptr_t)page ? "not " : "", page);
 	munmap(p, (size_t)page);
 }
 
@@ -34,13 +35,15 @@ int main(int argc, char **argv)
 	char *probe;
 
 	if (argc > 2 || offset <= 0 || offset >= page) {
-		fprintf(stderr, "usage: pagealign [OFFSET]   (0 < OFFSET < the page size; default 0x123)\n");
+		fprintf(stderr,
+			"usage: pagealign [OFFSET]   (0 < OFFSET < the page size; default 0x123)\n");
 		return 2;
 	}
-	printf("page size: %ld bytes; a 32-bit address space holds 2^32 / %ld = %lld pages\n", page,
-	       page, (1LL << 32) / page);
+	printf("page size: %ld bytes; a 32-bit address space holds 2^32 / %ld = %lld pages\n",
+	       page, page, (1LL << 32) / page);
 	/* an address the kernel just handed out, free again */
-	probe = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	probe = mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		     -1, 0);
 	if (probe == MAP_FAILED) {
 		perror("pagealign: mmap");
 		return 1;

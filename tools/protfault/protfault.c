@@ -17,11 +17,11 @@
 #include <unistd.h>
 
 struct report {
-	uintptr_t target;	/* the address accessed */
+	uintptr_t target; /* the address accessed */
 	int signo;
 	int code;
 	uintptr_t fault_addr;
-	int survived;		/* the access completed */
+	int survived; /* the access completed */
 };
 
 static struct report *report;
@@ -38,7 +38,8 @@ static void on_fault(int signo, siginfo_t *si, void *ctx)
 /* A page mapped with prot, filled with x86 "ret" so it can be called. */
 static void *page(int prot)
 {
-	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
 		perror("protfault: mmap");
@@ -76,7 +77,8 @@ struct access {
 
 static const struct access accesses[] = {
 	{ "write-ro", "write to a page mapped PROT_READ" },
-	{ "exec-nx", "call code in a page mapped PROT_READ|PROT_WRITE (NX set)" },
+	{ "exec-nx",
+	  "call code in a page mapped PROT_READ|PROT_WRITE (NX set)" },
 	{ "read-none", "read a page mapped PROT_NONE" },
 	{ "read-hole", "read an address no mapping covers" },
 	{ "read:ADDR", "read ADDR (hex): a kernel or a non-canonical address" },
@@ -123,7 +125,9 @@ static const char *code_name(int signo, int code)
 
 static const char *signal_name(int signo)
 {
-	return signo == SIGSEGV ? "SIGSEGV" : signo == SIGBUS ? "SIGBUS" : "other";
+	return signo == SIGSEGV ? "SIGSEGV" :
+	       signo == SIGBUS	? "SIGBUS" :
+				  "other";
 }
 
 static const char *meaning(const struct report *r)
@@ -160,7 +164,8 @@ static int parse_spec(const char *spec, uintptr_t *addr)
 
 static int run_child(const char *spec, uintptr_t addr)
 {
-	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO };
+	struct sigaction sa = { .sa_sigaction = on_fault,
+				.sa_flags = SA_SIGINFO };
 	pid_t pid;
 	int status;
 
@@ -178,7 +183,9 @@ static int run_child(const char *spec, uintptr_t addr)
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) {
-		fprintf(stderr, "protfault: %s: the child did not exit normally\n", spec);
+		fprintf(stderr,
+			"protfault: %s: the child did not exit normally\n",
+			spec);
 		return -1;
 	}
 	return 0;
@@ -188,9 +195,10 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: protfault ACCESS...\n\n"
-		   "Each ACCESS runs in a child; its SIGSEGV handler reports si_code and\n"
-		   "si_addr. ACCESS is one of:\n");
+	fprintf(f,
+		"usage: protfault ACCESS...\n\n"
+		"Each ACCESS runs in a child; its SIGSEGV handler reports si_code and\n"
+		"si_addr. ACCESS is one of:\n");
 	for (i = 0; i < sizeof(accesses) / sizeof(accesses[0]); i++)
 		fprintf(f, "  %-10s %s\n", accesses[i].name, accesses[i].what);
 	fprintf(f, "  -h, --help this help\n");
@@ -199,8 +207,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
+		{ "help", no_argument, NULL, 'h' }, { 0 }
 	};
 	int c, i, failed = 0;
 
@@ -220,19 +227,20 @@ int main(int argc, char **argv)
 		uintptr_t addr;
 
 		if (parse_spec(argv[i], &addr)) {
-			fprintf(stderr, "protfault: unknown access '%s'\n", argv[i]);
+			fprintf(stderr, "protfault: unknown access '%s'\n",
+				argv[i]);
 			usage(stderr);
 			return 2;
 		}
 	}
-	report = mmap(NULL, sizeof(*report), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		      -1, 0);
+	report = mmap(NULL, sizeof(*report), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (report == MAP_FAILED) {
 		perror("protfault: mmap");
 		return 1;
 	}
-	printf("%-22s %-18s %-7s %-11s %-18s %s\n", "ACCESS", "ADDRESS", "SIGNAL", "SI_CODE",
-	       "SI_ADDR", "MEANING");
+	printf("%-22s %-18s %-7s %-11s %-18s %s\n", "ACCESS", "ADDRESS",
+	       "SIGNAL", "SI_CODE", "SI_ADDR", "MEANING");
 	for (i = optind; i < argc; i++) {
 		uintptr_t addr;
 
@@ -243,12 +251,14 @@ int main(int argc, char **argv)
 		}
 		if (report->survived)
 			printf("%-22s 0x%016jx %-7s %-11s %-18s %s\n", argv[i],
-			       (uintmax_t)report->target, "none", "-", "-", meaning(report));
-		else
-			printf("%-22s 0x%016jx %-7s %-11s 0x%016jx %s\n", argv[i],
-			       (uintmax_t)report->target, signal_name(report->signo),
-			       code_name(report->signo, report->code), (uintmax_t)report->fault_addr,
+			       (uintmax_t)report->target, "none", "-", "-",
 			       meaning(report));
+		else
+			printf("%-22s 0x%016jx %-7s %-11s 0x%016jx %s\n",
+			       argv[i], (uintmax_t)report->target,
+			       signal_name(report->signo),
+			       code_name(report->signo, report->code),
+			       (uintmax_t)report->fault_addr, meaning(report));
 	}
 	return failed;
 }

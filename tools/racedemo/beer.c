@@ -18,9 +18,9 @@
 struct beer_shared {
 	struct rd_barrier bar;
 	atomic_int beer;
-	atomic_int note;		/* the lecture's single note */
-	atomic_int notes[2];		/* one note per roommate */
-	atomic_int waiting[2];		/* roommate is waiting for the other's note */
+	atomic_int note; /* the lecture's single note */
+	atomic_int notes[2]; /* one note per roommate */
+	atomic_int waiting[2]; /* roommate is waiting for the other's note */
 	atomic_int deadlocked;
 	atomic_int bought[2];
 	pthread_mutex_t lock;
@@ -48,7 +48,7 @@ static void attempt_note(struct beer_shared *sh, int me)
 {
 	if (atomic_load(&sh->beer) == 0) {
 		if (atomic_load(&sh->note) == 0) {
-			rd_window(sh->window_ns);	/* writing the note */
+			rd_window(sh->window_ns); /* writing the note */
 			atomic_store(&sh->note, 1);
 			buy(sh, me);
 			atomic_store(&sh->note, 0);
@@ -81,7 +81,7 @@ static void attempt_two_notes(struct beer_shared *sh, int me)
 		if (atomic_load(&sh->beer) == 0)
 			buy(sh, me);
 	}
-	rd_window(sh->window_ns);	/* taking the note down */
+	rd_window(sh->window_ns); /* taking the note down */
 	atomic_store(&sh->notes[me], 0);
 }
 
@@ -139,11 +139,13 @@ static void attempt_asymmetric_relaxed(struct beer_shared *sh, int me)
 {
 	atomic_store_explicit(&sh->notes[me], 1, memory_order_relaxed);
 	if (me == 0) {
-		while (atomic_load_explicit(&sh->notes[1], memory_order_relaxed))
+		while (atomic_load_explicit(&sh->notes[1],
+					    memory_order_relaxed))
 			rd_cpu_relax();
 		if (atomic_load(&sh->beer) == 0)
 			buy(sh, me);
-	} else if (atomic_load_explicit(&sh->notes[0], memory_order_relaxed) == 0) {
+	} else if (atomic_load_explicit(&sh->notes[0], memory_order_relaxed) ==
+		   0) {
 		if (atomic_load(&sh->beer) == 0)
 			buy(sh, me);
 	}
@@ -162,11 +164,15 @@ static void attempt_lock(struct beer_shared *sh, int me)
 }
 
 static const struct beer_attempt attempts[] = {
-	{ "note", attempt_note, "if no beer and no note: leave note, buy, remove note" },
+	{ "note", attempt_note,
+	  "if no beer and no note: leave note, buy, remove note" },
 	{ "note-recheck", attempt_recheck, "the same, looking for beer twice" },
-	{ "two-notes", attempt_two_notes, "leave my note, then buy only if no other note" },
-	{ "wait-for-note", attempt_wait_both, "leave my note, wait while the other's is up" },
-	{ "asymmetric", attempt_asymmetric, "A waits for B's note to go, B backs off" },
+	{ "two-notes", attempt_two_notes,
+	  "leave my note, then buy only if no other note" },
+	{ "wait-for-note", attempt_wait_both,
+	  "leave my note, wait while the other's is up" },
+	{ "asymmetric", attempt_asymmetric,
+	  "A waits for B's note to go, B backs off" },
 	{ "asymmetric-relaxed", attempt_asymmetric_relaxed,
 	  "the same without ordering (relaxed atomics, no window)" },
 	{ "lock", attempt_lock, "pthread_mutex_lock; if no beer: buy; unlock" },
@@ -197,7 +203,8 @@ struct beer_result {
 	long bought[2];
 };
 
-static void beer_run(struct beer_shared *sh, int attempt, struct beer_result *res)
+static void beer_run(struct beer_shared *sh, int attempt,
+		     struct beer_result *res)
 {
 	struct beer_worker w[2];
 	pthread_t tid[2];
@@ -220,7 +227,7 @@ static void beer_run(struct beer_shared *sh, int attempt, struct beer_result *re
 		atomic_store(&sh->beer, 0);
 		atomic_store(&sh->note, 0);
 		atomic_store(&sh->deadlocked, 0);
-		rd_barrier_wait(&sh->bar);	/* both find the fridge empty */
+		rd_barrier_wait(&sh->bar); /* both find the fridge empty */
 		rd_barrier_wait(&sh->bar);
 		beer = atomic_load(&sh->beer);
 		if (atomic_load(&sh->deadlocked))
@@ -253,15 +260,17 @@ static void beer_help(FILE *f)
 {
 	int i;
 
-	fprintf(f, "usage: racedemo [--json] beer [-r ROUNDS] [-w NS] [-b NS] [-a ATTEMPT]\n\n"
-		   "Two roommates find no beer; each runs one attempt of the note protocol.\n\n"
-		   "  -r, --rounds N     rounds per attempt (default 1000)\n"
-		   "  -w, --window NS    writing a note / looking again: yield the CPU,\n"
-		   "                     then stay busy NS (default 0)\n"
-		   "  -b, --buy NS       time to go and buy (default 2000)\n"
-		   "  -a, --attempt A    run only this attempt:\n");
+	fprintf(f,
+		"usage: racedemo [--json] beer [-r ROUNDS] [-w NS] [-b NS] [-a ATTEMPT]\n\n"
+		"Two roommates find no beer; each runs one attempt of the note protocol.\n\n"
+		"  -r, --rounds N     rounds per attempt (default 1000)\n"
+		"  -w, --window NS    writing a note / looking again: yield the CPU,\n"
+		"                     then stay busy NS (default 0)\n"
+		"  -b, --buy NS       time to go and buy (default 2000)\n"
+		"  -a, --attempt A    run only this attempt:\n");
 	for (i = 0; i < NATTEMPTS; i++)
-		fprintf(f, "                       %-19s %s\n", attempts[i].name, attempts[i].how);
+		fprintf(f, "                       %-19s %s\n",
+			attempts[i].name, attempts[i].how);
 	fprintf(f, "      --json         JSON output\n"
 		   "  -h, --help         this help\n");
 }
@@ -278,29 +287,38 @@ int cmd_beer(int argc, char **argv, struct rd_opts *o)
 		{ 0 }
 	};
 	static const struct rd_col cols[] = {
-		{ "attempt", SCOLS_JSON_STRING }, { "rounds", SCOLS_JSON_NUMBER },
-		{ "one_bought", SCOLS_JSON_NUMBER }, { "both_bought", SCOLS_JSON_NUMBER },
-		{ "nobody_bought", SCOLS_JSON_NUMBER }, { "deadlocks", SCOLS_JSON_NUMBER },
-		{ "a_bought", SCOLS_JSON_NUMBER }, { "b_bought", SCOLS_JSON_NUMBER },
+		{ "attempt", SCOLS_JSON_STRING },
+		{ "rounds", SCOLS_JSON_NUMBER },
+		{ "one_bought", SCOLS_JSON_NUMBER },
+		{ "both_bought", SCOLS_JSON_NUMBER },
+		{ "nobody_bought", SCOLS_JSON_NUMBER },
+		{ "deadlocks", SCOLS_JSON_NUMBER },
+		{ "a_bought", SCOLS_JSON_NUMBER },
+		{ "b_bought", SCOLS_JSON_NUMBER },
 		{ "verdict", SCOLS_JSON_STRING },
 	};
-	struct beer_shared sh = { .window_ns = 0, .buy_ns = 2000, .rounds = 1000 };
+	struct beer_shared sh = { .window_ns = 0,
+				  .buy_ns = 2000,
+				  .rounds = 1000 };
 	struct libscols_table *t;
 	struct beer_result res;
 	long v;
 	int c, i, only = -1;
 
-	while ((c = getopt_long(argc, argv, "r:w:b:a:Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:w:b:a:Jh", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'r':
 			if (rd_parse_count(optarg, &sh.rounds))
-				return rd_usage_error("beer", "bad round count '%s'", optarg);
+				return rd_usage_error(
+					"beer", "bad round count '%s'", optarg);
 			break;
 		case 'w':
 		case 'b':
 			v = atol(optarg);
 			if (v < 0 || v > 1000000)
-				return rd_usage_error("beer", "times must be 0..1000000 ns");
+				return rd_usage_error(
+					"beer", "times must be 0..1000000 ns");
 			*(c == 'w' ? &sh.window_ns : &sh.buy_ns) = v;
 			break;
 		case 'a':
@@ -308,7 +326,8 @@ int cmd_beer(int argc, char **argv, struct rd_opts *o)
 				if (!strcmp(optarg, attempts[i].name))
 					only = i;
 			if (only < 0)
-				return rd_usage_error("beer", "unknown attempt '%s'", optarg);
+				return rd_usage_error(
+					"beer", "unknown attempt '%s'", optarg);
 			break;
 		case 'J':
 			o->json = true;
@@ -322,12 +341,15 @@ int cmd_beer(int argc, char **argv, struct rd_opts *o)
 		}
 	}
 	if (optind < argc)
-		return rd_usage_error("beer", "unexpected argument '%s'", argv[optind]);
+		return rd_usage_error("beer", "unexpected argument '%s'",
+				      argv[optind]);
 
-	rd_say(o, "Two roommates, A and B, come home to an empty fridge at the same moment,\n"
-		  "%ld times per attempt. While writing a note a roommate may be overtaken\n"
-		  "(sched_yield, then %llu ns busy); buying takes %llu ns.\n\n",
-	       sh.rounds, (unsigned long long)sh.window_ns, (unsigned long long)sh.buy_ns);
+	rd_say(o,
+	       "Two roommates, A and B, come home to an empty fridge at the same moment,\n"
+	       "%ld times per attempt. While writing a note a roommate may be overtaken\n"
+	       "(sched_yield, then %llu ns busy); buying takes %llu ns.\n\n",
+	       sh.rounds, (unsigned long long)sh.window_ns,
+	       (unsigned long long)sh.buy_ns);
 	pthread_mutex_init(&sh.lock, NULL);
 	t = rd_table("beer", cols, 9);
 	for (i = 0; i < NATTEMPTS; i++) {
@@ -335,19 +357,20 @@ int cmd_beer(int argc, char **argv, struct rd_opts *o)
 			continue;
 		rd_say(o, "  %-19s %s\n", attempts[i].name, attempts[i].how);
 		beer_run(&sh, i, &res);
-		rd_row(t, "%s|%ld|%ld|%ld|%ld|%ld|%ld|%ld|%s", attempts[i].name, sh.rounds,
-		       res.one, res.both, res.nobody, res.deadlock, res.bought[0],
-		       res.bought[1], beer_verdict(&res));
+		rd_row(t, "%s|%ld|%ld|%ld|%ld|%ld|%ld|%ld|%s", attempts[i].name,
+		       sh.rounds, res.one, res.both, res.nobody, res.deadlock,
+		       res.bought[0], res.bought[1], beer_verdict(&res));
 	}
 	pthread_mutex_destroy(&sh.lock);
 	rd_say(o, "\n");
 	if (rd_print(o, &t, 1))
 		return 1;
-	rd_say(o, "both_bought: the check and the purchase were not one atomic step.\n"
-		  "nobody_bought: both notes were up, both backed off (progress lost).\n"
-		  "deadlocks: both waited for the other's note, which never goes.\n"
-		  "asymmetric works, but the roommates run different code: B backs off\n"
-		  "whenever A's note is up while A busy-waits for B's; the lock is simple\n"
-		  "and the same for both.\n");
+	rd_say(o,
+	       "both_bought: the check and the purchase were not one atomic step.\n"
+	       "nobody_bought: both notes were up, both backed off (progress lost).\n"
+	       "deadlocks: both waited for the other's note, which never goes.\n"
+	       "asymmetric works, but the roommates run different code: B backs off\n"
+	       "whenever A's note is up while A busy-waits for B's; the lock is simple\n"
+	       "and the same for both.\n");
 	return 0;
 }

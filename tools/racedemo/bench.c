@@ -78,10 +78,14 @@ int cmd_bench(int argc, char **argv, struct rd_opts *o)
 		{ 0 }
 	};
 	static const struct rd_col cols[] = {
-		{ "op", SCOLS_JSON_STRING }, { "ns_per_op", SCOLS_JSON_NUMBER },
+		{ "op", SCOLS_JSON_STRING },
+		{ "ns_per_op", SCOLS_JSON_NUMBER },
 	};
 	static const char *const add_names[VMLAB_CTR_MODES] = {
-		"ctr-add-mutex", "ctr-add-racy", "ctr-add-atomic", "ctr-add-spinlock",
+		"ctr-add-mutex",
+		"ctr-add-racy",
+		"ctr-add-atomic",
+		"ctr-add-spinlock",
 	};
 	struct libscols_table *t;
 	long n = 200000;
@@ -93,7 +97,9 @@ int cmd_bench(int argc, char **argv, struct rd_opts *o)
 		switch (c) {
 		case 'n':
 			if (rd_parse_count(optarg, &n))
-				return rd_usage_error("bench", "bad operation count '%s'", optarg);
+				return rd_usage_error(
+					"bench", "bad operation count '%s'",
+					optarg);
 			break;
 		case 'J':
 			o->json = true;
@@ -109,7 +115,8 @@ int cmd_bench(int argc, char **argv, struct rd_opts *o)
 	}
 	fd = vmlab_open();
 	if (fd < 0) {
-		fprintf(stderr, "racedemo bench: needs /dev/vmlab (%s): is the vmlab module loaded?\n",
+		fprintf(stderr,
+			"racedemo bench: needs /dev/vmlab (%s): is the vmlab module loaded?\n",
 			strerror(-fd));
 		return 1;
 	}

@@ -20,19 +20,27 @@
 #include "racedemo.h"
 
 enum ctr_mode {
-	M_NONE, M_ATOMIC, M_MUTEX, M_SPIN,
-	M_KRACY, M_KATOMIC, M_KMUTEX, M_KSPIN,
+	M_NONE,
+	M_ATOMIC,
+	M_MUTEX,
+	M_SPIN,
+	M_KRACY,
+	M_KATOMIC,
+	M_KMUTEX,
+	M_KSPIN,
 	M_COUNT
 };
 
 static const char *const mode_names[M_COUNT] = {
-	"none", "atomic", "pthread-mutex", "spin",
-	"kernel-racy", "kernel-atomic", "kernel-mutex", "kernel-spin",
+	"none",	       "atomic",	"pthread-mutex", "spin",
+	"kernel-racy", "kernel-atomic", "kernel-mutex",	 "kernel-spin",
 };
 
 static const unsigned int kernel_mode[M_COUNT] = {
-	[M_KRACY] = VMLAB_CTR_RACY, [M_KATOMIC] = VMLAB_CTR_ATOMIC,
-	[M_KMUTEX] = VMLAB_CTR_MUTEX, [M_KSPIN] = VMLAB_CTR_SPINLOCK,
+	[M_KRACY] = VMLAB_CTR_RACY,
+	[M_KATOMIC] = VMLAB_CTR_ATOMIC,
+	[M_KMUTEX] = VMLAB_CTR_MUTEX,
+	[M_KSPIN] = VMLAB_CTR_SPINLOCK,
 };
 
 #define IS_KERNEL(m) ((m) >= M_KRACY)
@@ -50,8 +58,8 @@ struct ctr_cfg {
 	enum ctr_mode mode;
 	long threads, procs, ops;
 	unsigned int delay_ns;
-	long yield_every;	/* user modes: yield inside every Nth update */
-	uint32_t id;		/* kernel counter */
+	long yield_every; /* user modes: yield inside every Nth update */
+	uint32_t id; /* kernel counter */
 	struct ctr_shared *sh;
 };
 
@@ -73,26 +81,32 @@ static void *ctr_thread_fn(void *arg)
 		switch (cfg->mode) {
 		case M_NONE:
 			/* counter = counter + 1 as load and store: no lock. */
-			v = atomic_load_explicit(&sh->value, memory_order_relaxed);
+			v = atomic_load_explicit(&sh->value,
+						 memory_order_relaxed);
 			if (cfg->yield_every && (i + 1) % cfg->yield_every == 0)
 				sched_yield();
-			atomic_store_explicit(&sh->value, v + 1, memory_order_relaxed);
+			atomic_store_explicit(&sh->value, v + 1,
+					      memory_order_relaxed);
 			break;
 		case M_ATOMIC:
 			atomic_fetch_add(&sh->value, 1);
 			break;
 		case M_MUTEX:
 			pthread_mutex_lock(&sh->mutex);
-			v = atomic_load_explicit(&sh->value, memory_order_relaxed);
+			v = atomic_load_explicit(&sh->value,
+						 memory_order_relaxed);
 			if (cfg->yield_every && (i + 1) % cfg->yield_every == 0)
 				sched_yield();
-			atomic_store_explicit(&sh->value, v + 1, memory_order_relaxed);
+			atomic_store_explicit(&sh->value, v + 1,
+					      memory_order_relaxed);
 			pthread_mutex_unlock(&sh->mutex);
 			break;
 		case M_SPIN:
 			pthread_spin_lock(&sh->spin);
-			v = atomic_load_explicit(&sh->value, memory_order_relaxed);
-			atomic_store_explicit(&sh->value, v + 1, memory_order_relaxed);
+			v = atomic_load_explicit(&sh->value,
+						 memory_order_relaxed);
+			atomic_store_explicit(&sh->value, v + 1,
+					      memory_order_relaxed);
 			pthread_spin_unlock(&sh->spin);
 			break;
 		default:
@@ -138,16 +152,19 @@ static double ctr_threads(const struct ctr_cfg *cfg, int fd, bool wait_start)
  */
 static struct ctr_shared *ctr_map(const char **how)
 {
-	struct vmlab_shm_attach at = { .flags = VMLAB_SHM_CREATE | VMLAB_SHM_EXCL,
-				       .length = 4096 };
+	struct vmlab_shm_attach at = {
+		.flags = VMLAB_SHM_CREATE | VMLAB_SHM_EXCL, .length = 4096
+	};
 	struct vmlab_shm_unlink ul = { 0 };
 	void *p = MAP_FAILED;
 	int fd = vmlab_open();
 
 	if (fd >= 0) {
-		snprintf(at.name, sizeof(at.name), "racedemo.%d", (int)getpid());
+		snprintf(at.name, sizeof(at.name), "racedemo.%d",
+			 (int)getpid());
 		if (!VMLAB_CALL(fd, VMLAB_IOC_SHM_ATTACH, &at)) {
-			p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 fd, 0);
 			/* The mapping keeps the region; the name is not needed. */
 			memcpy(ul.name, at.name, sizeof(ul.name));
 			VMLAB_CALL(fd, VMLAB_IOC_SHM_UNLINK, &ul);
@@ -159,7 +176,8 @@ static struct ctr_shared *ctr_map(const char **how)
 		return p;
 	}
 	*how = "anonymous";
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		 -1, 0);
 	if (p == MAP_FAILED) {
 		perror("racedemo counter: mmap");
 		exit(1);
@@ -187,10 +205,12 @@ static int ctr_open_device(enum ctr_mode mode)
 	int fd = vmlab_open();
 
 	if (fd < 0)
-		fprintf(stderr, "racedemo counter: mode %s needs %s, which cannot be opened "
+		fprintf(stderr,
+			"racedemo counter: mode %s needs %s, which cannot be opened "
 			"(%s): is the vmlab module loaded?\nThe user-space modes "
 			"(none, atomic, pthread-mutex, spin) work without it.\n",
-			mode_names[mode], dev ? dev : VMLAB_DEVICE, strerror(-fd));
+			mode_names[mode], dev ? dev : VMLAB_DEVICE,
+			strerror(-fd));
 	return fd;
 }
 
@@ -204,8 +224,12 @@ static int ctr_kernel_create(int fd, struct ctr_cfg *cfg, const char *name)
 		snprintf(cc.name, sizeof(cc.name), "%s", name);
 	ret = VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc);
 	if (ret) {
-		fprintf(stderr, "racedemo counter: VMLAB_IOC_CTR_CREATE: %s%s\n", strerror(-ret),
-			ret == -EEXIST ? " (the name exists with another mode or delay)" : "");
+		fprintf(stderr,
+			"racedemo counter: VMLAB_IOC_CTR_CREATE: %s%s\n",
+			strerror(-ret),
+			ret == -EEXIST ?
+				" (the name exists with another mode or delay)" :
+				"");
 		return ret;
 	}
 	cfg->id = cc.id;
@@ -244,7 +268,8 @@ static double ctr_run(struct ctr_cfg *cfg, int fd)
 	for (p = 0; p < cfg->procs; p++) {
 		int st;
 
-		if (waitpid(pids[p], &st, 0) != pids[p] || !WIFEXITED(st) || WEXITSTATUS(st))
+		if (waitpid(pids[p], &st, 0) != pids[p] || !WIFEXITED(st) ||
+		    WEXITSTATUS(st))
 			atomic_fetch_add(&cfg->sh->errors, 1);
 	}
 	return (rd_now_ns() - t0) / 1e9;
@@ -254,24 +279,27 @@ static void counter_help(FILE *f)
 {
 	int m;
 
-	fprintf(f, "usage: racedemo [--json] counter [-t THREADS] [-n OPS] [-p PROCS]\n"
-		   "                 [-m MODE] [-d NS] [--name NAME]\n\n"
-		   "Every thread adds 1 to one shared counter OPS times; lost = expected - actual.\n\n"
-		   "  -t, --threads N    threads per process (default 2)\n"
-		   "  -n, --ops N        additions per thread (default 1e6)\n"
-		   "  -p, --procs N      processes, sharing a vmlab shared region (or an\n"
-		   "                     anonymous MAP_SHARED mapping) or the kernel counter\n"
-		   "  -m, --mode MODE    one of:");
+	fprintf(f,
+		"usage: racedemo [--json] counter [-t THREADS] [-n OPS] [-p PROCS]\n"
+		"                 [-m MODE] [-d NS] [--name NAME]\n\n"
+		"Every thread adds 1 to one shared counter OPS times; lost = expected - actual.\n\n"
+		"  -t, --threads N    threads per process (default 2)\n"
+		"  -n, --ops N        additions per thread (default 1e6)\n"
+		"  -p, --procs N      processes, sharing a vmlab shared region (or an\n"
+		"                     anonymous MAP_SHARED mapping) or the kernel counter\n"
+		"  -m, --mode MODE    one of:");
 	for (m = 0; m < M_COUNT; m++)
 		fprintf(f, " %s", mode_names[m]);
-	fprintf(f, "\n                     (default none; kernel-* need /dev/vmlab)\n"
-		   "  -d, --delay NS     kernel racy/mutex/spin: widening delay inside the\n"
-		   "                     read-modify-write (max %d)\n"
-		   "  -y, --yield N      none, pthread-mutex: yield the CPU between load and\n"
-		   "                     store every Nth update, as a timer interrupt might\n"
-		   "      --name NAME    kernel: join (or create) the named counter\n"
-		   "      --json         JSON output\n"
-		   "  -h, --help         this help\n", VMLAB_CTR_DELAY_MAX_NS);
+	fprintf(f,
+		"\n                     (default none; kernel-* need /dev/vmlab)\n"
+		"  -d, --delay NS     kernel racy/mutex/spin: widening delay inside the\n"
+		"                     read-modify-write (max %d)\n"
+		"  -y, --yield N      none, pthread-mutex: yield the CPU between load and\n"
+		"                     store every Nth update, as a timer interrupt might\n"
+		"      --name NAME    kernel: join (or create) the named counter\n"
+		"      --json         JSON output\n"
+		"  -h, --help         this help\n",
+		VMLAB_CTR_DELAY_MAX_NS);
 }
 
 static int parse_mode(const char *s, enum ctr_mode *mode)
@@ -287,42 +315,55 @@ static int parse_mode(const char *s, enum ctr_mode *mode)
 	return -1;
 }
 
-static void counter_print(const struct rd_opts *o, const struct ctr_cfg *cfg, long expected,
-			  long actual, double secs, const char *memory,
-			  const struct vmlab_ctr_stat *st)
+static void counter_print(const struct rd_opts *o, const struct ctr_cfg *cfg,
+			  long expected, long actual, double secs,
+			  const char *memory, const struct vmlab_ctr_stat *st)
 {
 	static const struct rd_col cols[] = {
-		{ "mode", SCOLS_JSON_STRING }, { "processes", SCOLS_JSON_NUMBER },
-		{ "threads", SCOLS_JSON_NUMBER }, { "ops", SCOLS_JSON_NUMBER },
-		{ "expected", SCOLS_JSON_NUMBER }, { "actual", SCOLS_JSON_NUMBER },
-		{ "lost", SCOLS_JSON_NUMBER }, { "seconds", SCOLS_JSON_NUMBER },
-		{ "ops_per_s", SCOLS_JSON_NUMBER }, { "memory", SCOLS_JSON_STRING },
+		{ "mode", SCOLS_JSON_STRING },
+		{ "processes", SCOLS_JSON_NUMBER },
+		{ "threads", SCOLS_JSON_NUMBER },
+		{ "ops", SCOLS_JSON_NUMBER },
+		{ "expected", SCOLS_JSON_NUMBER },
+		{ "actual", SCOLS_JSON_NUMBER },
+		{ "lost", SCOLS_JSON_NUMBER },
+		{ "seconds", SCOLS_JSON_NUMBER },
+		{ "ops_per_s", SCOLS_JSON_NUMBER },
+		{ "memory", SCOLS_JSON_STRING },
 		/* kernel modes only: VMLAB_IOC_CTR_STAT */
-		{ "contended", SCOLS_JSON_NUMBER }, { "wait_ns_max", SCOLS_JSON_NUMBER },
+		{ "contended", SCOLS_JSON_NUMBER },
+		{ "wait_ns_max", SCOLS_JSON_NUMBER },
 		{ "max_inside", SCOLS_JSON_NUMBER },
 	};
 	struct libscols_table *t = rd_table("counter", cols, st ? 13 : 10);
 
 	if (st)
-		rd_row(t, "%s|%ld|%ld|%ld|%ld|%ld|%ld|%.3f|%.0f|%s|%llu|%llu|%u",
-		       mode_names[cfg->mode], cfg->procs, cfg->threads, cfg->ops, expected,
-		       actual, expected - actual, secs, expected / secs, memory,
-		       (unsigned long long)st->contended, (unsigned long long)st->wait_ns_max,
+		rd_row(t,
+		       "%s|%ld|%ld|%ld|%ld|%ld|%ld|%.3f|%.0f|%s|%llu|%llu|%u",
+		       mode_names[cfg->mode], cfg->procs, cfg->threads,
+		       cfg->ops, expected, actual, expected - actual, secs,
+		       expected / secs, memory,
+		       (unsigned long long)st->contended,
+		       (unsigned long long)st->wait_ns_max,
 		       st->max_concurrency);
 	else
-		rd_row(t, "%s|%ld|%ld|%ld|%ld|%ld|%ld|%.3f|%.0f|%s", mode_names[cfg->mode],
-		       cfg->procs, cfg->threads, cfg->ops, expected, actual, expected - actual,
-		       secs, expected / secs, memory);
+		rd_row(t, "%s|%ld|%ld|%ld|%ld|%ld|%ld|%.3f|%.0f|%s",
+		       mode_names[cfg->mode], cfg->procs, cfg->threads,
+		       cfg->ops, expected, actual, expected - actual, secs,
+		       expected / secs, memory);
 	rd_print(o, &t, 1);
 	if (expected != actual)
-		rd_say(o, "%ld of %ld updates lost: two of them read the same value and one\n"
-			  "store overwrote the other (a race on counter = counter + 1).\n",
+		rd_say(o,
+		       "%ld of %ld updates lost: two of them read the same value and one\n"
+		       "store overwrote the other (a race on counter = counter + 1).\n",
 		       expected - actual, expected);
 	else if (cfg->mode == M_NONE || cfg->mode == M_KRACY)
-		rd_say(o, "No update lost this time, but nothing prevents it: run again, or\n"
-			  "with more threads (-t) or a delay (-d, kernel-racy).\n");
+		rd_say(o,
+		       "No update lost this time, but nothing prevents it: run again, or\n"
+		       "with more threads (-t) or a delay (-d, kernel-racy).\n");
 	else
-		rd_say(o, "Exact: every read-modify-write ran alone (%s).\n", mode_names[cfg->mode]);
+		rd_say(o, "Exact: every read-modify-write ran alone (%s).\n",
+		       mode_names[cfg->mode]);
 }
 
 int cmd_counter(int argc, char **argv, struct rd_opts *o)
@@ -339,35 +380,46 @@ int cmd_counter(int argc, char **argv, struct rd_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct ctr_cfg cfg = { .mode = M_NONE, .threads = 2, .procs = 1, .ops = 1000000 };
+	struct ctr_cfg cfg = {
+		.mode = M_NONE, .threads = 2, .procs = 1, .ops = 1000000
+	};
 	struct vmlab_ctr_stat st = { 0 };
 	const char *name = NULL, *memory = "threads";
 	long expected, actual, before = 0, delay;
 	double secs;
 	int c, fd = -1;
 
-	while ((c = getopt_long(argc, argv, "t:n:p:m:d:y:Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:n:p:m:d:y:Jh", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (rd_parse_count(optarg, &cfg.threads) || cfg.threads > 1024)
-				return rd_usage_error("counter", "threads must be 1..1024");
+			if (rd_parse_count(optarg, &cfg.threads) ||
+			    cfg.threads > 1024)
+				return rd_usage_error(
+					"counter", "threads must be 1..1024");
 			break;
 		case 'n':
 			if (rd_parse_count(optarg, &cfg.ops))
-				return rd_usage_error("counter", "bad operation count '%s'", optarg);
+				return rd_usage_error(
+					"counter", "bad operation count '%s'",
+					optarg);
 			break;
 		case 'p':
-			if (rd_parse_count(optarg, &cfg.procs) || cfg.procs > 256)
-				return rd_usage_error("counter", "processes must be 1..256");
+			if (rd_parse_count(optarg, &cfg.procs) ||
+			    cfg.procs > 256)
+				return rd_usage_error(
+					"counter", "processes must be 1..256");
 			break;
 		case 'm':
 			if (parse_mode(optarg, &cfg.mode))
-				return rd_usage_error("counter", "unknown mode '%s'", optarg);
+				return rd_usage_error(
+					"counter", "unknown mode '%s'", optarg);
 			break;
 		case 'd':
 			delay = atol(optarg);
 			if (delay < 0 || delay > VMLAB_CTR_DELAY_MAX_NS)
-				return rd_usage_error("counter", "delay must be 0..%d ns",
+				return rd_usage_error("counter",
+						      "delay must be 0..%d ns",
 						      VMLAB_CTR_DELAY_MAX_NS);
 			cfg.delay_ns = delay;
 			break;
@@ -376,7 +428,9 @@ int cmd_counter(int argc, char **argv, struct rd_opts *o)
 			break;
 		case 'y':
 			if (rd_parse_count(optarg, &cfg.yield_every))
-				return rd_usage_error("counter", "bad yield interval '%s'", optarg);
+				return rd_usage_error("counter",
+						      "bad yield interval '%s'",
+						      optarg);
 			break;
 		case 'J':
 			o->json = true;
@@ -390,15 +444,21 @@ int cmd_counter(int argc, char **argv, struct rd_opts *o)
 		}
 	}
 	if (optind < argc)
-		return rd_usage_error("counter", "unexpected argument '%s'", argv[optind]);
+		return rd_usage_error("counter", "unexpected argument '%s'",
+				      argv[optind]);
 	if (!IS_KERNEL(cfg.mode) && (cfg.delay_ns || name))
-		return rd_usage_error("counter", "-d and --name are for the kernel modes");
+		return rd_usage_error("counter",
+				      "-d and --name are for the kernel modes");
 	if (name && strlen(name) >= VMLAB_NAME_MAX)
-		return rd_usage_error("counter", "names have at most %d bytes", VMLAB_NAME_MAX - 1);
+		return rd_usage_error("counter", "names have at most %d bytes",
+				      VMLAB_NAME_MAX - 1);
 	if (cfg.yield_every && cfg.mode != M_NONE && cfg.mode != M_MUTEX)
-		return rd_usage_error("counter", "-y is for the none and pthread-mutex modes");
+		return rd_usage_error(
+			"counter",
+			"-y is for the none and pthread-mutex modes");
 	if (cfg.mode == M_KATOMIC && cfg.delay_ns)
-		return rd_usage_error("counter", "an atomic add has no window to widen (-d)");
+		return rd_usage_error(
+			"counter", "an atomic add has no window to widen (-d)");
 
 	if (IS_KERNEL(cfg.mode)) {
 		fd = ctr_open_device(cfg.mode);
@@ -409,8 +469,10 @@ int cmd_counter(int argc, char **argv, struct rd_opts *o)
 			return 1;
 		before = st.value;
 	}
-	cfg.sh = cfg.procs > 1 && !IS_KERNEL(cfg.mode) ? ctr_map(&memory) :
-		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	cfg.sh = cfg.procs > 1 && !IS_KERNEL(cfg.mode) ?
+			 ctr_map(&memory) :
+			 mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (cfg.sh == MAP_FAILED) {
 		perror("racedemo counter: mmap");
 		return 1;
@@ -422,7 +484,8 @@ int cmd_counter(int argc, char **argv, struct rd_opts *o)
 	expected = cfg.procs * cfg.threads * cfg.ops;
 	secs = ctr_run(&cfg, fd);
 	if (atomic_load(&cfg.sh->errors)) {
-		fprintf(stderr, "racedemo counter: %d thread(s) or process(es) failed\n",
+		fprintf(stderr,
+			"racedemo counter: %d thread(s) or process(es) failed\n",
 			atomic_load(&cfg.sh->errors));
 		return 1;
 	}
@@ -439,8 +502,9 @@ int cmd_counter(int argc, char **argv, struct rd_opts *o)
 	} else {
 		actual = atomic_load(&cfg.sh->value);
 	}
-	rd_say(o, "%ld process(es) x %ld thread(s) x %ld additions, mode %s:\n", cfg.procs,
-	       cfg.threads, cfg.ops, mode_names[cfg.mode]);
-	counter_print(o, &cfg, expected, actual, secs, memory, IS_KERNEL(cfg.mode) ? &st : NULL);
+	rd_say(o, "%ld process(es) x %ld thread(s) x %ld additions, mode %s:\n",
+	       cfg.procs, cfg.threads, cfg.ops, mode_names[cfg.mode]);
+	counter_print(o, &cfg, expected, actual, secs, memory,
+		      IS_KERNEL(cfg.mode) ? &st : NULL);
 	return 0;
 }

@@ -21,34 +21,44 @@ enum { X, Y, NVARS };
 
 struct insn {
 	int op;
-	int var;	/* SET, LOAD, STORE */
-	long k;		/* SET, ADD, MUL */
+	int var; /* SET, LOAD, STORE */
+	long k; /* SET, ADD, MUL */
 };
 
 struct program {
 	const char *name;
-	int len;		/* instructions per thread */
+	int len; /* instructions per thread */
 	struct insn code[2][3];
 	long init[NVARS];
-	bool show_y;		/* y is part of the result */
+	bool show_y; /* y is part of the result */
 };
 
 static const struct program programs[] = {
-	{ "A:x=1 B:x=2", 1,
-	  { { { I_SET, X, 1 } }, { { I_SET, X, 2 } } }, { 0, 0 }, false },
-	{ "A:x=y+1 B:y=y*2", 3,
+	{ "A:x=1 B:x=2",
+	  1,
+	  { { { I_SET, X, 1 } }, { { I_SET, X, 2 } } },
+	  { 0, 0 },
+	  false },
+	{ "A:x=y+1 B:y=y*2",
+	  3,
 	  { { { I_LOAD, Y, 0 }, { I_ADD, 0, 1 }, { I_STORE, X, 0 } },
-	    { { I_LOAD, Y, 0 }, { I_MUL, 0, 2 }, { I_STORE, Y, 0 } } }, { 0, 1 }, true },
-	{ "A:x=x+1 B:x=x+2", 3,
+	    { { I_LOAD, Y, 0 }, { I_MUL, 0, 2 }, { I_STORE, Y, 0 } } },
+	  { 0, 1 },
+	  true },
+	{ "A:x=x+1 B:x=x+2",
+	  3,
 	  { { { I_LOAD, X, 0 }, { I_ADD, 0, 1 }, { I_STORE, X, 0 } },
-	    { { I_LOAD, X, 0 }, { I_ADD, 0, 2 }, { I_STORE, X, 0 } } }, { 0, 0 }, false },
+	    { { I_LOAD, X, 0 }, { I_ADD, 0, 2 }, { I_STORE, X, 0 } } },
+	  { 0, 0 },
+	  false },
 };
 #define NPROGRAMS (sizeof(programs) / sizeof(programs[0]))
 /* 2 threads of at most 3 instructions: C(6,3) = 20 orders at most. */
 #define MAX_ORDERS 20
 
 /* Run one order (bit i set: step i is thread B's); the result as text. */
-static void run_order(const struct program *p, unsigned int order, char *res, size_t len)
+static void run_order(const struct program *p, unsigned int order, char *res,
+		      size_t len)
 {
 	long v[NVARS], r[2] = { 0, 0 };
 	int pc[2] = { 0, 0 }, i;
@@ -81,7 +91,8 @@ static void run_order(const struct program *p, unsigned int order, char *res, si
 		snprintf(res, len, "x=%ld", v[X]);
 }
 
-static void order_string(const struct program *p, unsigned int order, char *buf, size_t len)
+static void order_string(const struct program *p, unsigned int order, char *buf,
+			 size_t len)
 {
 	int pc[2] = { 0, 0 }, i, n = 0;
 
@@ -89,19 +100,21 @@ static void order_string(const struct program *p, unsigned int order, char *buf,
 	for (i = 0; i < 2 * p->len && n < (int)len; i++) {
 		int t = (order >> i) & 1;
 
-		n += snprintf(buf + n, len - n, "%s%c%d", i ? " " : "", t ? 'B' : 'A', ++pc[t]);
+		n += snprintf(buf + n, len - n, "%s%c%d", i ? " " : "",
+			      t ? 'B' : 'A', ++pc[t]);
 	}
 }
 
 struct outcome {
 	char result[32];
 	long orders;
-	bool serial;	/* also the result of A-then-B or B-then-A */
+	bool serial; /* also the result of A-then-B or B-then-A */
 };
 
 static int by_result(const void *a, const void *b)
 {
-	return strcmp(((const struct outcome *)a)->result, ((const struct outcome *)b)->result);
+	return strcmp(((const struct outcome *)a)->result,
+		      ((const struct outcome *)b)->result);
 }
 
 /* Count the distinct results of every order of p into out[], in order: how many. */
@@ -110,7 +123,8 @@ static int enumerate(const struct program *p, struct libscols_table *orders,
 {
 	unsigned int all = 1U << (2 * p->len), order;
 	/* A then B: B's bits are the high ones; B then A: the low ones. */
-	unsigned int a_first = ((1U << p->len) - 1) << p->len, b_first = (1U << p->len) - 1;
+	unsigned int a_first = ((1U << p->len) - 1) << p->len,
+		     b_first = (1U << p->len) - 1;
 	char serial[2][32], res[32], buf[64];
 	int n = 0, i;
 
@@ -125,9 +139,11 @@ static int enumerate(const struct program *p, struct libscols_table *orders,
 		for (i = 0; i < n && strcmp(out[i].result, res); i++)
 			;
 		if (i == n) {
-			snprintf(out[n].result, sizeof(out[n].result), "%s", res);
+			snprintf(out[n].result, sizeof(out[n].result), "%s",
+				 res);
 			out[n].orders = 0;
-			out[n].serial = !strcmp(res, serial[0]) || !strcmp(res, serial[1]);
+			out[n].serial = !strcmp(res, serial[0]) ||
+					!strcmp(res, serial[1]);
 			n++;
 		}
 		out[i].orders++;
@@ -138,13 +154,14 @@ static int enumerate(const struct program *p, struct libscols_table *orders,
 
 static void interleave_help(FILE *f)
 {
-	fprintf(f, "usage: racedemo [--json] interleavings\n\n"
-		   "A model: enumerate every interleaving of two threads' instructions and\n"
-		   "run each in an interpreter, one instruction at a time:\n"
-		   "  x=1 | x=2          one store each (x = 0 first)\n"
-		   "  x=y+1 | y=y*2      load, add or multiply, store (x = 0, y = 1 first)\n"
-		   "  x=x+1 | x=x+2      load, add, store each (x = 0 first)\n"
-		   "Real threads, one step at a time: racedemo step.\n");
+	fprintf(f,
+		"usage: racedemo [--json] interleavings\n\n"
+		"A model: enumerate every interleaving of two threads' instructions and\n"
+		"run each in an interpreter, one instruction at a time:\n"
+		"  x=1 | x=2          one store each (x = 0 first)\n"
+		"  x=y+1 | y=y*2      load, add or multiply, store (x = 0, y = 1 first)\n"
+		"  x=x+1 | x=x+2      load, add, store each (x = 0 first)\n"
+		"Real threads, one step at a time: racedemo step.\n");
 }
 
 int cmd_interleave(int argc, char **argv, struct rd_opts *o)
@@ -155,12 +172,15 @@ int cmd_interleave(int argc, char **argv, struct rd_opts *o)
 		{ 0 }
 	};
 	static const struct rd_col order_cols[] = {
-		{ "program", SCOLS_JSON_STRING }, { "order", SCOLS_JSON_STRING },
+		{ "program", SCOLS_JSON_STRING },
+		{ "order", SCOLS_JSON_STRING },
 		{ "result", SCOLS_JSON_STRING },
 	};
 	static const struct rd_col outcome_cols[] = {
-		{ "program", SCOLS_JSON_STRING }, { "result", SCOLS_JSON_STRING },
-		{ "interleavings", SCOLS_JSON_NUMBER }, { "serial", SCOLS_JSON_STRING },
+		{ "program", SCOLS_JSON_STRING },
+		{ "result", SCOLS_JSON_STRING },
+		{ "interleavings", SCOLS_JSON_NUMBER },
+		{ "serial", SCOLS_JSON_STRING },
 	};
 	struct outcome out[NPROGRAMS][MAX_ORDERS];
 	int nout[NPROGRAMS];
@@ -182,15 +202,17 @@ int cmd_interleave(int argc, char **argv, struct rd_opts *o)
 		}
 	}
 	if (optind < argc)
-		return rd_usage_error("interleavings", "unexpected argument '%s'", argv[optind]);
+		return rd_usage_error("interleavings",
+				      "unexpected argument '%s'", argv[optind]);
 
 	tables[0] = rd_table("orders", order_cols, 3);
 	tables[1] = rd_table("outcomes", outcome_cols, 4);
 	for (p = 0; p < NPROGRAMS; p++) {
 		nout[p] = enumerate(&programs[p], tables[0], out[p]);
 		for (i = 0; i < nout[p]; i++)
-			rd_row(tables[1], "%s|%s|%ld|%s", programs[p].name, out[p][i].result,
-			       out[p][i].orders, out[p][i].serial ? "yes" : "no");
+			rd_row(tables[1], "%s|%s|%ld|%s", programs[p].name,
+			       out[p][i].result, out[p][i].orders,
+			       out[p][i].serial ? "yes" : "no");
 	}
 	if (o->json)
 		return rd_print(o, tables, 2);

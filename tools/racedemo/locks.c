@@ -22,12 +22,12 @@
 
 struct lk_shared {
 	/* the locks */
-	atomic_int flag;		/* broken and test-and-set */
+	atomic_int flag; /* broken and test-and-set */
 	atomic_uint next_ticket, now_serving;
 	pthread_mutex_t mutex;
 	/* measurement */
 	atomic_int inside;
-	atomic_int wanting;		/* threads inside lock() */
+	atomic_int wanting; /* threads inside lock() */
 	atomic_long violations;
 	atomic_bool stop;
 	struct rd_barrier start;
@@ -88,10 +88,12 @@ static void flag_unlock(struct lk_shared *sh)
 /* Take a number and wait for it to be called: first come, first served. */
 static void ticket_lock(struct lk_shared *sh)
 {
-	unsigned int me = atomic_fetch_add_explicit(&sh->next_ticket, 1, memory_order_relaxed);
+	unsigned int me = atomic_fetch_add_explicit(&sh->next_ticket, 1,
+						    memory_order_relaxed);
 	unsigned long spins = 0;
 
-	while (atomic_load_explicit(&sh->now_serving, memory_order_acquire) != me)
+	while (atomic_load_explicit(&sh->now_serving, memory_order_acquire) !=
+	       me)
 		relax(&spins);
 }
 
@@ -116,10 +118,14 @@ static const struct {
 	void (*unlock)(struct lk_shared *sh);
 	const char *how;
 } locks[] = {
-	{ "broken", broken_lock, flag_unlock, "while (flag) ; yield; flag = 1  (test, then set)" },
-	{ "tas", tas_lock, flag_unlock, "while (exchange(&flag, 1)) ;  (test-and-set)" },
-	{ "ticket", ticket_lock, ticket_unlock, "my = next++; while (serving != my) ;" },
-	{ "pthread-mutex", mutex_lock, mutex_unlock, "pthread_mutex_lock / unlock" },
+	{ "broken", broken_lock, flag_unlock,
+	  "while (flag) ; yield; flag = 1  (test, then set)" },
+	{ "tas", tas_lock, flag_unlock,
+	  "while (exchange(&flag, 1)) ;  (test-and-set)" },
+	{ "ticket", ticket_lock, ticket_unlock,
+	  "my = next++; while (serving != my) ;" },
+	{ "pthread-mutex", mutex_lock, mutex_unlock,
+	  "pthread_mutex_lock / unlock" },
 };
 #define NLOCKS (int)(sizeof(locks) / sizeof(locks[0]))
 
@@ -133,7 +139,8 @@ static void lk_streak(struct lk_shared *sh, int me, int others)
 {
 	long s = 1;
 
-	if (others && atomic_load_explicit(&sh->last_owner, memory_order_relaxed) == me)
+	if (others &&
+	    atomic_load_explicit(&sh->last_owner, memory_order_relaxed) == me)
 		s = atomic_load_explicit(&sh->streak, memory_order_relaxed) + 1;
 	atomic_store_explicit(&sh->last_owner, me, memory_order_relaxed);
 	atomic_store_explicit(&sh->streak, s, memory_order_relaxed);
@@ -178,7 +185,8 @@ struct lk_result {
 	uint64_t max_wait_ns;
 };
 
-static void lk_run(struct lk_shared *sh, int lock, int nthreads, long ms, struct lk_result *res)
+static void lk_run(struct lk_shared *sh, int lock, int nthreads, long ms,
+		   struct lk_result *res)
 {
 	struct lk_thread t[nthreads];
 	pthread_t tid[nthreads];
@@ -229,7 +237,8 @@ static void lk_run(struct lk_shared *sh, int lock, int nthreads, long ms, struct
 }
 
 /* One lock's row read out: which of the three properties held. */
-static void locks_verdict(const struct rd_opts *o, const char *name, const struct lk_result *r)
+static void locks_verdict(const struct rd_opts *o, const char *name,
+			  const struct lk_result *r)
 {
 	rd_say(o, "  %-14s ", name);
 	if (r->violations)
@@ -240,23 +249,26 @@ static void locks_verdict(const struct rd_opts *o, const char *name, const struc
 		rd_say(o, "; no progress for %ld threads", r->starved);
 	else
 		rd_say(o, "; progress (%ld acquisitions)", r->total);
-	rd_say(o, "; one thread won %ld times in a row while another waited\n", r->max_streak);
+	rd_say(o, "; one thread won %ld times in a row while another waited\n",
+	       r->max_streak);
 }
 
 static void locks_help(FILE *f)
 {
 	int i;
 
-	fprintf(f, "usage: racedemo [--json] locks [-t THREADS] [-d MS] [-c NS] [-o NS] [-l LOCK]\n\n"
-		   "THREADS threads take the lock in a loop for MS milliseconds per lock.\n\n"
-		   "  -t, --threads N    threads (default 4)\n"
-		   "  -d, --duration MS  milliseconds per lock (default 300)\n"
-		   "  -c, --cs NS        inside the critical section: yield the CPU, then\n"
-		   "                     stay busy NS (default 200)\n"
-		   "  -o, --outside NS   time outside it between acquisitions (default 0)\n"
-		   "  -l, --lock LOCK    only this lock:\n");
+	fprintf(f,
+		"usage: racedemo [--json] locks [-t THREADS] [-d MS] [-c NS] [-o NS] [-l LOCK]\n\n"
+		"THREADS threads take the lock in a loop for MS milliseconds per lock.\n\n"
+		"  -t, --threads N    threads (default 4)\n"
+		"  -d, --duration MS  milliseconds per lock (default 300)\n"
+		"  -c, --cs NS        inside the critical section: yield the CPU, then\n"
+		"                     stay busy NS (default 200)\n"
+		"  -o, --outside NS   time outside it between acquisitions (default 0)\n"
+		"  -l, --lock LOCK    only this lock:\n");
 	for (i = 0; i < NLOCKS; i++)
-		fprintf(f, "                       %-14s %s\n", locks[i].name, locks[i].how);
+		fprintf(f, "                       %-14s %s\n", locks[i].name,
+			locks[i].how);
 	fprintf(f, "      --json         JSON output\n"
 		   "  -h, --help         this help\n");
 }
@@ -274,11 +286,16 @@ int cmd_locks(int argc, char **argv, struct rd_opts *o)
 		{ 0 }
 	};
 	static const struct rd_col cols[] = {
-		{ "lock", SCOLS_JSON_STRING }, { "threads", SCOLS_JSON_NUMBER },
-		{ "acquisitions", SCOLS_JSON_NUMBER }, { "ops_per_s", SCOLS_JSON_NUMBER },
-		{ "violations", SCOLS_JSON_NUMBER }, { "starved", SCOLS_JSON_NUMBER },
-		{ "max_streak", SCOLS_JSON_NUMBER }, { "min_share", SCOLS_JSON_NUMBER },
-		{ "max_share", SCOLS_JSON_NUMBER }, { "max_wait_us", SCOLS_JSON_NUMBER },
+		{ "lock", SCOLS_JSON_STRING },
+		{ "threads", SCOLS_JSON_NUMBER },
+		{ "acquisitions", SCOLS_JSON_NUMBER },
+		{ "ops_per_s", SCOLS_JSON_NUMBER },
+		{ "violations", SCOLS_JSON_NUMBER },
+		{ "starved", SCOLS_JSON_NUMBER },
+		{ "max_streak", SCOLS_JSON_NUMBER },
+		{ "min_share", SCOLS_JSON_NUMBER },
+		{ "max_share", SCOLS_JSON_NUMBER },
+		{ "max_wait_us", SCOLS_JSON_NUMBER },
 	};
 	struct lk_shared sh = { .cs_ns = 200 };
 	struct libscols_table *t;
@@ -286,21 +303,27 @@ int cmd_locks(int argc, char **argv, struct rd_opts *o)
 	long threads = 4, ms = 300, v;
 	int c, i, only = -1;
 
-	while ((c = getopt_long(argc, argv, "t:d:c:o:l:Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:d:c:o:l:Jh", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 't':
-			if (rd_parse_count(optarg, &threads) || threads < 2 || threads > 256)
-				return rd_usage_error("locks", "threads must be 2..256");
+			if (rd_parse_count(optarg, &threads) || threads < 2 ||
+			    threads > 256)
+				return rd_usage_error("locks",
+						      "threads must be 2..256");
 			break;
 		case 'd':
 			if (rd_parse_count(optarg, &ms) || ms > 60000)
-				return rd_usage_error("locks", "duration must be 1..60000 ms");
+				return rd_usage_error(
+					"locks",
+					"duration must be 1..60000 ms");
 			break;
 		case 'c':
 		case 'o':
 			v = atol(optarg);
 			if (v < 0 || v > 1000000)
-				return rd_usage_error("locks", "times must be 0..1000000 ns");
+				return rd_usage_error(
+					"locks", "times must be 0..1000000 ns");
 			*(c == 'c' ? &sh.cs_ns : &sh.ncs_ns) = v;
 			break;
 		case 'l':
@@ -308,7 +331,8 @@ int cmd_locks(int argc, char **argv, struct rd_opts *o)
 				if (!strcmp(optarg, locks[i].name))
 					only = i;
 			if (only < 0)
-				return rd_usage_error("locks", "unknown lock '%s'", optarg);
+				return rd_usage_error(
+					"locks", "unknown lock '%s'", optarg);
 			break;
 		case 'J':
 			o->json = true;
@@ -322,12 +346,15 @@ int cmd_locks(int argc, char **argv, struct rd_opts *o)
 		}
 	}
 	if (optind < argc)
-		return rd_usage_error("locks", "unexpected argument '%s'", argv[optind]);
+		return rd_usage_error("locks", "unexpected argument '%s'",
+				      argv[optind]);
 
-	rd_say(o, "%ld threads take each lock in a loop for %ld ms. Inside the critical\n"
-		  "section each offers the CPU once (sched_yield, as if preempted there),\n"
-		  "then stays busy %llu ns; %llu ns outside.\n\n", threads, ms,
-	       (unsigned long long)sh.cs_ns, (unsigned long long)sh.ncs_ns);
+	rd_say(o,
+	       "%ld threads take each lock in a loop for %ld ms. Inside the critical\n"
+	       "section each offers the CPU once (sched_yield, as if preempted there),\n"
+	       "then stays busy %llu ns; %llu ns outside.\n\n",
+	       threads, ms, (unsigned long long)sh.cs_ns,
+	       (unsigned long long)sh.ncs_ns);
 	pthread_mutex_init(&sh.mutex, NULL);
 	t = rd_table("locks", cols, 10);
 	for (i = 0; i < NLOCKS; i++) {
@@ -337,19 +364,21 @@ int cmd_locks(int argc, char **argv, struct rd_opts *o)
 		lk_run(&sh, i, threads, ms, &res[i]);
 		res[i].violations = atomic_load(&sh.violations);
 		res[i].max_streak = atomic_load(&sh.max_streak);
-		rd_row(t, "%s|%ld|%ld|%.0f|%ld|%ld|%ld|%.1f|%.1f|%.1f", locks[i].name, threads,
-		       res[i].total, res[i].ops_per_s, res[i].violations, res[i].starved,
-		       res[i].max_streak, res[i].min_share, res[i].max_share,
+		rd_row(t, "%s|%ld|%ld|%.0f|%ld|%ld|%ld|%.1f|%.1f|%.1f",
+		       locks[i].name, threads, res[i].total, res[i].ops_per_s,
+		       res[i].violations, res[i].starved, res[i].max_streak,
+		       res[i].min_share, res[i].max_share,
 		       res[i].max_wait_ns / 1e3);
 	}
 	pthread_mutex_destroy(&sh.mutex);
 	rd_say(o, "\n");
 	if (rd_print(o, &t, 1))
 		return 1;
-	rd_say(o, "mutual exclusion: nobody else inside while a thread holds the lock.\n"
-		  "progress: the lock keeps being taken and no thread is left without it.\n"
-		  "bounded waiting: max_streak, the most times in a row one thread got the\n"
-		  "lock while another was waiting for it. In this run:\n");
+	rd_say(o,
+	       "mutual exclusion: nobody else inside while a thread holds the lock.\n"
+	       "progress: the lock keeps being taken and no thread is left without it.\n"
+	       "bounded waiting: max_streak, the most times in a row one thread got the\n"
+	       "lock while another was waiting for it. In this run:\n");
 	for (i = 0; i < NLOCKS; i++)
 		if (only < 0 || i == only)
 			locks_verdict(o, locks[i].name, &res[i]);

@@ -21,14 +21,21 @@ static const struct {
 	int (*fn)(int argc, char **argv, struct rd_opts *o);
 	const char *what;
 } commands[] = {
-	{ "saldo", cmd_saldo, "the lecture's bank balance: 100 +10 +20, lost updates" },
-	{ "interleavings", cmd_interleave, "every interleaving of x=1|x=2 and x=x+1|x=x+2, run" },
-	{ "step", cmd_step, "the saldo race on two real threads, one step at a time, you choose" },
-	{ "counter", cmd_counter, "threads/processes adding to one counter, per mode" },
+	{ "saldo", cmd_saldo,
+	  "the lecture's bank balance: 100 +10 +20, lost updates" },
+	{ "interleavings", cmd_interleave,
+	  "every interleaving of x=1|x=2 and x=x+1|x=x+2, run" },
+	{ "step", cmd_step,
+	  "the saldo race on two real threads, one step at a time, you choose" },
+	{ "counter", cmd_counter,
+	  "threads/processes adding to one counter, per mode" },
 	{ "beer", cmd_beer, "the too-much-beer note problem and its attempts" },
-	{ "trylock", cmd_trylock, "pthread_mutex_trylock and _timedlock against a held mutex" },
-	{ "locks", cmd_locks, "mutual exclusion, progress and bounded waiting, measured" },
-	{ "bench", cmd_bench, "kernel counter ioctl costs (used by make bench)" },
+	{ "trylock", cmd_trylock,
+	  "pthread_mutex_trylock and _timedlock against a held mutex" },
+	{ "locks", cmd_locks,
+	  "mutual exclusion, progress and bounded waiting, measured" },
+	{ "bench", cmd_bench,
+	  "kernel counter ioctl costs (used by make bench)" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -39,8 +46,9 @@ static void usage(FILE *f)
 	fprintf(f, "usage: racedemo [--json] COMMAND [OPTIONS]\n\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].what);
-	fprintf(f, "\n'racedemo COMMAND --help' for a command's options; --json may\n"
-		   "also follow the command. Kernel modes need /dev/vmlab.\n");
+	fprintf(f,
+		"\n'racedemo COMMAND --help' for a command's options; --json may\n"
+		"also follow the command. Kernel modes need /dev/vmlab.\n");
 }
 
 int main(int argc, char **argv)
@@ -97,7 +105,8 @@ int rd_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-struct libscols_table *rd_table(const char *name, const struct rd_col *cols, int ncols)
+struct libscols_table *rd_table(const char *name, const struct rd_col *cols,
+				int ncols)
 {
 	struct libscols_table *t = scols_new_table();
 	int i;
@@ -108,7 +117,8 @@ struct libscols_table *rd_table(const char *name, const struct rd_col *cols, int
 	}
 	scols_table_set_name(t, name);
 	for (i = 0; i < ncols; i++) {
-		struct libscols_column *cl = scols_table_new_column(t, cols[i].name, 0, 0);
+		struct libscols_column *cl =
+			scols_table_new_column(t, cols[i].name, 0, 0);
 
 		if (!cl) {
 			perror("racedemo: scols_table_new_column");
@@ -134,7 +144,8 @@ void rd_row(struct libscols_table *t, const char *fmt, ...)
 		perror("racedemo: table row");
 		exit(1);
 	}
-	for (cell = strtok_r(buf, "|", &save); cell; cell = strtok_r(NULL, "|", &save))
+	for (cell = strtok_r(buf, "|", &save); cell;
+	     cell = strtok_r(NULL, "|", &save))
 		scols_line_set_data(ln, col++, cell);
 	free(buf);
 }

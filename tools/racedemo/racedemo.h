@@ -31,7 +31,8 @@ struct rd_col {
 	int json_type;
 };
 
-struct libscols_table *rd_table(const char *name, const struct rd_col *cols, int ncols);
+struct libscols_table *rd_table(const char *name, const struct rd_col *cols,
+				int ncols);
 /* Add a row; fmt holds one conversion per column, separated by '|'. */
 void rd_row(struct libscols_table *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

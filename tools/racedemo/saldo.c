@@ -17,8 +17,8 @@
 enum { EV_LOAD, EV_ADD, EV_STORE, EV_N };
 
 struct saldo_ev {
-	unsigned int seq;	/* global order, taken right after the step */
-	long r1;		/* the thread's register after the step */
+	unsigned int seq; /* global order, taken right after the step */
+	long r1; /* the thread's register after the step */
 };
 
 struct saldo_shared {
@@ -53,12 +53,15 @@ static void *saldo_thread(void *arg)
 			pthread_mutex_lock(&sh->lock);
 		/* saldo = saldo + amount, as the three instructions it is. */
 		r1 = atomic_load_explicit(&sh->saldo, memory_order_relaxed);
-		ev[EV_LOAD] = (struct saldo_ev){ atomic_fetch_add(&sh->seq, 1), r1 };
+		ev[EV_LOAD] =
+			(struct saldo_ev){ atomic_fetch_add(&sh->seq, 1), r1 };
 		rd_window(sh->window_ns);
 		r1 += w->amount;
-		ev[EV_ADD] = (struct saldo_ev){ atomic_fetch_add(&sh->seq, 1), r1 };
+		ev[EV_ADD] =
+			(struct saldo_ev){ atomic_fetch_add(&sh->seq, 1), r1 };
 		atomic_store_explicit(&sh->saldo, r1, memory_order_relaxed);
-		ev[EV_STORE] = (struct saldo_ev){ atomic_fetch_add(&sh->seq, 1), r1 };
+		ev[EV_STORE] =
+			(struct saldo_ev){ atomic_fetch_add(&sh->seq, 1), r1 };
 		if (sh->use_mutex)
 			pthread_mutex_unlock(&sh->lock);
 		rd_barrier_wait(&sh->bar);
@@ -80,7 +83,8 @@ struct saldo_step {
  * thread was preempted in between; a replay that does not end at the
  * observed balance is not shown.
  */
-static bool saldo_replay(struct saldo_shared *sh, long final, struct saldo_step *steps)
+static bool saldo_replay(struct saldo_shared *sh, long final,
+			 struct saldo_step *steps)
 {
 	long saldo = 100;
 	int i, t, op;
@@ -97,21 +101,25 @@ static bool saldo_replay(struct saldo_shared *sh, long final, struct saldo_step 
 			return false;
 		if (bop == EV_STORE)
 			saldo = sh->ev[bt][bop].r1;
-		steps[i] = (struct saldo_step){ bt, bop, sh->ev[bt][bop].r1, saldo };
+		steps[i] = (struct saldo_step){ bt, bop, sh->ev[bt][bop].r1,
+						saldo };
 	}
 	return saldo == final;
 }
 
 struct saldo_result {
-	long count[3];		/* final 110, 120, 130 */
+	long count[3]; /* final 110, 120, 130 */
 	long other;
 	bool have_example;
 	struct saldo_step example[2 * EV_N];
 };
 
-static int saldo_run(bool use_mutex, long runs, uint64_t window_ns, struct saldo_result *res)
+static int saldo_run(bool use_mutex, long runs, uint64_t window_ns,
+		     struct saldo_result *res)
 {
-	struct saldo_shared sh = { .use_mutex = use_mutex, .window_ns = window_ns, .runs = runs };
+	struct saldo_shared sh = { .use_mutex = use_mutex,
+				   .window_ns = window_ns,
+				   .runs = runs };
 	struct saldo_worker w[2];
 	pthread_t tid[2];
 	long r, final;
@@ -130,15 +138,16 @@ static int saldo_run(bool use_mutex, long runs, uint64_t window_ns, struct saldo
 	for (r = 0; r < runs; r++) {
 		atomic_store(&sh.saldo, 100);
 		atomic_store(&sh.seq, 0);
-		rd_barrier_wait(&sh.bar);	/* go */
-		rd_barrier_wait(&sh.bar);	/* both done */
+		rd_barrier_wait(&sh.bar); /* go */
+		rd_barrier_wait(&sh.bar); /* both done */
 		final = atomic_load(&sh.saldo);
 		if (final == 110 || final == 120 || final == 130)
 			res->count[(final - 110) / 10]++;
 		else
 			res->other++;
 		if (final != 130 && !res->have_example)
-			res->have_example = saldo_replay(&sh, final, res->example);
+			res->have_example =
+				saldo_replay(&sh, final, res->example);
 	}
 	for (i = 0; i < 2; i++)
 		pthread_join(tid[i], NULL);
@@ -148,14 +157,15 @@ static int saldo_run(bool use_mutex, long runs, uint64_t window_ns, struct saldo
 
 static void saldo_help(FILE *f)
 {
-	fprintf(f, "usage: racedemo [--json] saldo [-r RUNS] [-w NS]\n\n"
-		   "Two threads deposit 10 and 20 into saldo = 100, RUNS times\n"
-		   "without a lock and RUNS times with a pthread mutex.\n\n"
-		   "  -r, --runs RUNS     runs per mode (default 1000)\n"
-		   "  -w, --window NS     between load and add: yield the CPU, then stay\n"
-		   "                      busy NS (default 0)\n"
-		   "      --json          JSON output\n"
-		   "  -h, --help          this help\n");
+	fprintf(f,
+		"usage: racedemo [--json] saldo [-r RUNS] [-w NS]\n\n"
+		"Two threads deposit 10 and 20 into saldo = 100, RUNS times\n"
+		"without a lock and RUNS times with a pthread mutex.\n\n"
+		"  -r, --runs RUNS     runs per mode (default 1000)\n"
+		"  -w, --window NS     between load and add: yield the CPU, then stay\n"
+		"                      busy NS (default 0)\n"
+		"      --json          JSON output\n"
+		"  -h, --help          this help\n");
 }
 
 static const char *const meaning[3] = {
@@ -174,16 +184,21 @@ int cmd_saldo(int argc, char **argv, struct rd_opts *o)
 		{ 0 }
 	};
 	static const struct rd_col dist_cols[] = {
-		{ "mode", SCOLS_JSON_STRING }, { "final", SCOLS_JSON_NUMBER },
-		{ "runs", SCOLS_JSON_NUMBER }, { "percent", SCOLS_JSON_NUMBER },
+		{ "mode", SCOLS_JSON_STRING },
+		{ "final", SCOLS_JSON_NUMBER },
+		{ "runs", SCOLS_JSON_NUMBER },
+		{ "percent", SCOLS_JSON_NUMBER },
 		{ "meaning", SCOLS_JSON_STRING },
 	};
 	static const struct rd_col step_cols[] = {
-		{ "step", SCOLS_JSON_NUMBER }, { "thread", SCOLS_JSON_STRING },
-		{ "instruction", SCOLS_JSON_STRING }, { "r1", SCOLS_JSON_NUMBER },
+		{ "step", SCOLS_JSON_NUMBER },
+		{ "thread", SCOLS_JSON_STRING },
+		{ "instruction", SCOLS_JSON_STRING },
+		{ "r1", SCOLS_JSON_NUMBER },
 		{ "saldo", SCOLS_JSON_NUMBER },
 	};
-	static const char *const insn[EV_N] = { "load r1, saldo", "add r1, r1, %ld",
+	static const char *const insn[EV_N] = { "load r1, saldo",
+						"add r1, r1, %ld",
 						"store saldo, r1" };
 	long runs = 1000, window = 0, lost = 0;
 	struct libscols_table *tables[2];
@@ -194,12 +209,15 @@ int cmd_saldo(int argc, char **argv, struct rd_opts *o)
 		switch (c) {
 		case 'r':
 			if (rd_parse_count(optarg, &runs))
-				return rd_usage_error("saldo", "bad run count '%s'", optarg);
+				return rd_usage_error(
+					"saldo", "bad run count '%s'", optarg);
 			break;
 		case 'w':
 			window = atol(optarg);
 			if (window < 0 || window > 1000000)
-				return rd_usage_error("saldo", "window must be 0..1000000 ns");
+				return rd_usage_error(
+					"saldo",
+					"window must be 0..1000000 ns");
 			break;
 		case 'J':
 			o->json = true;
@@ -213,23 +231,29 @@ int cmd_saldo(int argc, char **argv, struct rd_opts *o)
 		}
 	}
 	if (optind < argc)
-		return rd_usage_error("saldo", "unexpected argument '%s'", argv[optind]);
+		return rd_usage_error("saldo", "unexpected argument '%s'",
+				      argv[optind]);
 
-	rd_say(o, "saldo = 100; thread A: saldo = saldo + 10; thread B: saldo = saldo + 20.\n"
-		  "Each deposit is load / add / store; %ld runs per mode. Between load and\n"
-		  "add each thread offers the CPU to the other (sched_yield), as a timer\n"
-		  "interrupt could, then stays busy %ld ns (-w).\n\n", runs, window);
+	rd_say(o,
+	       "saldo = 100; thread A: saldo = saldo + 10; thread B: saldo = saldo + 20.\n"
+	       "Each deposit is load / add / store; %ld runs per mode. Between load and\n"
+	       "add each thread offers the CPU to the other (sched_yield), as a timer\n"
+	       "interrupt could, then stays busy %ld ns (-w).\n\n",
+	       runs, window);
 	for (m = 0; m < 2; m++)
 		saldo_run(m == 1, runs, window, &res[m]);
 
 	tables[0] = rd_table("saldo", dist_cols, 5);
 	for (m = 0; m < 2; m++) {
 		for (i = 2; i >= 0; i--)
-			rd_row(tables[0], "%s|%d|%ld|%.2f|%s", m ? "mutex" : "none", 110 + 10 * i,
-			       res[m].count[i], 100.0 * res[m].count[i] / runs, meaning[i]);
+			rd_row(tables[0], "%s|%d|%ld|%.2f|%s",
+			       m ? "mutex" : "none", 110 + 10 * i,
+			       res[m].count[i], 100.0 * res[m].count[i] / runs,
+			       meaning[i]);
 		if (res[m].other)
-			rd_row(tables[0], "%s|-1|%ld|%.2f|impossible balance", m ? "mutex" : "none",
-			       res[m].other, 100.0 * res[m].other / runs);
+			rd_row(tables[0], "%s|-1|%ld|%.2f|impossible balance",
+			       m ? "mutex" : "none", res[m].other,
+			       100.0 * res[m].other / runs);
 	}
 	if (res[0].have_example) {
 		tables[n++] = rd_table("interleaving", step_cols, 5);
@@ -237,9 +261,11 @@ int cmd_saldo(int argc, char **argv, struct rd_opts *o)
 			struct saldo_step *s = &res[0].example[i];
 			char buf[32];
 
-			snprintf(buf, sizeof(buf), insn[s->op], deposits[s->thread]);
-			rd_row(tables[1], "%d|%s|%s|%ld|%ld", i + 1, s->thread ? "B (+20)" : "A (+10)",
-			       buf, s->r1, s->saldo);
+			snprintf(buf, sizeof(buf), insn[s->op],
+				 deposits[s->thread]);
+			rd_row(tables[1], "%d|%s|%s|%ld|%ld", i + 1,
+			       s->thread ? "B (+20)" : "A (+10)", buf, s->r1,
+			       s->saldo);
 		}
 	}
 	lost = res[0].count[0] + res[0].count[1];
@@ -249,14 +275,17 @@ int cmd_saldo(int argc, char **argv, struct rd_opts *o)
 	if (rd_print(o, tables, 1))
 		return 1;
 	if (n == 2) {
-		rd_say(o, "One run that lost money, in the order the steps happened\n"
-			  "(both threads loaded 100 before either stored):\n");
+		rd_say(o,
+		       "One run that lost money, in the order the steps happened\n"
+		       "(both threads loaded 100 before either stored):\n");
 		if (rd_print(o, tables + 1, 1))
 			return 1;
 	}
-	rd_say(o, "without a lock: final balance below 130 in %ld of %ld runs (%.2f%%)\n"
-		  "with a mutex:   final balance below 130 in %ld of %ld runs\n",
-	       lost, runs, 100.0 * lost / runs, res[1].count[0] + res[1].count[1], runs);
+	rd_say(o,
+	       "without a lock: final balance below 130 in %ld of %ld runs (%.2f%%)\n"
+	       "with a mutex:   final balance below 130 in %ld of %ld runs\n",
+	       lost, runs, 100.0 * lost / runs,
+	       res[1].count[0] + res[1].count[1], runs);
 	if (!o->json && !lost)
 		printf("No update was lost this time: try more runs (-r) or a wider window (-w).\n");
 	return 0;

@@ -25,11 +25,11 @@ enum { TURN_MAIN = 0, TURN_A = 1, TURN_B = 2, TURN_QUIT = 3 };
 
 struct step_shared {
 	atomic_int turn;
-	long saldo;		/* the shared memory word; the futex orders access */
-	long r1[2];		/* each thread's register, reported after a step */
-	int pc[2];		/* instructions done */
+	long saldo; /* the shared memory word; the futex orders access */
+	long r1[2]; /* each thread's register, reported after a step */
+	int pc[2]; /* instructions done */
 	pid_t tid[2];
-	long loaded[2];		/* what each thread's load read */
+	long loaded[2]; /* what each thread's load read */
 };
 
 struct step_thread {
@@ -78,11 +78,11 @@ static void *step_thread_fn(void *arg)
 		if (wait_turn(sh, me) == TURN_QUIT)
 			return NULL;
 		switch (sh->pc[t->idx]) {
-		case 0:	/* load r1, saldo */
+		case 0: /* load r1, saldo */
 			r1 = sh->saldo;
 			sh->loaded[t->idx] = r1;
 			break;
-		case 1:	/* add r1, r1, amount */
+		case 1: /* add r1, r1, amount */
 			r1 += step_amount[t->idx];
 			break;
 		default: /* store saldo, r1 */
@@ -104,14 +104,15 @@ static void run_step(struct step_shared *sh, int idx)
 
 static void step_help(FILE *f)
 {
-	fprintf(f, "usage: racedemo step [-s A,B,...] [-p SALDO]\n\n"
-		   "saldo = 100; thread A: saldo = saldo + 10, thread B: saldo = saldo + 20,\n"
-		   "each as load / add / store, on two real threads held between steps.\n"
-		   "You choose who runs each next instruction.\n\n"
-		   "  -s, --schedule LIST  the order, e.g. A,A,B,B,A,B (else asked on stdin;\n"
-		   "                       a short list is completed with A's, then B's steps)\n"
-		   "  -p, --predict SALDO  grade this guess of the final balance\n"
-		   "  -h, --help           this help\n");
+	fprintf(f,
+		"usage: racedemo step [-s A,B,...] [-p SALDO]\n\n"
+		"saldo = 100; thread A: saldo = saldo + 10, thread B: saldo = saldo + 20,\n"
+		"each as load / add / store, on two real threads held between steps.\n"
+		"You choose who runs each next instruction.\n\n"
+		"  -s, --schedule LIST  the order, e.g. A,A,B,B,A,B (else asked on stdin;\n"
+		"                       a short list is completed with A's, then B's steps)\n"
+		"  -p, --predict SALDO  grade this guess of the final balance\n"
+		"  -h, --help           this help\n");
 }
 
 /* Parse "A,b,B" into idx[] (0 = A, 1 = B): how many, or -1. */
@@ -148,7 +149,8 @@ static int ask_next(const struct step_shared *sh, int step)
 			continue;
 		}
 		if (sh->pc[c - 'A'] == NSTEPS) {
-			printf("  %c has finished its 3 instructions: choose %c\n", c, 'A' + 'B' - c);
+			printf("  %c has finished its 3 instructions: choose %c\n",
+			       c, 'A' + 'B' - c);
 			continue;
 		}
 		return c - 'A';
@@ -157,7 +159,8 @@ static int ask_next(const struct step_shared *sh, int step)
 
 static void print_step(const struct step_shared *sh, int step, int idx)
 {
-	static const char *const insn[NSTEPS] = { "load r1, saldo", "add r1, r1, %ld",
+	static const char *const insn[NSTEPS] = { "load r1, saldo",
+						  "add r1, r1, %ld",
 						  "store saldo, r1" };
 	char buf[32], ra[16] = "-", rb[16] = "-";
 
@@ -166,8 +169,8 @@ static void print_step(const struct step_shared *sh, int step, int idx)
 		snprintf(ra, sizeof(ra), "%ld", sh->r1[0]);
 	if (sh->pc[1])
 		snprintf(rb, sizeof(rb), "%ld", sh->r1[1]);
-	printf("%-4d %c (+%ld) %-16s %5s %5s %5ld\n", step, 'A' + idx, step_amount[idx], buf,
-	       ra, rb, sh->saldo);
+	printf("%-4d %c (+%ld) %-16s %5s %5s %5ld\n", step, 'A' + idx,
+	       step_amount[idx], buf, ra, rb, sh->saldo);
 }
 
 static void print_verdict(const struct step_shared *sh)
@@ -177,8 +180,9 @@ static void print_verdict(const struct step_shared *sh)
 		printf("no update lost: one thread loaded after the other had stored\n");
 	else
 		printf("lost update: both loaded %ld before either stored; %c's store (%ld)\n"
-		       "overwrote %c's, so the +%ld is gone\n", sh->loaded[0],
-		       sh->saldo == 110 ? 'A' : 'B', sh->saldo, sh->saldo == 110 ? 'B' : 'A',
+		       "overwrote %c's, so the +%ld is gone\n",
+		       sh->loaded[0], sh->saldo == 110 ? 'A' : 'B', sh->saldo,
+		       sh->saldo == 110 ? 'B' : 'A',
 		       sh->saldo == 110 ? step_amount[1] : step_amount[0]);
 }
 
@@ -197,20 +201,27 @@ int cmd_step(int argc, char **argv, struct rd_opts *o)
 	pthread_t tid[2];
 
 	if (o->json)
-		return rd_usage_error("step", "an interactive command: no --json");
+		return rd_usage_error("step",
+				      "an interactive command: no --json");
 	while ((c = getopt_long(argc, argv, "s:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			nsched = parse_schedule(optarg, sched, 2 * NSTEPS);
 			if (nsched < 0)
-				return rd_usage_error("step", "schedule '%s': up to 6 of A and B", optarg);
+				return rd_usage_error(
+					"step",
+					"schedule '%s': up to 6 of A and B",
+					optarg);
 			for (i = 0; i < 2; i++) {
 				int k, n = 0;
 
 				for (k = 0; k < nsched; k++)
 					n += sched[k] == i;
 				if (n > NSTEPS)
-					return rd_usage_error("step", "%c has only 3 instructions", 'A' + i);
+					return rd_usage_error(
+						"step",
+						"%c has only 3 instructions",
+						'A' + i);
 			}
 			break;
 		case 'p':
@@ -225,7 +236,8 @@ int cmd_step(int argc, char **argv, struct rd_opts *o)
 		}
 	}
 	if (optind < argc)
-		return rd_usage_error("step", "unexpected argument '%s'", argv[optind]);
+		return rd_usage_error("step", "unexpected argument '%s'",
+				      argv[optind]);
 
 	for (i = 0; i < 2; i++) {
 		th[i] = (struct step_thread){ &sh, i };
@@ -234,7 +246,7 @@ int cmd_step(int argc, char **argv, struct rd_opts *o)
 			perror("racedemo step: pthread_create");
 			return 1;
 		}
-		wait_turn(&sh, TURN_MAIN);	/* the thread is up and waiting */
+		wait_turn(&sh, TURN_MAIN); /* the thread is up and waiting */
 	}
 	printf("saldo = 100. Thread A (TID %d) deposits 10, thread B (TID %d) 20,\n"
 	       "each as load / add / store; both wait on a futex before every step.\n\n",
@@ -266,6 +278,7 @@ int cmd_step(int argc, char **argv, struct rd_opts *o)
 		return 1;
 	print_verdict(&sh);
 	if (predict >= 0)
-		printf("you predicted %ld: %s\n", predict, predict == sh.saldo ? "right" : "wrong");
+		printf("you predicted %ld: %s\n", predict,
+		       predict == sh.saldo ? "right" : "wrong");
 	return 0;
 }

@@ -27,7 +27,8 @@ struct hold {
 static void *holder(void *arg)
 {
 	struct hold *h = arg;
-	struct timespec ts = { h->hold_ms / 1000, (h->hold_ms % 1000) * 1000000L };
+	struct timespec ts = { h->hold_ms / 1000,
+			       (h->hold_ms % 1000) * 1000000L };
 
 	pthread_mutex_lock(&h->mutex);
 	rd_barrier_wait(&h->taken);
@@ -54,17 +55,21 @@ static struct timespec deadline(long ms)
 
 static const char *err_name(int err)
 {
-	return err == 0 ? "0" : err == EBUSY ? "EBUSY" : err == ETIMEDOUT ? "ETIMEDOUT" : strerror(err);
+	return err == 0		? "0" :
+	       err == EBUSY	? "EBUSY" :
+	       err == ETIMEDOUT ? "ETIMEDOUT" :
+				  strerror(err);
 }
 
 static void trylock_help(FILE *f)
 {
-	fprintf(f, "usage: racedemo [--json] trylock [-H MS] [-T MS]\n\n"
-		   "A thread holds a mutex MS ms; trylock and timedlock ask for it meanwhile.\n\n"
-		   "  -H, --hold MS      how long the holder keeps it (default 300)\n"
-		   "  -T, --timeout MS   the short timedlock timeout (default 100)\n"
-		   "      --json         JSON output\n"
-		   "  -h, --help         this help\n");
+	fprintf(f,
+		"usage: racedemo [--json] trylock [-H MS] [-T MS]\n\n"
+		"A thread holds a mutex MS ms; trylock and timedlock ask for it meanwhile.\n\n"
+		"  -H, --hold MS      how long the holder keeps it (default 300)\n"
+		"  -T, --timeout MS   the short timedlock timeout (default 100)\n"
+		"      --json         JSON output\n"
+		"  -h, --help         this help\n");
 }
 
 int cmd_trylock(int argc, char **argv, struct rd_opts *o)
@@ -77,8 +82,10 @@ int cmd_trylock(int argc, char **argv, struct rd_opts *o)
 		{ 0 }
 	};
 	static const struct rd_col cols[] = {
-		{ "call", SCOLS_JSON_STRING }, { "t_ms", SCOLS_JSON_NUMBER },
-		{ "returned", SCOLS_JSON_STRING }, { "waited_ms", SCOLS_JSON_NUMBER },
+		{ "call", SCOLS_JSON_STRING },
+		{ "t_ms", SCOLS_JSON_NUMBER },
+		{ "returned", SCOLS_JSON_STRING },
+		{ "waited_ms", SCOLS_JSON_NUMBER },
 	};
 	struct hold h = { .hold_ms = 300 };
 	long timeout = 100;
@@ -93,9 +100,11 @@ int cmd_trylock(int argc, char **argv, struct rd_opts *o)
 		switch (c) {
 		case 'H':
 		case 'T':
-			if (rd_parse_count(optarg, c == 'H' ? &h.hold_ms : &timeout) ||
+			if (rd_parse_count(optarg,
+					   c == 'H' ? &h.hold_ms : &timeout) ||
 			    (c == 'H' ? h.hold_ms : timeout) > 60000)
-				return rd_usage_error("trylock", "times must be 1..60000 ms");
+				return rd_usage_error(
+					"trylock", "times must be 1..60000 ms");
 			break;
 		case 'J':
 			o->json = true;
@@ -109,9 +118,11 @@ int cmd_trylock(int argc, char **argv, struct rd_opts *o)
 		}
 	}
 	if (optind < argc)
-		return rd_usage_error("trylock", "unexpected argument '%s'", argv[optind]);
+		return rd_usage_error("trylock", "unexpected argument '%s'",
+				      argv[optind]);
 	if (timeout >= h.hold_ms)
-		return rd_usage_error("trylock", "the timeout must be shorter than the hold");
+		return rd_usage_error(
+			"trylock", "the timeout must be shorter than the hold");
 
 	pthread_mutex_init(&h.mutex, NULL);
 	rd_barrier_init(&h.taken, 2);
@@ -122,8 +133,9 @@ int cmd_trylock(int argc, char **argv, struct rd_opts *o)
 	rd_barrier_wait(&h.taken);
 	start = rd_now_ns();
 	t = rd_table("trylock", cols, 4);
-#define ROW(name) rd_row(t, "%s|%.1f|%s|%.1f", name, (t0 - start) / 1e6, err_name(err), \
-			 (rd_now_ns() - t0) / 1e6)
+#define ROW(name)                                                             \
+	rd_row(t, "%s|%.1f|%s|%.1f", name, (t0 - start) / 1e6, err_name(err), \
+	       (rd_now_ns() - t0) / 1e6)
 	t0 = rd_now_ns();
 	err = pthread_mutex_trylock(&h.mutex);
 	ROW("trylock (held)");
@@ -147,10 +159,12 @@ int cmd_trylock(int argc, char **argv, struct rd_opts *o)
 	if (!err)
 		pthread_mutex_unlock(&h.mutex);
 	pthread_mutex_destroy(&h.mutex);
-	rd_say(o, "A thread took the mutex at t=0 and keeps it %ld ms; the main thread asks:\n\n",
+	rd_say(o,
+	       "A thread took the mutex at t=0 and keeps it %ld ms; the main thread asks:\n\n",
 	       h.hold_ms);
 	if (rd_print(o, &t, 1))
 		return 1;
-	rd_say(o, "the holder released it at t=%.1f ms\n", (h.released_ns - start) / 1e6);
+	rd_say(o, "the holder released it at t=%.1f ms\n",
+	       (h.released_ns - start) / 1e6);
 	return 0;
 }

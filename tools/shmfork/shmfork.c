@@ -24,7 +24,8 @@ static uint64_t frame_of(const void *addr)
 
 	if (fd < 0)
 		return 0;
-	if (pread(fd, &ent, sizeof(ent), (off_t)((uintptr_t)addr / 4096) * 8) != sizeof(ent))
+	if (pread(fd, &ent, sizeof(ent), (off_t)((uintptr_t)addr / 4096) * 8) !=
+	    sizeof(ent))
 		ent = 0;
 	close(fd);
 	/* bit 63: present; bits 0..54: the frame number */
@@ -33,20 +34,23 @@ static uint64_t frame_of(const void *addr)
 
 static void *create_shared_memory(size_t size)
 {
-	return mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	return mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: shmfork [-w SECONDS]\n\n"
-		   "The parent writes \"hello\" to a MAP_SHARED|MAP_ANONYMOUS buffer and\n"
-		   "x = 1 to a plain variable, then forks; the child reads both, writes\n"
-		   "\"goodbye\" and x = 2; after SECONDS (default 1) the parent reads again.\n");
+	fprintf(f,
+		"usage: shmfork [-w SECONDS]\n\n"
+		"The parent writes \"hello\" to a MAP_SHARED|MAP_ANONYMOUS buffer and\n"
+		"x = 1 to a plain variable, then forks; the child reads both, writes\n"
+		"\"goodbye\" and x = 2; after SECONDS (default 1) the parent reads again.\n");
 }
 
 int main(int argc, char **argv)
 {
-	static const char parent_message[] = "hello", child_message[] = "goodbye";
+	static const char parent_message[] = "hello",
+			  child_message[] = "goodbye";
 	volatile int x = 1;
 	unsigned int wait_s = 1;
 	char *shmem;
@@ -68,8 +72,8 @@ int main(int argc, char **argv)
 	}
 	memcpy(shmem, parent_message, sizeof(parent_message));
 	printf("parent %d: shared buffer at %p (frame 0x%jx), x at %p (frame 0x%jx)\n",
-	       (int)getpid(), (void *)shmem, (uintmax_t)frame_of(shmem), (void *)&x,
-	       (uintmax_t)frame_of((void *)&x));
+	       (int)getpid(), (void *)shmem, (uintmax_t)frame_of(shmem),
+	       (void *)&x, (uintmax_t)frame_of((void *)&x));
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
@@ -81,8 +85,9 @@ int main(int argc, char **argv)
 		memcpy(shmem, child_message, sizeof(child_message));
 		x = 2;
 		printf("Child wrote: %s, x = %d\n", shmem, x);
-		printf("child %d: shared buffer frame 0x%jx, x frame 0x%jx\n", (int)getpid(),
-		       (uintmax_t)frame_of(shmem), (uintmax_t)frame_of((void *)&x));
+		printf("child %d: shared buffer frame 0x%jx, x frame 0x%jx\n",
+		       (int)getpid(), (uintmax_t)frame_of(shmem),
+		       (uintmax_t)frame_of((void *)&x));
 		fflush(stdout);
 		_exit(0);
 	}
@@ -90,8 +95,9 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	sleep(wait_s);
 	printf("After %us, parent read: %s, x = %d\n", wait_s, shmem, x);
-	printf("parent %d: shared buffer frame 0x%jx, x frame 0x%jx\n", (int)getpid(),
-	       (uintmax_t)frame_of(shmem), (uintmax_t)frame_of((void *)&x));
+	printf("parent %d: shared buffer frame 0x%jx, x frame 0x%jx\n",
+	       (int)getpid(), (uintmax_t)frame_of(shmem),
+	       (uintmax_t)frame_of((void *)&x));
 	waitpid(pid, NULL, 0);
 	return 0;
 }

@@ -24,7 +24,7 @@
 
 static atomic_int release_word;
 static atomic_int stop_spin;
-static int fifo;	/* -F: spinners and yielders run SCHED_FIFO */
+static int fifo; /* -F: spinners and yielders run SCHED_FIFO */
 
 /*
  * SCHED_FIFO has no time slice: such a thread leaves the CPU only when it
@@ -35,7 +35,8 @@ static void maybe_fifo(void)
 	struct sched_param sp = { .sched_priority = 1 };
 	int err;
 
-	if (fifo && (err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp)))
+	if (fifo &&
+	    (err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp)))
 		fprintf(stderr, "threadpark: SCHED_FIFO: %s\n", strerror(err));
 }
 
@@ -51,7 +52,8 @@ static void *sleeper(void *arg)
 {
 	name_self("sleeper", (long)arg);
 	while (!atomic_load(&release_word))
-		syscall(SYS_futex, &release_word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+		syscall(SYS_futex, &release_word, FUTEX_WAIT_PRIVATE, 0, NULL,
+			NULL, 0);
 	return NULL;
 }
 
@@ -142,32 +144,62 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	long n[5] = { 0 }, stack_kib = 64, secs = -1, i, total;
-	void *(*fn[5])(void *) = { sleeper, spinner, quitter, lifecycle, yielder };
+	void *(*fn[5])(void *) = { sleeper, spinner, quitter, lifecycle,
+				   yielder };
 	pthread_t *th;
 	pthread_attr_t attr;
 	int opt, zombie = 0, k, err;
 	pid_t zpid = 0;
 	size_t made = 0;
 
-	while ((opt = getopt_long(argc, argv, "s:r:y:Fx:zl:t:S:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:r:y:Fx:zl:t:S:h", longopts,
+				  NULL)) != -1) {
 		long *dst = NULL, max = 100000;
 
 		switch (opt) {
-		case 's': dst = &n[0]; break;
-		case 'r': dst = &n[1]; max = 64; break;
-		case 'y': dst = &n[4]; max = 64; break;
-		case 'x': dst = &n[2]; break;
-		case 'l': dst = &n[3]; break;
-		case 'z': zombie = 1; continue;
-		case 'F': fifo = 1; continue;
-		case 't': dst = &secs; max = 86400; break;
-		case 'S': dst = &stack_kib; max = 65536; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 's':
+			dst = &n[0];
+			break;
+		case 'r':
+			dst = &n[1];
+			max = 64;
+			break;
+		case 'y':
+			dst = &n[4];
+			max = 64;
+			break;
+		case 'x':
+			dst = &n[2];
+			break;
+		case 'l':
+			dst = &n[3];
+			break;
+		case 'z':
+			zombie = 1;
+			continue;
+		case 'F':
+			fifo = 1;
+			continue;
+		case 't':
+			dst = &secs;
+			max = 86400;
+			break;
+		case 'S':
+			dst = &stack_kib;
+			max = 65536;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 		*dst = parse_count(optarg, max);
 		if (*dst < 0) {
-			fprintf(stderr, "threadpark: bad value '%s' for -%c (0..%ld)\n", optarg, opt, max);
+			fprintf(stderr,
+				"threadpark: bad value '%s' for -%c (0..%ld)\n",
+				optarg, opt, max);
 			return 2;
 		}
 	}
@@ -183,9 +215,11 @@ int main(int argc, char **argv)
 	pthread_attr_setstacksize(&attr, (size_t)stack_kib * 1024);
 	for (k = 0; k < 5; k++) {
 		for (i = 0; i < n[k]; i++) {
-			err = pthread_create(&th[made], &attr, fn[k], (void *)i);
+			err = pthread_create(&th[made], &attr, fn[k],
+					     (void *)i);
 			if (err) {
-				fprintf(stderr, "threadpark: thread %zu: %s\n", made, strerror(err));
+				fprintf(stderr, "threadpark: thread %zu: %s\n",
+					made, strerror(err));
 				return 1;
 			}
 			made++;
@@ -198,7 +232,10 @@ int main(int argc, char **argv)
 			_exit(0);
 	}
 	printf("threadpark pid %d: %ld sleeping, %ld spinning, %ld exited, %ld lifecycle%s",
-	       (int)getpid(), n[0], n[1], n[2], n[3], n[4] ? "" : zombie ? "" : "\n");
+	       (int)getpid(), n[0], n[1], n[2], n[3],
+	       n[4]   ? "" :
+	       zombie ? "" :
+			"\n");
 	if (n[4])
 		printf(", %ld yielding%s", n[4], zombie ? "" : "\n");
 	if (zombie)
@@ -212,7 +249,8 @@ int main(int argc, char **argv)
 	else if (secs < 0 && (n[0] || n[1] || n[2] || n[4] || zombie))
 		pause();
 	atomic_store(&release_word, 1);
-	syscall(SYS_futex, &release_word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL, NULL, 0);
+	syscall(SYS_futex, &release_word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL,
+		NULL, 0);
 	atomic_store(&stop_spin, 1);
 	for (i = 0; i < (long)made; i++)
 		pthread_join(th[i], NULL);

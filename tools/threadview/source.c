@@ -372,9 +372,11 @@ int tv_collect_pid(struct tv_collector *c, struct tv_snapshot *snap, pid_t pid)
 	if (ret)
 		goto out;
 	snap->nprocs++;
+	ret = -EACCES;
 	if (c->source == TV_SRC_IOCTL)
 		ret = collect_ioctl(c, snap, snap->nprocs - 1);
-	else
+	/* Under hidepid= the module shows less than procfs: /proc decides there. */
+	if (ret == -EACCES || ret == -ESRCH)
 		ret = collect_proc(c, snap, snap->nprocs - 1, pidfd);
 	if (ret)
 		snap->nprocs--;

@@ -39,7 +39,7 @@ static uint64_t rnd(uint64_t n)
 }
 
 struct region {
-	char *map, *base;	/* the mapping; where the pages start */
+	char *map, *base; /* the mapping; where the pages start */
 	size_t len;
 };
 
@@ -51,10 +51,13 @@ static int region(struct region *r, size_t pages, int huge)
 	if (huge)
 		want = (want + HUGE - 1) & ~(HUGE - 1);
 	r->len = want + (huge ? HUGE : 0);
-	r->map = mmap(NULL, r->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	r->map = mmap(NULL, r->len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (r->map == MAP_FAILED)
 		return -1;
-	r->base = huge ? (char *)(((uintptr_t)r->map + HUGE - 1) & ~(HUGE - 1)) : r->map;
+	r->base =
+		huge ? (char *)(((uintptr_t)r->map + HUGE - 1) & ~(HUGE - 1)) :
+		       r->map;
 	madvise(r->base, want, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	memset(r->base, 0, want);
 	return 0;
@@ -108,8 +111,10 @@ static double chase(size_t pages, int huge, long loads, int *ok, long *huge_kib)
 		*(void **)(base + a * PAGE + (a % (PAGE / LINE)) * LINE) =
 			base + b * PAGE + (b % (PAGE / LINE)) * LINE;
 	}
-	p = (void **)(base + order[0] * PAGE + (order[0] % (PAGE / LINE)) * LINE);
-	for (k = 0; k < (long)pages; k++)	/* warm: caches and TLB as they settle */
+	p = (void **)(base + order[0] * PAGE +
+		      (order[0] % (PAGE / LINE)) * LINE);
+	for (k = 0; k < (long)pages;
+	     k++) /* warm: caches and TLB as they settle */
 		p = *p;
 	t0 = now_ns();
 	for (k = 0; k < loads; k++)
@@ -124,12 +129,13 @@ static double chase(size_t pages, int huge, long loads, int *ok, long *huge_kib)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tlbchase [-l LOADS] [-m MAXPAGES]\n\n"
-		   "A dependent chase through one line per page, over 16, 64, ... MAXPAGES\n"
-		   "pages (default 16384 = 64 MiB), with 4 KiB and with 2 MiB pages.\n\n"
-		   "  -l, --loads N      loads timed per size (default 2000000)\n"
-		   "  -m, --max PAGES    the largest working set, in 4 KiB pages\n"
-		   "  -h, --help         this help\n");
+	fprintf(f,
+		"usage: tlbchase [-l LOADS] [-m MAXPAGES]\n\n"
+		"A dependent chase through one line per page, over 16, 64, ... MAXPAGES\n"
+		"pages (default 16384 = 64 MiB), with 4 KiB and with 2 MiB pages.\n\n"
+		"  -l, --loads N      loads timed per size (default 2000000)\n"
+		"  -m, --max PAGES    the largest working set, in 4 KiB pages\n"
+		"  -h, --help         this help\n");
 }
 
 int main(int argc, char **argv)
@@ -146,10 +152,18 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "l:m:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'l': loads = atol(optarg); break;
-		case 'm': max = atol(optarg); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'l':
+			loads = atol(optarg);
+			break;
+		case 'm':
+			max = atol(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (loads < 1000 || max < 16 || max > (1L << 20)) {
@@ -164,11 +178,12 @@ int main(int argc, char **argv)
 		double huge = chase(pages, 1, loads, &ok2, &h2);
 
 		if (!ok4 || !ok2) {
-			fprintf(stderr, "tlbchase: no memory for %zu pages\n", pages);
+			fprintf(stderr, "tlbchase: no memory for %zu pages\n",
+				pages);
 			return 1;
 		}
-		printf("%-6zu %8zu KiB %5.1f %5.1f %5.2f %7ld KiB\n", pages, pages * PAGE / 1024, small,
-		       huge, small / huge, h2);
+		printf("%-6zu %8zu KiB %5.1f %5.1f %5.2f %7ld KiB\n", pages,
+		       pages * PAGE / 1024, small, huge, small / huge, h2);
 		fflush(stdout);
 	}
 	return 0;

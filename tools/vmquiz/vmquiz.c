@@ -25,7 +25,7 @@
 #include "vmlab_pt.h"
 
 #define MAX_VMAS 512
-#define WINDOW 64		/* pages looked at around a chosen page */
+#define WINDOW 64 /* pages looked at around a chosen page */
 #define CLOCK_PAGES 8
 
 struct vma {
@@ -41,7 +41,16 @@ struct target {
 	uint64_t rng;
 };
 
-enum qtype { Q_SPLIT, Q_LEVEL, Q_READ, Q_WRITE, Q_NEWFRAME, Q_FORK, Q_CLOCK, Q_TYPES };
+enum qtype {
+	Q_SPLIT,
+	Q_LEVEL,
+	Q_READ,
+	Q_WRITE,
+	Q_NEWFRAME,
+	Q_FORK,
+	Q_CLOCK,
+	Q_TYPES
+};
 
 static const char *const qnames[Q_TYPES] = {
 	"split", "level", "read", "write", "newframe", "fork", "clock",
@@ -52,8 +61,8 @@ struct question {
 	const struct vma *vma;
 	uint64_t va;
 	char text[256];
-	char answer[128];	/* normalized right answer */
-	char why[256];		/* what the walk showed */
+	char answer[128]; /* normalized right answer */
+	char why[256]; /* what the walk showed */
 };
 
 /* xorshift64*: the same seed, the same questions. */
@@ -78,13 +87,15 @@ static int read_maps(struct target *t, int pid)
 		struct vma *v = &t->vmas[t->nvmas];
 		char name[256] = "";
 
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %4s %*s %*s %*s %255[^\n]", &v->start,
-			   &v->end, v->perms, name) < 3)
+		if (sscanf(line,
+			   "%" SCNx64 "-%" SCNx64 " %4s %*s %*s %*s %255[^\n]",
+			   &v->start, &v->end, v->perms, name) < 3)
 			continue;
 		/* user addresses only: not the vsyscall page */
 		if (v->start >> 63)
 			continue;
-		snprintf(v->name, sizeof(v->name), "%s", name[0] ? name : "[anon]");
+		snprintf(v->name, sizeof(v->name), "%s",
+			 name[0] ? name : "[anon]");
 		t->nvmas++;
 	}
 	fclose(f);
@@ -121,7 +132,9 @@ static const char *level_name(const struct vmlab_pte *pte, bool found)
 {
 	if (!found)
 		return "none";
-	return pte->level == VMLAB_LEVEL_PUD ? "PUD" : pte->level == VMLAB_LEVEL_PMD ? "PMD" : "PTE";
+	return pte->level == VMLAB_LEVEL_PUD ? "PUD" :
+	       pte->level == VMLAB_LEVEL_PMD ? "PMD" :
+					       "PTE";
 }
 
 /*
@@ -142,7 +155,8 @@ static uint64_t pick(struct target *t, const struct vma **v, bool want_present)
 	n = ((*v)->end - first) / VMLAB_PT_PAGE;
 	for (i = 0; i < n && i < WINDOW; i++)
 		if (present(t, first + i * VMLAB_PT_PAGE, &pte))
-			return first + i * VMLAB_PT_PAGE + (va & (VMLAB_PT_PAGE - 1));
+			return first + i * VMLAB_PT_PAGE +
+			       (va & (VMLAB_PT_PAGE - 1));
 	return 0;
 }
 
@@ -151,15 +165,19 @@ static void ask_split(struct target *t, struct question *q)
 	int shift, n = 0;
 
 	q->va = pick(t, &q->vma, false);
-	snprintf(q->text, sizeof(q->text),
-		 "Split 0x%016" PRIx64 " (%s) for %d-level paging: the %d table indexes,\n"
-		 "   top level first, in decimal, then the offset in hex (e.g. 0x1f0).",
-		 q->va, q->vma->name, t->levels, t->levels);
+	snprintf(
+		q->text, sizeof(q->text),
+		"Split 0x%016" PRIx64
+		" (%s) for %d-level paging: the %d table indexes,\n"
+		"   top level first, in decimal, then the offset in hex (e.g. 0x1f0).",
+		q->va, q->vma->name, t->levels, t->levels);
 	for (shift = 12 + 9 * (t->levels - 1); shift >= 12; shift -= 9)
-		n += snprintf(q->answer + n, sizeof(q->answer) - n, "%" PRIu64 " ",
-			      (q->va >> shift) & 511);
-	snprintf(q->answer + n, sizeof(q->answer) - n, "0x%" PRIx64, q->va & 0xfff);
-	snprintf(q->why, sizeof(q->why), "(va >> (12 + 9k)) & 511 per level, va & 0xfff");
+		n += snprintf(q->answer + n, sizeof(q->answer) - n,
+			      "%" PRIu64 " ", (q->va >> shift) & 511);
+	snprintf(q->answer + n, sizeof(q->answer) - n, "0x%" PRIx64,
+		 q->va & 0xfff);
+	snprintf(q->why, sizeof(q->why),
+		 "(va >> (12 + 9k)) & 511 per level, va & 0xfff");
 }
 
 static void ask_level(struct target *t, struct question *q)
@@ -171,17 +189,24 @@ static void ask_level(struct target *t, struct question *q)
 	if (!q->va)
 		q->va = pick(t, &q->vma, false);
 	snprintf(q->text, sizeof(q->text),
-		 "Which level's entry maps 0x%016" PRIx64 " (%s)? PTE, PMD, PUD, or none", q->va,
-		 q->vma->name);
+		 "Which level's entry maps 0x%016" PRIx64
+		 " (%s)? PTE, PMD, PUD, or none",
+		 q->va, q->vma->name);
 	found = lookup(t, q->va, &pte);
 	snprintf(q->answer, sizeof(q->answer), "%s", level_name(&pte, found));
 	if (found)
-		snprintf(q->why, sizeof(q->why), "a %s entry 0x%016" PRIx64 " maps 0x%" PRIx64
-			 " (%d KiB)", level_name(&pte, found), (uint64_t)pte.entry,
-			 (uint64_t)pte.va, pte.level == VMLAB_LEVEL_PMD ? 2048 :
-			 pte.level == VMLAB_LEVEL_PUD ? 1048576 : 4);
+		snprintf(q->why, sizeof(q->why),
+			 "a %s entry 0x%016" PRIx64 " maps 0x%" PRIx64
+			 " (%d KiB)",
+			 level_name(&pte, found), (uint64_t)pte.entry,
+			 (uint64_t)pte.va,
+			 pte.level == VMLAB_LEVEL_PMD ? 2048 :
+			 pte.level == VMLAB_LEVEL_PUD ? 1048576 :
+							4);
 	else
-		snprintf(q->why, sizeof(q->why), "no entry: the page was never touched (or was reclaimed)");
+		snprintf(
+			q->why, sizeof(q->why),
+			"no entry: the page was never touched (or was reclaimed)");
 }
 
 static void ask_fault(struct target *t, struct question *q, bool write)
@@ -193,14 +218,21 @@ static void ask_fault(struct target *t, struct question *q, bool write)
 	if (!q->va)
 		q->va = pick(t, &q->vma, false);
 	snprintf(q->text, sizeof(q->text),
-		 "Would a %s of 0x%016" PRIx64 " (%s, %s) take a page fault? yes or no",
+		 "Would a %s of 0x%016" PRIx64
+		 " (%s, %s) take a page fault? yes or no",
 		 write ? "write" : "read", q->va, q->vma->name, q->vma->perms);
 	found = lookup(t, q->va, &pte);
 	p = found && (pte.flags & VMLAB_PTE_PRESENT);
 	w = p && (pte.flags & VMLAB_PTE_WRITE);
-	snprintf(q->answer, sizeof(q->answer), "%s", (write ? !w : !p) ? "yes" : "no");
-	snprintf(q->why, sizeof(q->why), "%s%s", !found ? "no entry" : p ? "present" : "entry not present",
-		 !p ? "" : w ? ", writable (W=1)" : ", read-only (W=0): a write faults");
+	snprintf(q->answer, sizeof(q->answer), "%s",
+		 (write ? !w : !p) ? "yes" : "no");
+	snprintf(q->why, sizeof(q->why), "%s%s",
+		 !found ? "no entry" :
+		 p	? "present" :
+			  "entry not present",
+		 !p ? "" :
+		 w  ? ", writable (W=1)" :
+		      ", read-only (W=0): a write faults");
 }
 
 static void ask_newframe(struct target *t, struct question *q)
@@ -215,18 +247,23 @@ static void ask_newframe(struct target *t, struct question *q)
 	writable = q->vma->perms[1] == 'w';
 	shared = q->vma->perms[3] == 's';
 	snprintf(q->text, sizeof(q->text),
-		 "0x%016" PRIx64 " (%s, %s) is present. If the process writes to it, does it\n"
-		 "   get a new frame? yes, no, or segv (the write is refused)", q->va, q->vma->name,
-		 q->vma->perms);
+		 "0x%016" PRIx64
+		 " (%s, %s) is present. If the process writes to it, does it\n"
+		 "   get a new frame? yes, no, or segv (the write is refused)",
+		 q->va, q->vma->name, q->vma->perms);
 	if (!writable)
 		snprintf(q->answer, sizeof(q->answer), "segv");
 	else
 		snprintf(q->answer, sizeof(q->answer), "%s",
-			 !shared && (pte.flags & (VMLAB_PTE_ZERO_PAGE | VMLAB_PTE_WRITE)) !=
-			 VMLAB_PTE_WRITE ? "yes" : "no");
+			 !shared && (pte.flags &
+				     (VMLAB_PTE_ZERO_PAGE | VMLAB_PTE_WRITE)) !=
+						 VMLAB_PTE_WRITE ?
+				 "yes" :
+				 "no");
 	snprintf(q->why, sizeof(q->why), "VMA %s; entry W=%d%s", q->vma->perms,
 		 !!(pte.flags & VMLAB_PTE_WRITE),
-		 pte.flags & VMLAB_PTE_ZERO_PAGE ? ", the shared zero page" : "");
+		 pte.flags & VMLAB_PTE_ZERO_PAGE ? ", the shared zero page" :
+						   "");
 }
 
 static void ask_fork(struct target *t, struct question *q)
@@ -241,12 +278,18 @@ static void ask_fork(struct target *t, struct question *q)
 	w = pte.flags & VMLAB_PTE_WRITE;
 	shared = q->vma->perms[3] == 's';
 	snprintf(q->text, sizeof(q->text),
-		 "0x%016" PRIx64 " (%s, %s) is present. After the process calls fork(), is\n"
-		 "   its entry in the parent writable? yes or no", q->va, q->vma->name, q->vma->perms);
-	snprintf(q->answer, sizeof(q->answer), "%s", w && shared ? "yes" : "no");
-	snprintf(q->why, sizeof(q->why), "entry W=%d now; %s", w,
-		 !w ? "already read-only" : shared ? "shared mappings are not copied on write"
-		 : "fork write-protects private writable entries (copy-on-write)");
+		 "0x%016" PRIx64
+		 " (%s, %s) is present. After the process calls fork(), is\n"
+		 "   its entry in the parent writable? yes or no",
+		 q->va, q->vma->name, q->vma->perms);
+	snprintf(q->answer, sizeof(q->answer), "%s",
+		 w && shared ? "yes" : "no");
+	snprintf(
+		q->why, sizeof(q->why), "entry W=%d now; %s", w,
+		!w ? "already read-only" :
+		shared ?
+		     "shared mappings are not copied on write" :
+		     "fork write-protects private writable entries (copy-on-write)");
 }
 
 static void ask_clock(struct target *t, struct question *q)
@@ -267,17 +310,22 @@ static void ask_clock(struct target *t, struct question *q)
 		if (!present(t, q->va + i * VMLAB_PT_PAGE, &pte))
 			continue;
 		nres++;
-		m += snprintf(resident + m, sizeof(resident) - m, "%s%d", m ? "," : "", i);
+		m += snprintf(resident + m, sizeof(resident) - m, "%s%d",
+			      m ? "," : "", i);
 		if (!(pte.flags & VMLAB_PTE_ACCESSED))
-			n += snprintf(q->answer + n, sizeof(q->answer) - n, "%s%d", n ? " " : "", i);
+			n += snprintf(q->answer + n, sizeof(q->answer) - n,
+				      "%s%d", n ? " " : "", i);
 	}
 	if (!n)
 		snprintf(q->answer, sizeof(q->answer), "none");
-	snprintf(q->text, sizeof(q->text),
-		 "Of the 8 pages from 0x%016" PRIx64 " (%s), pages %s are resident. A one-handed\n"
-		 "   clock passes them once: which does it evict? their numbers, or none", q->va,
-		 q->vma->name, resident);
-	snprintf(q->why, sizeof(q->why), "%d resident; evicted: those with A=0 (%s)", nres, q->answer);
+	snprintf(
+		q->text, sizeof(q->text),
+		"Of the 8 pages from 0x%016" PRIx64
+		" (%s), pages %s are resident. A one-handed\n"
+		"   clock passes them once: which does it evict? their numbers, or none",
+		q->va, q->vma->name, resident);
+	snprintf(q->why, sizeof(q->why),
+		 "%d resident; evicted: those with A=0 (%s)", nres, q->answer);
 }
 
 /* Question n of the seed's sequence; false if none could be made. */
@@ -286,13 +334,26 @@ static bool make_question(struct target *t, int n, struct question *q)
 	memset(q, 0, sizeof(*q));
 	q->type = (enum qtype)(n % Q_TYPES);
 	switch (q->type) {
-	case Q_SPLIT: ask_split(t, q); break;
-	case Q_LEVEL: ask_level(t, q); break;
-	case Q_READ: ask_fault(t, q, false); break;
-	case Q_WRITE: ask_fault(t, q, true); break;
-	case Q_NEWFRAME: ask_newframe(t, q); break;
-	case Q_FORK: ask_fork(t, q); break;
-	default: ask_clock(t, q);
+	case Q_SPLIT:
+		ask_split(t, q);
+		break;
+	case Q_LEVEL:
+		ask_level(t, q);
+		break;
+	case Q_READ:
+		ask_fault(t, q, false);
+		break;
+	case Q_WRITE:
+		ask_fault(t, q, true);
+		break;
+	case Q_NEWFRAME:
+		ask_newframe(t, q);
+		break;
+	case Q_FORK:
+		ask_fork(t, q);
+		break;
+	default:
+		ask_clock(t, q);
 	}
 	return q->text[0];
 }
@@ -327,7 +388,9 @@ static bool same_split(const char *given, const char *right)
 	     ta = strtok_r(NULL, " ", &sa), tb = strtok_r(NULL, " ", &sb)) {
 		bool last = !strncmp(tb, "0x", 2);
 
-		if (strtoull(ta, &pa, last ? 16 : 10) != strtoull(tb, &pb, last ? 16 : 10) || *pa)
+		if (strtoull(ta, &pa, last ? 16 : 10) !=
+			    strtoull(tb, &pb, last ? 16 : 10) ||
+		    *pa)
 			return false;
 	}
 	return !ta && !tb;
@@ -345,17 +408,18 @@ static bool graded_right(const struct question *q, const char *given)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vmquiz [-s SEED] [-n N] [-c FILE] {-p PID | PID}\n\n"
-		   "Questions about the live address space of PID, made from a seed.\n\n"
-		   "  -s, --seed SEED    the questions' seed (default 1)\n"
-		   "  -n, --count N      how many questions (default 7: one of each kind)\n"
-		   "  -p, --pid PID      the process (or PID as the argument)\n"
-		   "  -c, --check FILE   grade FILE's answers, one per line (- for stdin),\n"
-		   "                     against the walk done now, and show the walk\n"
-		   "  -h, --help         this help\n\n"
-		   "Kinds, in turn: split (indexes, offset), level (PTE/PMD/PUD/none),\n"
-		   "read and write (a page fault? yes/no), newframe (yes/no/segv), fork\n"
-		   "(writable after fork? yes/no), clock (pages evicted, or none).\n");
+	fprintf(f,
+		"usage: vmquiz [-s SEED] [-n N] [-c FILE] {-p PID | PID}\n\n"
+		"Questions about the live address space of PID, made from a seed.\n\n"
+		"  -s, --seed SEED    the questions' seed (default 1)\n"
+		"  -n, --count N      how many questions (default 7: one of each kind)\n"
+		"  -p, --pid PID      the process (or PID as the argument)\n"
+		"  -c, --check FILE   grade FILE's answers, one per line (- for stdin),\n"
+		"                     against the walk done now, and show the walk\n"
+		"  -h, --help         this help\n\n"
+		"Kinds, in turn: split (indexes, offset), level (PTE/PMD/PUD/none),\n"
+		"read and write (a page fault? yes/no), newframe (yes/no/segv), fork\n"
+		"(writable after fork? yes/no), clock (pages evicted, or none).\n");
 }
 
 int main(int argc, char **argv)
@@ -375,14 +439,27 @@ int main(int argc, char **argv)
 	char path[64];
 	FILE *answers = NULL;
 
-	while ((c = getopt_long(argc, argv, "s:n:c:p:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:c:p:h", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
-		case 's': seed = strtoull(optarg, NULL, 0); break;
-		case 'n': n = atoi(optarg); break;
-		case 'c': check = optarg; break;
-		case 'p': pid = atoi(optarg); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'n':
+			n = atoi(optarg);
+			break;
+		case 'c':
+			check = optarg;
+			break;
+		case 'p':
+			pid = atoi(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind + (pid ? 0 : 1) != argc || n < 1 || n > 100) {
@@ -404,7 +481,8 @@ int main(int argc, char **argv)
 	t.pagemap = open(path, O_RDONLY);
 	t.fd = vmlab_open();
 	if (t.pagemap < 0 || t.fd < 0) {
-		fprintf(stderr, "vmquiz: %s: %s\n", t.pagemap < 0 ? path : VMLAB_DEVICE,
+		fprintf(stderr, "vmquiz: %s: %s\n",
+			t.pagemap < 0 ? path : VMLAB_DEVICE,
 			strerror(t.pagemap < 0 ? errno : -t.fd));
 		return 1;
 	}
@@ -416,7 +494,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("vmquiz seed %" PRIu64 ", process %d (%d VMAs)\n", seed, pid, t.nvmas);
+	printf("vmquiz seed %" PRIu64 ", process %d (%d VMAs)\n", seed, pid,
+	       t.nvmas);
 	for (i = 0; made < n && i < 20 * n; i++) {
 		struct question q;
 		char line[256] = "";
@@ -433,8 +512,9 @@ int main(int argc, char **argv)
 		bool ok = graded_right(&q, line);
 
 		right += ok;
-		printf("   your answer: %s\n   the walk:    %s (%s)\n   %s\n", line[0] ? line : "(none)",
-		       q.answer, q.why, ok ? "right" : "WRONG");
+		printf("   your answer: %s\n   the walk:    %s (%s)\n   %s\n",
+		       line[0] ? line : "(none)", q.answer, q.why,
+		       ok ? "right" : "WRONG");
 	}
 	if (answers)
 		printf("\nscore: %d of %d\n", right, made);
