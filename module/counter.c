@@ -9,7 +9,8 @@
  * flight keeps its counter alive while another caller destroys it; the
  * memory goes with the last reference, after an RCU grace period. Creation,
  * destruction and name lookups are serialised by vmlab_ctr_lock, which also
- * guards the count bounded by the ctr_max module parameter.
+ * guards the count bounded by the ctr_max module parameter; it is never
+ * held across a copy to or from user space.
  *
  * The racy mode is a data race by design, on a single aligned s64 accessed
  * with READ_ONCE()/WRITE_ONCE(): updates are lost, nothing is torn, and the
@@ -159,8 +160,7 @@ static s64 vmlab_ctr_read(struct vmlab_ctr *c)
 
 static int vmlab_ctr_check_create(const struct vmlab_ctr_create *cc)
 {
-	if (cc->flags & ~VMLAB_CTR_EXCL || cc->id || cc->reserved0 ||
-	    !VMLAB_ZEROED(cc->reserved))
+	if (cc->flags & ~VMLAB_CTR_EXCL || cc->pad)
 		return -EINVAL;
 	if (cc->mode >= VMLAB_CTR_MODES || cc->delay_ns > VMLAB_CTR_DELAY_MAX_NS)
 		return -EINVAL;
@@ -191,73 +191,120 @@ static struct vmlab_ctr *vmlab_ctr_alloc(const struct vmlab_ctr_create *cc)
 	return c;
 }
 
-/*
- * Under vmlab_ctr_lock: an existing name, or a new counter in the xarray
- * (then *created is set).
- */
-static int vmlab_ctr_create_locked(struct vmlab_ctr_create *cc, bool *created)
+/* Under vmlab_ctr_lock: the id of the named counter cc may join, or 0. */
+static int vmlab_ctr_join_locked(const struct vmlab_ctr_create *cc, u32 *id)
 {
 	struct vmlab_ctr *c;
 	unsigned long idx;
-	u32 id;
-	int ret;
 
-	if (cc->name[0]) {
-		c = vmlab_ctr_find_name(cc->name, &idx);
-		if (c) {
-			/* Joining is for the same kind of counter only. */
-			if ((cc->flags & VMLAB_CTR_EXCL) || c->mode != cc->mode ||
-			    c->delay_ns != cc->delay_ns)
-				return -EEXIST;
-			cc->id = idx;
-			return 0;
-		}
-	}
-	if (vmlab_ctr_count >= READ_ONCE(ctr_max))
-		return -ENOSPC;
-	c = vmlab_ctr_alloc(cc);
+	*id = 0;
+	if (!cc->name[0])
+		return 0;
+	c = vmlab_ctr_find_name(cc->name, &idx);
 	if (!c)
-		return -ENOMEM;
-	ret = xa_alloc(&vmlab_ctrs, &id, c, XA_LIMIT(1, INT_MAX), GFP_KERNEL_ACCOUNT);
-	if (ret) {
-		vmlab_ctr_put(c);
-		return ret == -EBUSY ? -ENOSPC : ret;
-	}
-	vmlab_ctr_count++;
-	cc->id = id;
-	*created = true;
+		return 0;
+	/* Joining is for the same kind of counter only. */
+	if ((cc->flags & VMLAB_CTR_EXCL) || c->mode != cc->mode || c->delay_ns != cc->delay_ns)
+		return -EEXIST;
+	*id = idx;
 	return 0;
 }
 
+/*
+ * Reserve an id for a new counter (an xarray slot holding nothing yet, so
+ * no lookup finds it), or find the named counter to join: *joined then.
+ */
+static int vmlab_ctr_reserve(struct vmlab_ctr_create *cc, bool *joined)
+{
+	int ret;
+
+	if (mutex_lock_killable(&vmlab_ctr_lock))
+		return -EINTR;
+	ret = vmlab_ctr_join_locked(cc, &cc->id);
+	*joined = cc->id;
+	if (ret || *joined)
+		goto out;
+	ret = -ENOSPC;
+	if (vmlab_ctr_count >= READ_ONCE(ctr_max))
+		goto out;
+	ret = xa_alloc(&vmlab_ctrs, &cc->id, NULL, XA_LIMIT(1, INT_MAX), GFP_KERNEL_ACCOUNT);
+	if (ret == -EBUSY)
+		ret = -ENOSPC;
+	if (!ret)
+		vmlab_ctr_count++;
+out:
+	mutex_unlock(&vmlab_ctr_lock);
+	return ret;
+}
+
+/* Under vmlab_ctr_lock: free a reserved slot again. */
+static void vmlab_ctr_unreserve_locked(u32 id)
+{
+	xa_erase(&vmlab_ctrs, id);
+	vmlab_ctr_count--;
+}
+
+/*
+ * Put counter c into its reserved slot: 0. Another CREATE of the same name
+ * may have come first meanwhile: then the slot and c go, and cc becomes a
+ * join of that counter (1) or fails (-EEXIST).
+ */
+static int vmlab_ctr_publish(struct vmlab_ctr_create *cc, struct vmlab_ctr *c)
+{
+	u32 other;
+	int ret;
+
+	mutex_lock(&vmlab_ctr_lock);
+	ret = vmlab_ctr_join_locked(cc, &other);
+	if (!ret && !other) {
+		xa_store(&vmlab_ctrs, cc->id, c, GFP_KERNEL_ACCOUNT);
+		mutex_unlock(&vmlab_ctr_lock);
+		return 0;
+	}
+	vmlab_ctr_unreserve_locked(cc->id);
+	mutex_unlock(&vmlab_ctr_lock);
+	vmlab_ctr_put(c);
+	cc->id = other;
+	return ret ?: 1;
+}
+
+/*
+ * No lock is held while the id is copied out: a caller whose struct
+ * faults slowly (userfaultfd, FUSE) must not stop other users' CREATE and
+ * DESTROY. So a new counter is published only after its creator learnt
+ * its id; until then its slot is reserved and empty.
+ */
 long vmlab_ctr_create_ioctl(struct file *file, void __user *uarg)
 {
 	struct vmlab_ctr_create cc;
-	bool created = false;
 	struct vmlab_ctr *c;
+	bool joined;
 	int ret;
 
-	ret = vmlab_get_arg(&cc, sizeof(cc), uarg);
+	ret = vmlab_get_arg(&cc, sizeof(cc), VMLAB_CTR_CREATE_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
 	ret = vmlab_ctr_check_create(&cc);
 	if (ret)
 		return ret;
+	ret = vmlab_ctr_reserve(&cc, &joined);
+	if (ret)
+		return ret;
+	ret = vmlab_put_arg(uarg, &cc, sizeof(cc));
+	if (joined)
+		return ret;
 
-	/*
-	 * The id is copied out under the lock: if the caller cannot learn it,
-	 * a counter made by this call is undone before anyone can join it.
-	 */
-	mutex_lock(&vmlab_ctr_lock);
-	ret = vmlab_ctr_create_locked(&cc, &created);
-	if (!ret)
-		ret = vmlab_put_arg(uarg, &cc, sizeof(cc));
-	if (ret && created) {
-		c = xa_erase(&vmlab_ctrs, cc.id);
-		vmlab_ctr_count--;
-		vmlab_ctr_put(c);
+	c = ret ? NULL : vmlab_ctr_alloc(&cc);
+	if (!c) {
+		mutex_lock(&vmlab_ctr_lock);
+		vmlab_ctr_unreserve_locked(cc.id);
+		mutex_unlock(&vmlab_ctr_lock);
+		return ret ?: -ENOMEM;
 	}
-	mutex_unlock(&vmlab_ctr_lock);
-	return ret;
+	ret = vmlab_ctr_publish(&cc, c);
+	if (ret <= 0)
+		return ret;
+	return vmlab_put_arg(uarg, &cc, sizeof(cc));
 }
 
 /*
@@ -269,10 +316,10 @@ static int vmlab_ctr_op_get(struct vmlab_ctr_op *op, void __user *uarg,
 {
 	int ret;
 
-	ret = vmlab_get_arg(op, sizeof(*op), uarg);
+	ret = vmlab_get_arg(op, sizeof(*op), VMLAB_CTR_OP_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (op->flags || op->reserved0 || !VMLAB_ZEROED(op->reserved))
+	if (op->flags || op->pad)
 		return -EINVAL;
 	if (!takes_delta && op->delta)
 		return -EINVAL;
@@ -408,19 +455,23 @@ long vmlab_ctr_destroy_ioctl(struct file *file, void __user *uarg)
 	struct vmlab_ctr *c;
 	int ret;
 
-	ret = vmlab_get_arg(&op, sizeof(op), uarg);
+	ret = vmlab_get_arg(&op, sizeof(op), VMLAB_CTR_OP_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (op.flags || op.reserved0 || op.delta || !VMLAB_ZEROED(op.reserved))
+	if (op.flags || op.pad || op.delta)
 		return -EINVAL;
 
 	/* Ids start at 1: erasing index 0 would make it allocatable again. */
 	if (!op.id)
 		return -ENOENT;
-	mutex_lock(&vmlab_ctr_lock);
-	c = xa_erase(&vmlab_ctrs, op.id);
-	if (c)
+	if (mutex_lock_killable(&vmlab_ctr_lock))
+		return -EINTR;
+	/* A reserved slot (a CREATE in progress) is nothing to destroy yet. */
+	c = xa_load(&vmlab_ctrs, op.id);
+	if (c) {
+		xa_erase(&vmlab_ctrs, op.id);
 		vmlab_ctr_count--;
+	}
 	mutex_unlock(&vmlab_ctr_lock);
 	if (!c)
 		return -ENOENT;
@@ -434,21 +485,22 @@ long vmlab_ctr_stat_ioctl(struct file *file, void __user *uarg)
 {
 	struct vmlab_ctr_stat st;
 	struct vmlab_ctr *c;
-	u32 id;
+	u32 id, usize;
 	int ret;
 
-	ret = vmlab_get_arg(&st, sizeof(st), uarg);
+	ret = vmlab_get_arg(&st, sizeof(st), VMLAB_CTR_STAT_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (st.flags || !VMLAB_ZEROED(st.reserved))
+	if (st.flags)
 		return -EINVAL;
 	id = st.id;
 	c = vmlab_ctr_get(id);
 	if (!c)
 		return -ENOENT;
 
+	usize = st.size;
 	memset(&st, 0, sizeof(st));
-	st.size = sizeof(st);
+	st.size = usize;
 	st.id = id;
 	st.mode = c->mode;
 	memcpy(st.name, c->name, sizeof(st.name));

@@ -2,8 +2,10 @@
 /*
  * vmlab: the /dev/vmlab misc device, its file lifetime and ioctl dispatch.
  * Each concern lives in its own file: shm.c (shared regions and mmap),
- * pagetable.c (page-table walk), counter.c (kernel counters), threads.c
- * (thread info).
+ * pt_walk.c (the page-table walker), pt_query.c and pt_clear.c (its two
+ * ioctls), pt_x86.c (the architecture's entry format), access.c (who may
+ * see what), counter.c (kernel counters), threads.c (thread info), and
+ * compat.h (what differs between kernel versions).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,7 +17,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "vmlab.h"
+#include "pt.h"
 
 #define VMLAB_FEATURES (VMLAB_FEAT_SHM | VMLAB_FEAT_PT | VMLAB_FEAT_CTR | \
 			VMLAB_FEAT_THREADS | VMLAB_FEAT_THREAD_REGS)
@@ -36,22 +38,25 @@ DEFINE_SHOW_ATTRIBUTE(vmlab_stats);
 /* Largest argument struct accepted: newer callers may append zeroed fields. */
 #define VMLAB_ARG_MAX PAGE_SIZE
 
-int vmlab_get_arg(void *karg, size_t ksize, const void __user *uarg)
+int vmlab_get_arg(void *karg, size_t ksize, size_t ver0, const void __user *uarg)
 {
 	u32 usize;
 
 	if (get_user(usize, (const u32 __user *)uarg))
 		return -EFAULT;
-	if (usize < ksize)
+	if (usize < ver0)
 		return -EINVAL;
 	if (usize > VMLAB_ARG_MAX)
 		return -E2BIG;
 	return copy_struct_from_user(karg, ksize, uarg, usize);
 }
 
+/* The caller's size is still in the struct's first field: write no more. */
 int vmlab_put_arg(void __user *uarg, const void *karg, size_t ksize)
 {
-	return copy_to_user(uarg, karg, ksize) ? -EFAULT : 0;
+	u32 usize = *(const u32 *)karg;
+
+	return copy_to_user(uarg, karg, min_t(size_t, usize, ksize)) ? -EFAULT : 0;
 }
 
 static long vmlab_version_ioctl(struct file *file, void __user *uarg)
@@ -59,15 +64,16 @@ static long vmlab_version_ioctl(struct file *file, void __user *uarg)
 	struct vmlab_version ver;
 	int ret;
 
-	ret = vmlab_get_arg(&ver, sizeof(ver), uarg);
+	ret = vmlab_get_arg(&ver, sizeof(ver), VMLAB_VERSION_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (ver.flags || ver.reserved0 || !VMLAB_ZEROED(ver.reserved))
+	if (ver.flags)
 		return -EINVAL;
 
 	ver.major = VMLAB_ABI_MAJOR;
 	ver.minor = VMLAB_ABI_MINOR;
 	ver.features = VMLAB_FEATURES;
+	vmlab_pt_arch_version(&ver);
 	return vmlab_put_arg(uarg, &ver, sizeof(ver));
 }
 
@@ -151,6 +157,7 @@ static int __init vmlab_init(void)
 {
 	int ret;
 
+	vmlab_access_init();
 	ret = misc_register(&vmlab_misc);
 	if (ret)
 		return ret;

@@ -172,8 +172,6 @@ static int vmlab_shm_check_attach(const struct vmlab_shm_attach *arg)
 		return -EINVAL;
 	if ((arg->flags & VMLAB_SHM_EXCL) && !(arg->flags & VMLAB_SHM_CREATE))
 		return -EINVAL;
-	if (!VMLAB_ZEROED(arg->reserved))
-		return -EINVAL;
 	/* Without CREATE, 0 means "whatever the region's length is". */
 	if (!arg->length && (arg->flags & VMLAB_SHM_CREATE))
 		return -EINVAL;
@@ -190,7 +188,7 @@ long vmlab_shm_attach_ioctl(struct file *file, void __user *uarg)
 	struct vmlab_region *r;
 	int ret;
 
-	ret = vmlab_get_arg(&arg, sizeof(arg), uarg);
+	ret = vmlab_get_arg(&arg, sizeof(arg), VMLAB_SHM_ATTACH_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
 	ret = vmlab_shm_check_attach(&arg);
@@ -222,10 +220,10 @@ long vmlab_shm_unlink_ioctl(struct file *file, void __user *uarg)
 	struct vmlab_region *r;
 	int ret;
 
-	ret = vmlab_get_arg(&arg, sizeof(arg), uarg);
+	ret = vmlab_get_arg(&arg, sizeof(arg), VMLAB_SHM_UNLINK_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (arg.flags || !VMLAB_ZEROED(arg.reserved))
+	if (arg.flags)
 		return -EINVAL;
 	ret = vmlab_shm_check_name(arg.name);
 	if (ret)
@@ -269,10 +267,10 @@ long vmlab_shm_stat_ioctl(struct file *file, void __user *uarg)
 	struct vmlab_region *r;
 	int ret;
 
-	ret = vmlab_get_arg(&arg, sizeof(arg), uarg);
+	ret = vmlab_get_arg(&arg, sizeof(arg), VMLAB_SHM_STAT_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (arg.flags || !VMLAB_ZEROED(arg.info) || !VMLAB_ZEROED(arg.reserved))
+	if (arg.flags)
 		return -EINVAL;
 
 	if (arg.name[0]) {
@@ -311,11 +309,10 @@ long vmlab_shm_list_ioctl(struct file *file, void __user *uarg)
 	unsigned int n = 0;
 	int ret;
 
-	ret = vmlab_get_arg(&arg, sizeof(arg), uarg);
+	ret = vmlab_get_arg(&arg, sizeof(arg), VMLAB_SHM_LIST_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (arg.flags || arg.total || arg.pages_used || arg.pages_max ||
-	    arg.regions_used || arg.regions_max || !VMLAB_ZEROED(arg.reserved))
+	if (arg.flags)
 		return -EINVAL;
 	if (arg.count && !arg.entries)
 		return -EFAULT;

@@ -14,8 +14,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
-#include <linux/cred.h>
-#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -28,6 +26,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "vmlab.h"
 
 /* Most records one call returns; a larger group reports total > count. */
@@ -37,59 +36,10 @@
 /* Room for threads created while the walk runs. */
 #define VMLAB_THREADS_SLACK	64
 
-/*
- * hidepid: like procfs' mount option. 0: every process is visible (the
- * procfs default); 1: other users' processes are visible in /proc but
- * their threads cannot be read (-EACCES); 2: other users' processes are
- * invisible (-ESRCH). CAP_SYS_PTRACE overrides 1 and 2.
- */
-static unsigned int hidepid;
-
-static int hidepid_set(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 0, 2);
-}
-
-static const struct kernel_param_ops hidepid_ops = {
-	.set = hidepid_set,
-	.get = param_get_uint,
-};
-module_param_cb(hidepid, &hidepid_ops, &hidepid, 0644);
-MODULE_PARM_DESC(hidepid, "0: all visible, 1: others' threads unreadable, 2: others' processes invisible");
-
-/*
- * procfs asks ptrace_may_access(), which modules cannot call. This is the
- * conservative core of it: the caller's fs ids must match all of the
- * target's real, effective and saved ids.
- */
-static bool vmlab_same_owner(struct task_struct *task)
-{
-	const struct cred *me = current_cred();
-	const struct cred *tc;
-	bool same;
-
-	rcu_read_lock();
-	tc = __task_cred(task);
-	same = uid_eq(me->fsuid, tc->uid) && uid_eq(me->fsuid, tc->euid) &&
-	       uid_eq(me->fsuid, tc->suid) && gid_eq(me->fsgid, tc->gid) &&
-	       gid_eq(me->fsgid, tc->egid) && gid_eq(me->fsgid, tc->sgid);
-	rcu_read_unlock();
-	return same;
-}
-
-static int vmlab_threads_may_see(struct task_struct *task)
-{
-	unsigned int mode = READ_ONCE(hidepid);
-
-	if (!mode || vmlab_same_owner(task) || capable(CAP_SYS_PTRACE))
-		return 0;
-	return mode == 1 ? -EACCES : -ESRCH;
-}
-
 /* The lecture's five states, from the scheduler's view of one thread. */
 static u32 vmlab_state5(struct task_struct *t, unsigned int index)
 {
-	if (READ_ONCE(t->__state) & TASK_NEW)
+	if (vmlab_task_state(t) & TASK_NEW)
 		return VMLAB_STATE_INIT;	/* in fork, never woken yet */
 	switch (index) {
 	case 0:		/* R: on a CPU, or on a run queue waiting for one */
@@ -133,7 +83,7 @@ static void vmlab_thread_fill(struct task_struct *t, struct pid_namespace *ns,
 
 	ti->tid = __task_pid_nr_ns(t, PIDTYPE_PID, ns);
 	ti->tgid = __task_pid_nr_ns(t, PIDTYPE_TGID, ns);
-	__get_task_comm(ti->comm, sizeof(ti->comm), t);
+	get_task_comm(ti->comm, t);
 	ti->state = index;
 	ti->state5 = vmlab_state5(t, index);
 	ti->cpu = task_cpu(t);
@@ -163,10 +113,13 @@ struct vmlab_walk {
 };
 
 /*
- * Walk the group in batches. Between batches @last is referenced; if it
- * left the group meanwhile (pid_alive() false), its list link can no
- * longer be followed and the snapshot ends there: the caller sees
- * count < total and may ask again.
+ * Walk the group in batches. Between batches @last is referenced, so its
+ * memory stays; back under RCU, pid_alive() tells whether it is still in
+ * the group. If it is, it cannot be freed before the next
+ * rcu_read_unlock() (release_task() drops the group's reference through
+ * RCU), so our reference may go and the walk goes on from its list link.
+ * If it left meanwhile, its link can no longer be followed and the
+ * snapshot ends there: the caller sees count < total and may ask again.
  */
 static int vmlab_threads_walk(struct vmlab_walk *w)
 {
@@ -196,10 +149,12 @@ static int vmlab_threads_walk(struct vmlab_walk *w)
 			return -EINTR;
 		}
 		rcu_read_lock();
-		t = last;
-		put_task_struct(last);	/* RCU keeps it for the next step */
-		if (!pid_alive(t))
+		if (!pid_alive(last)) {
+			put_task_struct(last);
 			break;
+		}
+		t = last;
+		put_task_struct(last);
 	}
 	rcu_read_unlock();
 	return 0;
@@ -225,11 +180,10 @@ long vmlab_threads_ioctl(struct file *file, void __user *uarg)
 	u32 nr_threads;
 	int ret;
 
-	ret = vmlab_get_arg(&arg, sizeof(arg), uarg);
+	ret = vmlab_get_arg(&arg, sizeof(arg), VMLAB_THREADS_SIZE_VER0, uarg);
 	if (ret)
 		return ret;
-	if (arg.flags & ~VMLAB_THREADS_REGS || arg.reserved0 ||
-	    !VMLAB_ZEROED(arg.reserved))
+	if (arg.flags & ~VMLAB_THREADS_REGS || arg.pad)
 		return -EINVAL;
 	if (arg.pid <= 0)
 		return -EINVAL;

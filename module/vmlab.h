@@ -6,7 +6,6 @@
 #include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
-#include <linux/string.h>
 #include <uapi/linux/vmlab.h>
 
 struct vmlab_region;
@@ -31,14 +30,13 @@ struct vmlab_stats {
 extern struct vmlab_stats vmlab_stats;
 
 /*
- * Copy in a size-first argument struct of ksize bytes: -EINVAL if the
- * caller's size is smaller, -E2BIG if larger with non-zero extra bytes.
+ * Copy in a size-first argument struct of ksize bytes from a caller whose
+ * struct has at least ver0 bytes (else -EINVAL); a larger one must have
+ * zero extra bytes (else -E2BIG). The fields a smaller caller lacks are 0.
  */
-int vmlab_get_arg(void *karg, size_t ksize, const void __user *uarg);
-/* Copy an argument struct back: 0 or -EFAULT. */
+int vmlab_get_arg(void *karg, size_t ksize, size_t ver0, const void __user *uarg);
+/* Copy an argument struct back, no more than the caller's size: 0 or -EFAULT. */
 int vmlab_put_arg(void __user *uarg, const void *karg, size_t ksize);
-/* True if the reserved bytes of a struct are all zero. */
-#define VMLAB_ZEROED(field) (!memchr_inv(&(field), 0, sizeof(field)))
 
 /* shm.c */
 long vmlab_shm_attach_ioctl(struct file *file, void __user *uarg);
@@ -49,9 +47,14 @@ int vmlab_shm_mmap(struct file *file, struct vm_area_struct *vma);
 void vmlab_shm_release(struct vmlab_file *vf);
 void vmlab_shm_exit(void);
 
-/* pagetable.c */
+/* pt_query.c, pt_clear.c */
 long vmlab_pt_query_ioctl(struct file *file, void __user *uarg);
 long vmlab_pt_clear_accessed_ioctl(struct file *file, void __user *uarg);
+
+/* access.c: who may see what (docs/security.md) */
+void vmlab_access_init(void);
+struct mm_struct *vmlab_pagemap_mm(int fd, struct file **filep);
+int vmlab_threads_may_see(struct task_struct *task);
 
 /* counter.c */
 long vmlab_ctr_create_ioctl(struct file *file, void __user *uarg);

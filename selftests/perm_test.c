@@ -3,7 +3,8 @@
  * Who may use /dev/vmlab and what they see: the device's 0660 root:vmlab
  * mode (as the udev rule sets it), PFNs hidden without CAP_SYS_ADMIN,
  * page tables of others' processes denied where /proc/PID/pagemap is,
- * thread info hidden as procfs' hidepid would, the module's caps, and no
+ * their accessed and dirty bits without CAP_SYS_ADMIN, thread info hidden
+ * as the /proc mount's hidepid= hides it, the module's caps, and no
  * undefined byte in anything copied out (buffers pre-filled with 0xa5).
  */
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 
@@ -262,7 +264,7 @@ TEST_F(perm, pt_query_of_other_users_process_denied)
 	ASSERT_EQ(0, wait_exit(victim));
 }
 
-/* THREADS of pid 1 (root's) as the member, under each hidepid value. */
+/* THREADS of pid 1 (root's) as the member: 0 or the errno. */
 static int member_threads_of_init(void)
 {
 	struct vmlab_thread_info ti[4];
@@ -282,18 +284,155 @@ static int member_threads_of_init(void)
 	return wait_exit(pid);
 }
 
-TEST_F(perm, threads_hidden_like_proc_hidepid)
+/* The member's THREADS of its own process: 0 or the errno. */
+static int member_threads_of_self(void)
 {
-	unsigned long orig;
+	struct vmlab_thread_info ti[4];
+	struct vmlab_threads t = { .count = 4 };
+	pid_t pid = fork();
+	int fd;
 
-	ASSERT_EQ(0, read_param(PARAM("hidepid"), &orig));
-	ASSERT_EQ(0, write_param(PARAM("hidepid"), 0));
+	if (pid == 0) {
+		if (become_member())
+			_exit(100);
+		fd = vmlab_open();
+		if (fd < 0)
+			_exit(101);
+		t.pid = getpid();
+		t.entries = (uintptr_t)ti;
+		_exit(-VMLAB_CALL(fd, VMLAB_IOC_THREADS, &t));
+	}
+	return wait_exit(pid);
+}
+
+static int remount_proc(const char *options)
+{
+	return mount("proc", "/proc", "proc", MS_REMOUNT, options) ? -errno : 0;
+}
+
+/* /proc's hidepid= and gid= decide, as for ps; the test restores hidepid=0. */
+FIXTURE(hidepid) {
+	int unused;
+};
+
+FIXTURE_SETUP(hidepid)
+{
+	ASSERT_EQ(0, chown(VMLAB_DEVICE, 0, VMLAB_GID));
+	ASSERT_EQ(0, chmod(VMLAB_DEVICE, 0660));
+}
+
+FIXTURE_TEARDOWN(hidepid)
+{
+	remount_proc("hidepid=0,gid=0");
+}
+
+TEST_F(hidepid, threads_hidden_like_proc)
+{
+	ASSERT_EQ(0, remount_proc("hidepid=0"));
 	EXPECT_EQ(0, member_threads_of_init());
-	ASSERT_EQ(0, write_param(PARAM("hidepid"), 1));
+	ASSERT_EQ(0, remount_proc("hidepid=1"));
 	EXPECT_EQ(EACCES, member_threads_of_init());
-	ASSERT_EQ(0, write_param(PARAM("hidepid"), 2));
+	EXPECT_EQ(0, member_threads_of_self()) TH_LOG("one's own process stays visible");
+	ASSERT_EQ(0, remount_proc("hidepid=2"));
 	EXPECT_EQ(ESRCH, member_threads_of_init());
-	ASSERT_EQ(0, write_param(PARAM("hidepid"), orig));
+	EXPECT_EQ(0, member_threads_of_self());
+	/* gid= names a group that sees every process, as procfs has it. */
+	ASSERT_EQ(0, remount_proc("hidepid=2,gid=900"));
+	EXPECT_EQ(0, member_threads_of_init());
+}
+
+/*
+ * Another process's accessed and dirty bits need CAP_SYS_ADMIN (as
+ * /sys/kernel/mm/page_idle does), even where its pagemap can be opened:
+ * the member sees its child's written page present, without A and D.
+ */
+TEST_F(perm, others_accessed_dirty_bits_need_cap_sys_admin)
+{
+	pid_t pid = fork();
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct vmlab_pte pte[2];
+		struct vmlab_pt_query q = {
+			.flags = VMLAB_PT_PAGEMAP_FD | VMLAB_PT_LEVELS,
+			.count = 2, .entries = (uintptr_t)pte,
+		};
+		volatile char *page;
+		int sync[2], fd, own;
+		char path[64], c;
+		pid_t child;
+
+		if (become_member() || pipe(sync))
+			_exit(10);
+		page = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (page == MAP_FAILED)
+			_exit(11);
+		child = fork();
+		if (child == 0) {
+			page[0] = 1;	/* written after the fork: this child's own page */
+			close(sync[0]);
+			write(sync[1], "x", 1);
+			pause();
+			_exit(0);
+		}
+		close(sync[1]);
+		if (read(sync[0], &c, 1) != 1)
+			_exit(12);
+		fd = vmlab_open();
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", child);
+		q.pagemap_fd = open(path, O_RDONLY);
+		if (fd < 0 || q.pagemap_fd < 0)
+			_exit(13);
+		q.start = (uintptr_t)page;
+		q.end = q.start + PG;
+		if (VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q) || q.count != 1)
+			_exit(14);
+		kill(child, SIGKILL);
+		if (!(pte[0].flags & VMLAB_PTE_PRESENT) || !(pte[0].flags & VMLAB_PTE_WRITE))
+			_exit(15);
+		if (pte[0].flags & (VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY))
+			_exit(16);
+		if (pte[0].entry & (0x20 | 0x40))	/* x86 A and D */
+			_exit(17);
+		/* Its own page through its own pagemap: A and D are there. */
+		page[0] = 2;
+		own = open("/proc/self/pagemap", O_RDONLY);
+		q.pagemap_fd = own;
+		q.start = (uintptr_t)page;	/* the first call moved it to the end */
+		q.count = 2;
+		if (own < 0 || VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q) || q.count != 1)
+			_exit(18);
+		if ((pte[0].flags & (VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY)) !=
+		    (VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY))
+			_exit(19);
+		_exit(0);
+	}
+	ASSERT_EQ(0, wait_exit(pid));
+}
+
+/* An fd is a pagemap fd by what it is, not by its name or filesystem. */
+TEST_F(perm, pagemap_fd_is_recognised_exactly)
+{
+	struct vmlab_pt_query q = { .flags = VMLAB_PT_PAGEMAP_FD, .end = PG };
+	const char *others[] = { "/proc/self/maps", "/proc/self/smaps", "/proc/self/mem",
+				 "/proc/self/status", "/dev/null" };
+	int fd = vmlab_open();
+	size_t i;
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		q.pagemap_fd = open(others[i], O_RDONLY);
+		ASSERT_LE(0, q.pagemap_fd) TH_LOG("%s", others[i]);
+		EXPECT_EQ(-EINVAL, VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q)) TH_LOG("%s", others[i]);
+		close(q.pagemap_fd);
+	}
+	q.pagemap_fd = 1000;
+	EXPECT_EQ(-EBADF, VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q));
+	q.pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+	ASSERT_LE(0, q.pagemap_fd);
+	EXPECT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q));
+	close(q.pagemap_fd);
+	close(fd);
 }
 
 TEST_F(perm, thread_registers_need_cap_sys_admin)
@@ -449,7 +588,7 @@ TEST_F(perm, regions_and_pages_capped)
 	ASSERT_EQ(0, write_param(PARAM("shm_max_pages"), opages));
 }
 
-/* Every byte copied out is defined: reserved and padding zero, no poison left. */
+/* Every byte copied out is defined: padding zero, no poison left. */
 TEST_F(perm, no_undefined_bytes_copied_out)
 {
 	int fd = vmlab_open();
@@ -458,6 +597,7 @@ TEST_F(perm, no_undefined_bytes_copied_out)
 	struct vmlab_ctr_stat cs;
 	struct vmlab_ctr_op op;
 	struct vmlab_shm_attach a = { .flags = VMLAB_SHM_CREATE, .length = 2 * PG };
+	struct vmlab_shm_unlink u = { 0 };
 	struct vmlab_shm_stat ss = { 0 };
 	struct vmlab_shm_info info[4];
 	struct vmlab_shm_list sl = { 0 };
@@ -468,83 +608,68 @@ TEST_F(perm, no_undefined_bytes_copied_out)
 	ASSERT_GE(fd, 0);
 
 	/* VERSION: the out fields pre-poisoned */
-	memset(&ver, 0, sizeof(ver));
-	memset(&ver.major, POISON, 4);
-	memset(&ver.features, POISON, 8);
+	memset(&ver, POISON, sizeof(ver));
+	ver.flags = 0;
 	ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_VERSION, &ver));
+	EXPECT_TRUE(no_poison_word(&ver, sizeof(ver)));
 	EXPECT_EQ(VMLAB_ABI_MAJOR, ver.major);
-	EXPECT_EQ(0, ver.reserved0);
-	EXPECT_TRUE(all_bytes(ver.reserved, sizeof(ver.reserved), 0));
 
 	/* CTR_STAT: every out field pre-poisoned */
-	if (VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc) == 0) {
-		EXPECT_EQ(0, cc.reserved0);
-		EXPECT_TRUE(all_bytes(cc.reserved, sizeof(cc.reserved), 0));
-		memset(&cs, POISON, sizeof(cs));
-		cs.flags = 0;
-		memset(cs.reserved, 0, sizeof(cs.reserved));
-		cs.id = cc.id;
-		ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_CTR_STAT, &cs));
-		EXPECT_TRUE(no_poison_word(&cs, sizeof(cs)));
-		EXPECT_TRUE(tail_zero(cs.name, sizeof(cs.name)));
-		EXPECT_EQ(VMLAB_CTR_MUTEX, cs.mode);
-		EXPECT_TRUE(all_bytes(cs.reserved, sizeof(cs.reserved), 0));
-		memset(&op, 0, sizeof(op));
-		memset(&op.value, POISON, sizeof(op.value));
-		op.id = cc.id;
-		ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_CTR_GET, &op));
-		EXPECT_EQ(0, op.value);
-		EXPECT_EQ(0, op.reserved0);
-		memset(&op, 0, sizeof(op));
-		op.id = cc.id;
-		ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_CTR_DESTROY, &op));
-	} else {
-		TH_LOG("counters not available: CTR_STAT not checked");
-	}
+	ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc));
+	EXPECT_EQ(0, cc.pad);
+	memset(&cs, POISON, sizeof(cs));
+	cs.flags = 0;
+	cs.id = cc.id;
+	ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_CTR_STAT, &cs));
+	EXPECT_TRUE(no_poison_word(&cs, sizeof(cs)));
+	EXPECT_TRUE(tail_zero(cs.name, sizeof(cs.name)));
+	EXPECT_EQ(VMLAB_CTR_MUTEX, cs.mode);
+	memset(&op, 0, sizeof(op));
+	memset(&op.value, POISON, sizeof(op.value));
+	op.id = cc.id;
+	ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_CTR_GET, &op));
+	EXPECT_EQ(0, op.value);
+	EXPECT_EQ(0, op.pad);
+	memset(&op, 0, sizeof(op));
+	op.id = cc.id;
+	ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_CTR_DESTROY, &op));
 
 	/* SHM_STAT and SHM_LIST: records pre-poisoned */
 	strcpy(a.name, "permbytes");
-	if (VMLAB_CALL(fd, VMLAB_IOC_SHM_ATTACH, &a) == 0) {
-		ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_SHM_STAT, &ss));
-		EXPECT_TRUE(tail_zero(ss.info.name, sizeof(ss.info.name)));
-		EXPECT_EQ(0, ss.info.reserved0);
-		EXPECT_TRUE(all_bytes(ss.reserved, sizeof(ss.reserved), 0));
-		memset(info, POISON, sizeof(info));
-		sl.count = 4;
-		sl.entries = (uintptr_t)info;
-		ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_SHM_LIST, &sl));
-		ASSERT_GE(sl.count, 1);
-		for (i = 0; i < sl.count; i++) {
-			EXPECT_TRUE(no_poison_word(&info[i], sizeof(info[i])));
-			EXPECT_TRUE(tail_zero(info[i].name, sizeof(info[i].name)));
-			EXPECT_EQ(0, info[i].reserved0);
-		}
-		for (; i < 4; i++)
-			EXPECT_TRUE(all_bytes(&info[i], sizeof(info[i]), POISON));
-		struct vmlab_shm_unlink u = { 0 };
-
-		strcpy(u.name, "permbytes");
-		EXPECT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_SHM_UNLINK, &u));
-	} else {
-		TH_LOG("regions not available: SHM_STAT/LIST not checked");
+	ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_SHM_ATTACH, &a));
+	memset(&ss.info, POISON, sizeof(ss.info));
+	ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_SHM_STAT, &ss));
+	EXPECT_TRUE(no_poison_word(&ss, sizeof(ss)));
+	EXPECT_TRUE(tail_zero(ss.info.name, sizeof(ss.info.name)));
+	EXPECT_EQ(0, ss.info.pad);
+	memset(info, POISON, sizeof(info));
+	sl.count = 4;
+	sl.entries = (uintptr_t)info;
+	ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_SHM_LIST, &sl));
+	ASSERT_GE(sl.count, 1);
+	for (i = 0; i < sl.count; i++) {
+		EXPECT_TRUE(no_poison_word(&info[i], sizeof(info[i])));
+		EXPECT_TRUE(tail_zero(info[i].name, sizeof(info[i].name)));
+		EXPECT_EQ(0, info[i].pad);
 	}
+	for (; i < 4; i++)
+		EXPECT_TRUE(all_bytes(&info[i], sizeof(info[i]), POISON));
+	strcpy(u.name, "permbytes");
+	EXPECT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_SHM_UNLINK, &u));
 
-	/* THREADS: records pre-poisoned, one more than the threads we have */
+	/* THREADS: records pre-poisoned, more than the threads we have */
 	memset(ti, POISON, sizeof(ti));
 	th.pid = getpid();
 	th.count = 8;
 	th.entries = (uintptr_t)ti;
-	if (VMLAB_CALL(fd, VMLAB_IOC_THREADS, &th) == 0) {
-		ASSERT_EQ(1, th.count);
-		EXPECT_EQ(0, th.reserved0);
-		EXPECT_TRUE(no_poison_word(&ti[0], sizeof(ti[0])));
-		EXPECT_TRUE(tail_zero(ti[0].comm, sizeof(ti[0].comm)));
-		EXPECT_EQ(0, ti[0].flags);
-		EXPECT_EQ(0, ti[0].user_sp);	/* no VMLAB_THREADS_REGS asked */
-		EXPECT_TRUE(all_bytes(&ti[1], sizeof(ti[1]), POISON));
-	} else {
-		TH_LOG("threads not available: THREADS not checked");
-	}
+	ASSERT_EQ(0, VMLAB_CALL(fd, VMLAB_IOC_THREADS, &th));
+	ASSERT_EQ(1, th.count);
+	EXPECT_EQ(0, th.pad);
+	EXPECT_TRUE(no_poison_word(&ti[0], sizeof(ti[0])));
+	EXPECT_TRUE(tail_zero(ti[0].comm, sizeof(ti[0].comm)));
+	EXPECT_EQ(0, ti[0].flags);
+	EXPECT_EQ(0, ti[0].user_sp);	/* no VMLAB_THREADS_REGS asked */
+	EXPECT_TRUE(all_bytes(&ti[1], sizeof(ti[1]), POISON));
 	close(fd);
 }
 

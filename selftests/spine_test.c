@@ -8,6 +8,7 @@
 
 #include "kselftest_harness.h"
 #include "vm_util.h"
+#include "vmlab_pt.h"
 
 FIXTURE(dev) {
 	int fd;
@@ -60,8 +61,73 @@ TEST_F(dev, size_too_small)
 {
 	struct vmlab_version ver = { 0 };
 
-	for (ver.size = 0; ver.size < sizeof(ver); ver.size++)
+	for (ver.size = 0; ver.size < VMLAB_VERSION_SIZE_VER0; ver.size++)
 		ASSERT_EQ(-EINVAL, raw_ioctl(self->fd, VMLAB_IOC_VERSION, &ver));
+}
+
+/* Every struct of ABI 2.0 is its VER0 size: a later minor grows them. */
+TEST_F(dev, structs_are_their_ver0_size)
+{
+	EXPECT_EQ(VMLAB_VERSION_SIZE_VER0, sizeof(struct vmlab_version));
+	EXPECT_EQ(VMLAB_SHM_ATTACH_SIZE_VER0, sizeof(struct vmlab_shm_attach));
+	EXPECT_EQ(VMLAB_SHM_UNLINK_SIZE_VER0, sizeof(struct vmlab_shm_unlink));
+	EXPECT_EQ(VMLAB_SHM_STAT_SIZE_VER0, sizeof(struct vmlab_shm_stat));
+	EXPECT_EQ(VMLAB_SHM_LIST_SIZE_VER0, sizeof(struct vmlab_shm_list));
+	EXPECT_EQ(VMLAB_PT_QUERY_SIZE_VER0, sizeof(struct vmlab_pt_query));
+	EXPECT_EQ(VMLAB_PT_CLEAR_ACCESSED_SIZE_VER0, sizeof(struct vmlab_pt_clear_accessed));
+	EXPECT_EQ(VMLAB_CTR_CREATE_SIZE_VER0, sizeof(struct vmlab_ctr_create));
+	EXPECT_EQ(VMLAB_CTR_OP_SIZE_VER0, sizeof(struct vmlab_ctr_op));
+	EXPECT_EQ(VMLAB_CTR_STAT_SIZE_VER0, sizeof(struct vmlab_ctr_stat));
+	EXPECT_EQ(VMLAB_THREADS_SIZE_VER0, sizeof(struct vmlab_threads));
+}
+
+/*
+ * The old-binary story, on a struct with input and output fields
+ * (CTR_CREATE, then CTR_ADD): the VER0 size works; a newer caller's larger
+ * struct works while its extra bytes are zero and gets -E2BIG otherwise;
+ * the module never writes past the caller's size.
+ */
+TEST_F(dev, old_and_new_callers)
+{
+	struct {
+		struct vmlab_ctr_op op;
+		uint8_t tail[40];
+	} big;
+	struct vmlab_ctr_create cc;
+	size_t i;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.size = VMLAB_CTR_CREATE_SIZE_VER0;
+	cc.mode = VMLAB_CTR_ATOMIC;
+	ASSERT_EQ(0, raw_ioctl(self->fd, VMLAB_IOC_CTR_CREATE, &cc));
+	ASSERT_LT(0, cc.id);
+
+	memset(&big, 0, sizeof(big));
+	big.op.size = VMLAB_CTR_OP_SIZE_VER0;
+	big.op.id = cc.id;
+	big.op.delta = 5;
+	memset(big.tail, 0x5a, sizeof(big.tail));
+	ASSERT_EQ(0, raw_ioctl(self->fd, VMLAB_IOC_CTR_ADD, &big));
+	EXPECT_EQ(5, big.op.value);
+	for (i = 0; i < sizeof(big.tail); i++)
+		ASSERT_EQ(0x5a, big.tail[i]) TH_LOG("byte %zu past the caller's size written", i);
+
+	memset(big.tail, 0, sizeof(big.tail));
+	big.op.size = sizeof(big);
+	ASSERT_EQ(0, raw_ioctl(self->fd, VMLAB_IOC_CTR_ADD, &big));
+	EXPECT_EQ(10, big.op.value);
+	EXPECT_EQ(sizeof(big), big.op.size) TH_LOG("size is the caller's, as it was");
+
+	big.tail[sizeof(big.tail) - 1] = 1;
+	EXPECT_EQ(-E2BIG, raw_ioctl(self->fd, VMLAB_IOC_CTR_ADD, &big));
+	big.tail[sizeof(big.tail) - 1] = 0;
+	big.op.size = VMLAB_CTR_OP_SIZE_VER0 - 1;
+	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, VMLAB_IOC_CTR_ADD, &big));
+
+	big.op.size = VMLAB_CTR_OP_SIZE_VER0;
+	big.op.delta = 0;
+	ASSERT_EQ(0, raw_ioctl(self->fd, VMLAB_IOC_CTR_DESTROY, &big));
+	EXPECT_EQ(10, big.op.value) TH_LOG("DESTROY writes the last value back");
 }
 
 /* A newer caller's larger struct works while its extra bytes are zero. */
@@ -82,6 +148,14 @@ TEST_F(dev, size_larger_zeroed_and_not)
 	EXPECT_EQ(-E2BIG, raw_ioctl(self->fd, VMLAB_IOC_VERSION, &big));
 }
 
+/* The command numbers carry the right direction bits. */
+TEST_F(dev, command_directions)
+{
+	EXPECT_EQ(_IOC_READ | _IOC_WRITE, _IOC_DIR(VMLAB_IOC_CTR_DESTROY));
+	EXPECT_EQ(_IOC_WRITE, _IOC_DIR(VMLAB_IOC_SHM_UNLINK));
+	EXPECT_EQ(0xBB, _IOC_TYPE(VMLAB_IOC_VERSION));
+}
+
 TEST_F(dev, size_beyond_a_page)
 {
 	struct vmlab_version ver = { .size = 4097 };
@@ -91,7 +165,7 @@ TEST_F(dev, size_beyond_a_page)
 	EXPECT_EQ(-E2BIG, raw_ioctl(self->fd, VMLAB_IOC_VERSION, &ver));
 }
 
-TEST_F(dev, flags_and_reserved_must_be_zero)
+TEST_F(dev, flags_must_be_zero)
 {
 	struct vmlab_version ver;
 
@@ -99,11 +173,7 @@ TEST_F(dev, flags_and_reserved_must_be_zero)
 	ver.size = sizeof(ver);
 	ver.flags = 1;
 	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, VMLAB_IOC_VERSION, &ver));
-	ver.flags = 0;
-	ver.reserved0 = 1;
-	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, VMLAB_IOC_VERSION, &ver));
-	ver.reserved0 = 0;
-	ver.reserved[1] = 1ULL << 63;
+	ver.flags = 1U << 31;
 	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, VMLAB_IOC_VERSION, &ver));
 }
 
@@ -119,8 +189,23 @@ TEST_F(dev, bad_pointers_are_efault)
 	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, VMLAB_IOC_VERSION, (void *)0xffff888000000000UL));
 	/* Zeroed read-only memory: the size check fails before any write. */
 	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, VMLAB_IOC_VERSION, readonly));
-	/* The struct straddles into an unmapped page. */
 	munmap(unmapped, 4096);
+	munmap(readonly, 4096);
+}
+
+/* A struct that runs from a mapped page into an unmapped one. */
+TEST_F(dev, struct_straddling_an_unmapped_page_is_efault)
+{
+	char *two = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct vmlab_version *ver;
+
+	ASSERT_NE(MAP_FAILED, two);
+	ASSERT_EQ(0, munmap(two + 4096, 4096));
+	ver = (struct vmlab_version *)(two + 4096 - 16);
+	memset(ver, 0, 16);
+	ver->size = sizeof(*ver);
+	EXPECT_EQ(-EFAULT, raw_ioctl(self->fd, VMLAB_IOC_VERSION, ver));
+	munmap(two, 4096);
 }
 
 TEST_F(dev, output_fully_written)
@@ -130,12 +215,13 @@ TEST_F(dev, output_fully_written)
 	memset(&ver, 0xa5, sizeof(ver));
 	ver.size = sizeof(ver);
 	ver.flags = 0;
-	ver.reserved0 = 0;
-	memset(ver.reserved, 0, sizeof(ver.reserved));
 	ASSERT_EQ(0, raw_ioctl(self->fd, VMLAB_IOC_VERSION, &ver));
 	EXPECT_EQ(sizeof(ver), ver.size);
-	EXPECT_EQ(0, ver.reserved0);
-	EXPECT_EQ(0, ver.reserved[0] | ver.reserved[1]);
+	EXPECT_EQ(VMLAB_ARCH_X86_64, ver.arch);
+	EXPECT_EQ(12, ver.page_shift);
+	EXPECT_TRUE(ver.pgtable_levels == 4 || ver.pgtable_levels == 5)
+		TH_LOG("levels %u", ver.pgtable_levels);
+	EXPECT_EQ((unsigned int)vmlab_pt_levels(self->fd), ver.pgtable_levels);
 }
 
 TEST(open_close_many_times)

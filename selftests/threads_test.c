@@ -3,7 +3,7 @@
  * VMLAB_IOC_THREADS and threadview: threads in known states (asleep on a
  * futex, spinning, exited but never joined, a zombie process) are reported
  * with exactly those TIDs and states, by the ioctl and by both threadview
- * sources; bad input gets clear errnos; hidepid hides other users.
+ * sources; bad input gets clear errnos.
  */
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -20,7 +20,6 @@
 #include "vm_util.h"
 
 #define NSLEEP 3
-#define HIDEPID "/sys/module/vmlab/parameters/hidepid"
 
 static atomic_int futex_word;
 static atomic_int stop_spin;
@@ -258,12 +257,9 @@ TEST_F(threads, bad_input)
 	arg.flags = 1U << 7;
 	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_THREADS, &arg));
 	arg.flags = 0;
-	arg.reserved0 = 1;
+	arg.pad = 1;
 	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_THREADS, &arg));
-	arg.reserved0 = 0;
-	arg.reserved[1] = 1;
-	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_THREADS, &arg));
-	arg.reserved[1] = 0;
+	arg.pad = 0;
 	arg.size = sizeof(arg) - 8;
 	EXPECT_EQ(-EINVAL, raw_ioctl(self->fd, VMLAB_IOC_THREADS, &arg));
 }
@@ -304,75 +300,6 @@ TEST_F(threads, regs_for_admin_only)
 		_exit(VMLAB_CALL(self->fd, VMLAB_IOC_THREADS, &arg) == -EPERM ? 0 : 11);
 	}
 	EXPECT_EQ(0, wait_exit(pid));
-}
-
-static int set_hidepid(const char *val)
-{
-	int fd = open(HIDEPID, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
-/* As the outsider: errno of a query of pid (0 on success). */
-static int query_as_outsider(int fd, pid_t pid)
-{
-	struct vmlab_thread_info ti[16];
-	struct vmlab_threads arg;
-	pid_t child = fork();
-
-	if (child < 0)
-		return -1000;
-	if (!child) {
-		if (drop_privileges(UNPRIV_UID))
-			_exit(100);
-		_exit(-get_threads(fd, pid, ti, 16, &arg));
-	}
-	return -wait_exit(child);
-}
-
-TEST_F(threads, hidepid_hides_other_users)
-{
-	EXPECT_EQ(-EINVAL, set_hidepid("3"));
-
-	ASSERT_EQ(0, set_hidepid("0"));
-	EXPECT_EQ(0, query_as_outsider(self->fd, getpid()));
-
-	ASSERT_EQ(0, set_hidepid("2"));
-	EXPECT_EQ(-ESRCH, query_as_outsider(self->fd, getpid()));
-	EXPECT_EQ(-ESRCH, query_as_outsider(self->fd, 1));
-
-	ASSERT_EQ(0, set_hidepid("1"));
-	EXPECT_EQ(-EACCES, query_as_outsider(self->fd, getpid()));
-
-	/* its own processes stay visible: the child asks about itself */
-	ASSERT_EQ(0, set_hidepid("2"));
-	{
-		pid_t child = fork();
-
-		ASSERT_LE(0, child);
-		if (!child) {
-			struct vmlab_thread_info ti[2];
-			struct vmlab_threads arg;
-
-			if (drop_privileges(UNPRIV_UID))
-				_exit(100);
-			_exit(get_threads(self->fd, getpid(), ti, 2, &arg) || arg.count != 1);
-		}
-		EXPECT_EQ(0, wait_exit(child));
-	}
-	/* root (CAP_SYS_PTRACE) sees everything */
-	{
-		struct vmlab_thread_info ti[2];
-		struct vmlab_threads arg;
-
-		EXPECT_EQ(0, get_threads(self->fd, 1, ti, 2, &arg));
-	}
-	ASSERT_EQ(0, set_hidepid("0"));
 }
 
 /* More threads than one RCU batch: every one reported once. */

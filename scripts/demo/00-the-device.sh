@@ -1,7 +1,7 @@
 #!/bin/sh
 # title: The device: what the loaded module offers
 # concepts: -
-# key-fact: ^1\.[0-9]+ +shm,pt,ctr,threads
+# key-fact: ^2\.[0-9]+ +shm,pt,ctr,threads
 echo "vmlab.ko is loaded in this VM's kernel ($(uname -r)); it made the"
 echo "character device /dev/vmlab. Tools talk to it with ioctl and mmap."
 echo

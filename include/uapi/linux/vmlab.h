@@ -4,11 +4,15 @@
  *
  * The ABI of /dev/vmlab. Conventions (docs/abi.md has the full reference):
  *  - every ioctl argument is a struct whose first field is its size in bytes,
- *    as the caller knows it; the module accepts older (smaller) structs and
- *    newer (larger) ones whose extra bytes are zero (copy_struct_from_user),
+ *    as the caller knows it. Structs grow only at their end: the module takes
+ *    any size from the struct's *_SIZE_VER0 on (copy_struct_from_user: the
+ *    fields a smaller caller lacks read as zero; a larger caller's extra
+ *    bytes must be zero, else -E2BIG) and writes back no more than the
+ *    caller's size. This is the only way the ABI grows; records in arrays
+ *    keep their size within a major version.
  *  - the size bits of the command number are ignored: the size field decides,
- *  - unknown flags and non-zero reserved fields are -EINVAL, unknown commands
- *    -ENOTTY,
+ *  - every input field and flag is checked (-EINVAL); padding (pad*) must be
+ *    zero; output-only fields are ignored on input; unknown commands -ENOTTY,
  *  - pointers are __u64, so 32-bit callers use the same layout.
  */
 #ifndef _UAPI_LINUX_VMLAB_H
@@ -17,10 +21,11 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define VMLAB_ABI_MAJOR		1
+#define VMLAB_ABI_MAJOR		2
 #define VMLAB_ABI_MINOR		0
 
-#define VMLAB_IOC_MAGIC		0xB7
+/* Free in Documentation/userspace-api/ioctl/ioctl-number.rst of 6.12 and 7.3. */
+#define VMLAB_IOC_MAGIC		0xBB
 #define VMLAB_NAME_MAX		32	/* names of regions and counters, NUL included */
 
 /* Feature bits reported by VMLAB_IOC_VERSION. */
@@ -30,15 +35,22 @@
 #define VMLAB_FEAT_THREADS	(1ULL << 3)	/* batched thread info */
 #define VMLAB_FEAT_THREAD_REGS	(1ULL << 4)	/* user SP/IP in thread info */
 
+/* vmlab_version.arch */
+#define VMLAB_ARCH_X86_64	1
+#define VMLAB_ARCH_ARM64	2
+
 struct vmlab_version {
 	__u32 size;
 	__u32 flags;		/* in: must be 0 */
 	__u16 major;		/* out: VMLAB_ABI_MAJOR of the module */
 	__u16 minor;		/* out: VMLAB_ABI_MINOR of the module */
-	__u32 reserved0;
+	__u32 arch;		/* out: VMLAB_ARCH_* */
 	__u64 features;		/* out: VMLAB_FEAT_* */
-	__u64 reserved[2];
+	__u32 page_shift;	/* out: log2 of the base page size */
+	__u32 pgtable_levels;	/* out: paging levels of the running kernel */
 };
+
+#define VMLAB_VERSION_SIZE_VER0	32
 
 /* ---- shared regions ----------------------------------------------------- */
 
@@ -52,16 +64,18 @@ struct vmlab_shm_attach {
 	/* in: bytes, a page multiple (needed with CREATE); out: the length */
 	__u64 length;
 	char name[VMLAB_NAME_MAX];
-	__u64 reserved[2];
 };
+
+#define VMLAB_SHM_ATTACH_SIZE_VER0	48
 
 /* Remove a name; regions live on while attached or mapped (like shm_unlink). */
 struct vmlab_shm_unlink {
 	__u32 size;
 	__u32 flags;		/* in: must be 0 */
 	char name[VMLAB_NAME_MAX];
-	__u64 reserved[2];
 };
+
+#define VMLAB_SHM_UNLINK_SIZE_VER0	40
 
 struct vmlab_shm_info {
 	char name[VMLAB_NAME_MAX];	/* empty once unlinked */
@@ -71,7 +85,7 @@ struct vmlab_shm_info {
 	__u32 attachments;		/* files attached */
 	__u32 mappings;			/* live VMAs */
 	__u32 linked;			/* 1 while the name exists */
-	__u32 reserved0;
+	__u32 pad;			/* 0 */
 };
 
 /* Statistics of the named region, or of this file's region if name is empty. */
@@ -80,13 +94,13 @@ struct vmlab_shm_stat {
 	__u32 flags;		/* in: must be 0 */
 	char name[VMLAB_NAME_MAX];
 	struct vmlab_shm_info info;	/* out */
-	__u64 reserved[2];
 };
+
+#define VMLAB_SHM_STAT_SIZE_VER0	112
 
 /*
  * List named regions, and the module's totals against its limits (the
- * shm_max_pages and shm_max_regions module parameters). Out fields must
- * be 0 on input.
+ * shm_max_pages and shm_max_regions module parameters).
  */
 struct vmlab_shm_list {
 	__u32 size;
@@ -98,8 +112,9 @@ struct vmlab_shm_list {
 	__u64 pages_max;	/* out: shm_max_pages */
 	__u32 regions_used;	/* out: regions alive, unlinked too */
 	__u32 regions_max;	/* out: shm_max_regions */
-	__u64 reserved[2];
 };
+
+#define VMLAB_SHM_LIST_SIZE_VER0	48
 
 /* ---- page tables -------------------------------------------------------- */
 
@@ -167,9 +182,10 @@ struct vmlab_pt_query {
 	 */
 	__u64 tables[5];
 	__u32 levels;		/* out: paging levels of the target (4 or 5) */
-	__u32 reserved0;
-	__u64 reserved[2];
+	__u32 pad;		/* must be 0 */
 };
+
+#define VMLAB_PT_QUERY_SIZE_VER0	88
 
 /* Test-and-clear the accessed bit over the caller's own [start, end). */
 struct vmlab_pt_clear_accessed {
@@ -178,8 +194,9 @@ struct vmlab_pt_clear_accessed {
 	__u64 start;
 	__u64 end;
 	__u64 cleared;		/* out: entries whose accessed bit was set */
-	__u64 reserved[2];
 };
+
+#define VMLAB_PT_CLEAR_ACCESSED_SIZE_VER0	32
 
 /* ---- counters ----------------------------------------------------------- */
 
@@ -202,23 +219,25 @@ struct vmlab_ctr_create {
 	__u32 delay_ns;		/* widening delay inside the read-modify-write */
 	char name[VMLAB_NAME_MAX];
 	__u32 id;		/* out */
-	__u32 reserved0;
-	__u64 reserved[2];
+	__u32 pad;		/* must be 0 */
 };
+
+#define VMLAB_CTR_CREATE_SIZE_VER0	56
 
 /* CTR_ADD, CTR_GET, CTR_RESET and CTR_DESTROY take this. */
 struct vmlab_ctr_op {
 	__u32 size;
 	__u32 flags;		/* in: must be 0 */
 	__u32 id;
-	__u32 reserved0;
+	__u32 pad;		/* must be 0 */
 	/* CTR_ADD: added, wrapping in two's complement; CTR_RESET: the new
 	 * value; CTR_GET, CTR_DESTROY: must be 0
 	 */
 	__s64 delta;
 	__s64 value;		/* out: value after the operation */
-	__u64 reserved[2];
 };
+
+#define VMLAB_CTR_OP_SIZE_VER0	32
 
 struct vmlab_ctr_stat {
 	__u32 size;
@@ -234,8 +253,9 @@ struct vmlab_ctr_stat {
 	/* most callers inside the read-modify-write at once: 1 under a lock */
 	__u32 max_concurrency;
 	__u32 delay_ns;
-	__u64 reserved[2];
 };
+
+#define VMLAB_CTR_STAT_SIZE_VER0	96
 
 /* ---- threads ------------------------------------------------------------ */
 
@@ -262,7 +282,7 @@ struct vmlab_thread_info {
 	__u32 policy;		/* SCHED_* */
 	__s32 prio;		/* kernel priority, as /proc/PID/stat */
 	__s32 nice;
-	__u32 flags;		/* reserved, 0 */
+	__u32 flags;		/* out: 0, no flag defined yet */
 	__u64 utime_ns;
 	__u64 stime_ns;
 	__u64 nvcsw;		/* voluntary context switches */
@@ -280,10 +300,11 @@ struct vmlab_threads {
 	__s32 pid;		/* in: any thread of the process */
 	__u32 count;		/* in: capacity of entries; out: records filled */
 	__u32 total;		/* out: threads in the group (count < total: more) */
-	__u32 reserved0;
+	__u32 pad;		/* must be 0 */
 	__u64 entries;		/* in: pointer to struct vmlab_thread_info[count] */
-	__u64 reserved[2];
 };
+
+#define VMLAB_THREADS_SIZE_VER0	32
 
 #define VMLAB_IOC_VERSION	_IOWR(VMLAB_IOC_MAGIC, 0x00, struct vmlab_version)
 #define VMLAB_IOC_SHM_ATTACH	_IOWR(VMLAB_IOC_MAGIC, 0x10, struct vmlab_shm_attach)
@@ -297,7 +318,7 @@ struct vmlab_threads {
 #define VMLAB_IOC_CTR_ADD	_IOWR(VMLAB_IOC_MAGIC, 0x31, struct vmlab_ctr_op)
 #define VMLAB_IOC_CTR_GET	_IOWR(VMLAB_IOC_MAGIC, 0x32, struct vmlab_ctr_op)
 #define VMLAB_IOC_CTR_RESET	_IOWR(VMLAB_IOC_MAGIC, 0x33, struct vmlab_ctr_op)
-#define VMLAB_IOC_CTR_DESTROY	_IOW(VMLAB_IOC_MAGIC, 0x34, struct vmlab_ctr_op)
+#define VMLAB_IOC_CTR_DESTROY	_IOWR(VMLAB_IOC_MAGIC, 0x34, struct vmlab_ctr_op)
 #define VMLAB_IOC_CTR_STAT	_IOWR(VMLAB_IOC_MAGIC, 0x35, struct vmlab_ctr_stat)
 #define VMLAB_IOC_THREADS	_IOWR(VMLAB_IOC_MAGIC, 0x40, struct vmlab_threads)
 

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmlab's one page-table walker, after the kernel's mm_walk_ops: the
+ * descent, the locking and the yielding are here; what to do with an
+ * entry is in the callbacks (pt_query.c, pt_clear.c).
+ *
+ * Why it is safe against a process that changes its address space meanwhile:
+ * - The walk looks only inside VMAs found under the mmap lock, held for read
+ *   for the whole of a pass. munmap, brk and mremap detach VMAs under the
+ *   write lock and may free their page tables after downgrading it to read
+ *   (free_pgtables()); they only free tables that no remaining VMA uses, so
+ *   a table above the PTE level that maps part of a VMA we found stays.
+ * - A PTE table can go with the mmap lock held for read or not at all:
+ *   retract_page_tables() (khugepaged, MADV_COLLAPSE on file THP, 6.6+)
+ *   and the reclaim of empty tables on MADV_DONTNEED (6.14+) free it
+ *   through RCU. So its PMD is read inside rcu_read_lock(), and the table
+ *   is only looked at within that read-side section; a writer also takes
+ *   the table's lock and checks the PMD still points at it (pmd_same()).
+ * - Each entry is read once (READ_ONCE/ptep_get) into a local copy; the
+ *   lower table is found from that copy, never by reading the entry again.
+ * Between passes the lock is dropped: the callbacks' flush copies out with
+ * no lock held, and the walk reschedules and notices fatal signals.
+ */
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+
+#include "pt.h"
+
+/* Entries looked at between two checks for rescheduling and fatal signals. */
+#define PT_BATCH	2048
+
+u32 vmlab_pt_levels(void)
+{
+	return 2 + (PTRS_PER_PMD > 1) + (PTRS_PER_PUD > 1) + (PTRS_PER_P4D > 1);
+}
+
+static bool pt_should_yield(struct pt_walk *w, unsigned int cost)
+{
+	w->work += cost;
+	if (w->work < PT_BATCH)
+		return false;
+	w->work = 0;
+	return need_resched() || fatal_signal_pending(current);
+}
+
+/* Count each page-table page once, the first time the walk enters it. */
+static void pt_count_table(struct pt_walk *w, int level, const void *entryp)
+{
+	unsigned long table = (unsigned long)entryp & PAGE_MASK;
+
+	if (w->last[level] != table) {
+		w->last[level] = table;
+		w->tables[PT_PTE - level]++;
+	}
+}
+
+/* The PTEs of [addr, end) of one table; w->addr: where it stopped. */
+static int pt_walk_pte_table(struct pt_walk *w, pte_t *ptep, unsigned long addr,
+			     unsigned long end)
+{
+	int ret = PT_GO_ON;
+	pte_t pte;
+
+	for (; addr < end; addr += PAGE_SIZE, ptep++) {
+		pte = ptep_get(ptep);
+		if (pte_none(pte))
+			continue;
+		ret = w->ops->pte(w, addr, ptep, pte);
+		if (ret)
+			break;
+	}
+	w->addr = addr;
+	return ret;
+}
+
+/* The same under the table's lock: -EAGAIN if *pmdp no longer points at it. */
+static int pt_walk_pte_table_locked(struct pt_walk *w, pmd_t *pmdp, pmd_t pmd,
+				    pte_t *ptep, unsigned long addr, unsigned long end)
+{
+	spinlock_t *ptl = pte_lockptr(w->mm, &pmd);
+	int ret = -EAGAIN;
+
+	spin_lock(ptl);
+	if (pmd_same(pmd, READ_ONCE(*pmdp)))
+		ret = pt_walk_pte_table(w, ptep, addr, end);
+	spin_unlock(ptl);
+	return ret;
+}
+
+/* The PTEs of [addr, end) below *pmdp, or the huge entry that is there. */
+static int pt_walk_ptes(struct pt_walk *w, pmd_t *pmdp, unsigned long addr,
+			unsigned long end)
+{
+	pte_t *ptep;
+	pmd_t pmd;
+	int ret;
+
+	do {
+		rcu_read_lock();
+		pmd = READ_ONCE(*pmdp);
+		if (pmd_none(pmd) || pmd_leaf(pmd) || !pmd_present(pmd) || pmd_bad(pmd)) {
+			rcu_read_unlock();
+			break;
+		}
+		ptep = pte_offset_kernel(&pmd, addr);
+		pt_count_table(w, PT_PTE, ptep);
+		w->upper[PT_PMD] = pmd_val(pmd);
+		if (w->ops->lock_ptes)
+			ret = pt_walk_pte_table_locked(w, pmdp, pmd, ptep, addr, end);
+		else
+			ret = pt_walk_pte_table(w, ptep, addr, end);
+		rcu_read_unlock();
+		if (ret != -EAGAIN)
+			return ret;
+	} while (true);
+
+	if (pmd_none(pmd) || (pmd_present(pmd) && !pmd_leaf(pmd)))
+		return PT_GO_ON;	/* empty, or a bad entry: nothing to show */
+	return w->ops->pmd(w, addr, pmdp, pmd);
+}
+
+static int pt_walk_pmds(struct pt_walk *w, pud_t *pud, unsigned long addr,
+			unsigned long end)
+{
+	pmd_t *pmdp = pmd_offset(pud, addr);
+	unsigned long next;
+	int ret;
+
+	if (PTRS_PER_PMD > 1)
+		pt_count_table(w, PT_PMD, pmdp);
+	for (; addr < end; addr = next, pmdp++) {
+		next = pmd_addr_end(addr, end);
+		w->addr = addr;
+		if (pt_should_yield(w, PTRS_PER_PTE / 8))
+			return PT_PAUSE;
+		ret = pt_walk_ptes(w, pmdp, addr, next);
+		if (ret)
+			return ret;
+	}
+	return PT_GO_ON;
+}
+
+static int pt_walk_puds(struct pt_walk *w, p4d_t *p4d, unsigned long addr,
+			unsigned long end)
+{
+	pud_t *pudp = pud_offset(p4d, addr);
+	unsigned long next;
+	pud_t pud;
+	int ret;
+
+	if (PTRS_PER_PUD > 1)
+		pt_count_table(w, PT_PUD, pudp);
+	for (; addr < end; addr = next, pudp++) {
+		next = pud_addr_end(addr, end);
+		w->addr = addr;
+		if (pt_should_yield(w, 1))
+			return PT_PAUSE;
+		pud = READ_ONCE(*pudp);
+		if (pud_none(pud))
+			continue;
+		if (pud_leaf(pud) || !pud_present(pud)) {
+			ret = w->ops->pud(w, addr, pudp, pud);
+		} else if (pud_bad(pud)) {
+			continue;
+		} else {
+			w->upper[PT_PUD] = pud_val(pud);
+			ret = pt_walk_pmds(w, &pud, addr, next);
+		}
+		if (ret)
+			return ret;
+	}
+	return PT_GO_ON;
+}
+
+static int pt_walk_p4ds(struct pt_walk *w, pgd_t *pgd, unsigned long addr,
+			unsigned long end)
+{
+	p4d_t *p4dp = p4d_offset(pgd, addr);
+	unsigned long next;
+	p4d_t p4d;
+	int ret;
+
+	/* A folded level (4-level paging on x86) has no page of its own. */
+	if (PTRS_PER_P4D > 1)
+		pt_count_table(w, PT_P4D, p4dp);
+	for (; addr < end; addr = next, p4dp++) {
+		next = p4d_addr_end(addr, end);
+		p4d = READ_ONCE(*p4dp);
+		if (p4d_none(p4d) || p4d_bad(p4d))
+			continue;
+		if (PTRS_PER_P4D > 1)
+			w->upper[PT_P4D] = p4d_val(p4d);
+		ret = pt_walk_puds(w, &p4d, addr, next);
+		if (ret)
+			return ret;
+	}
+	return PT_GO_ON;
+}
+
+static int pt_walk_pgds(struct pt_walk *w, unsigned long addr, unsigned long end)
+{
+	pgd_t *pgdp = pgd_offset(w->mm, addr);
+	unsigned long next;
+	pgd_t pgd;
+	int ret;
+
+	pt_count_table(w, PT_PGD, pgdp);
+	for (; addr < end; addr = next, pgdp++) {
+		next = pgd_addr_end(addr, end);
+		pgd = READ_ONCE(*pgdp);
+		if (pgd_none(pgd) || pgd_bad(pgd))
+			continue;
+		w->upper[PT_PGD] = pgd_val(pgd);
+		ret = pt_walk_p4ds(w, &pgd, addr, next);
+		if (ret)
+			return ret;
+	}
+	return PT_GO_ON;
+}
+
+/*
+ * One pass, under the mmap read lock: the VMAs from w->addr on. Holes
+ * between VMAs are passed over: no page table there is ours to read.
+ * Returns 0 at the end of the range.
+ */
+static int pt_walk_vmas(struct pt_walk *w)
+{
+	struct vm_area_struct *vma;
+	unsigned long end;
+	int ret;
+
+	while (w->addr < w->end) {
+		vma = find_vma(w->mm, w->addr);
+		if (!vma || vma->vm_start >= w->end)
+			break;
+		w->vma = vma;
+		w->addr = max(w->addr, vma->vm_start);
+		end = min(vma->vm_end, w->end);
+		ret = pt_walk_pgds(w, w->addr, end);
+		if (ret)
+			return ret;
+		w->addr = end;
+	}
+	w->vma = NULL;
+	w->addr = w->end;
+	return PT_GO_ON;
+}
+
+int vmlab_pt_walk(struct pt_walk *w)
+{
+	int ret, stop;
+
+	for (;;) {
+		ret = mmap_read_lock_killable(w->mm);
+		if (ret)
+			return ret;
+		ret = pt_walk_vmas(w);
+		w->vma = NULL;
+		mmap_read_unlock(w->mm);
+		if (ret < 0)
+			return ret;
+
+		stop = w->ops->flush ? w->ops->flush(w) : 0;
+		if (stop)
+			return stop < 0 ? stop : 0;
+		if (ret == PT_GO_ON)
+			return 0;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+}
