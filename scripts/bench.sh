@@ -35,7 +35,7 @@ done
 
 echo "bench: VM ($kver)" >&2
 # procps ps: the threads bench compares threadview with ps -T in the VM
-EXTRA_BINS=/usr/bin/ps make_initramfs "$kver" "$TOP/scripts/vm-bench.sh" "$BUILD/bench/initrd.cpio"
+EXTRA_BINS=/usr/bin/ps make_initramfs "$kver" "$TOP/scripts/guest/vm-bench.sh" "$BUILD/bench/initrd.cpio"
 if VMLAB_VM_TIMEOUT=1200 bash "$TOP/scripts/vm-run.sh" "$kver" "$BUILD/bench/initrd.cpio" \
 	"$BUILD/bench/console.log" >"$BUILD/bench/vm.md"; then
 	grep -v '^# ' "$BUILD/bench/vm.md" >>"$report"

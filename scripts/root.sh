@@ -16,7 +16,7 @@ CACHE=${CACHE:-${VMLAB_CACHE:-$HOME/.cache/vmlab}}
 . "$TOP/scripts/matrix.sh"
 
 MODULE_PACKAGES=(make libc6-dev kmod sparse dkms)
-TOOLS_PACKAGES=(pkg-config libsmartcols-dev libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool)
+TOOLS_PACKAGES=(build-essential pkg-config libsmartcols-dev libbpf-dev libelf-dev zlib1g-dev clang llvm bpftool)
 
 say() { echo "root: $*" >&2; }
 die() { say "$*"; exit 1; }
