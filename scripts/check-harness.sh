@@ -48,13 +48,13 @@ run() {
 run control
 control=$?
 sed -n 's/^\(ok\|not ok\) - /# control: &/p' "$dir/control/check/lane-$lane.tap" | grep -v '^# control: ok' | head -n 10
-check "the control run of spine_test, lifecycle_test.sh and shm_cli_test.sh passes" '[ $control = 0 ]'
+check "the control run of spine_test, lifecycle_test.sh and shm_cli_test.sh passes" "[ $control = 0 ]"
 
 run broken VMLAB_SUITE_FAULTS="$dir/faults"
 broken=$?
 out=$(cat "$dir/broken/check/lane-$lane.tap")
 grep '^not ok' <<<"$out" | sed 's/^/# broken: /'
-check "the broken run fails" '[ $broken != 0 ]'
+check "the broken run fails" "[ $broken != 0 ]"
 check "a binary whose run lost one test fails: spine_test, planned N, ran N-1" \
 	'grep -Eq "^not ok - $lane: spine_test: planned ([0-9]+) tests, ran ([0-9]+)" <<<"$out" &&
 	 [ $(sed -nE "s/^not ok - $lane: spine_test: planned ([0-9]+) tests, ran ([0-9]+).*/\\1-\\2/p" <<<"$out" | bc) = 1 ]'

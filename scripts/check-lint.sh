@@ -36,7 +36,7 @@ check "mandoc -Tlint -Wwarning: ${man[*]}" mandoc -Tlint -Wwarning "${man[@]}"
 # the tour's and the benchmarks', which lint their own.
 sh_files=(scripts/*.sh scripts/guest/*.sh selftests/vm_util.sh .ci/run)
 mapfile -t sh_files < <(printf '%s\n' "${sh_files[@]}" | grep -vE '^scripts/(demo|vm-demo)\.sh$')
-check "shellcheck: ${sh_files[*]}" shellcheck -x "${sh_files[@]}"
+check "shellcheck -S warning: ${sh_files[*]}" shellcheck -x -P SCRIPTDIR -S warning "${sh_files[@]}"
 
 [ $tools_lint = 1 ] && check "make -C tools lint" make -s -C tools lint
 echo "1..$n"

@@ -11,6 +11,7 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-${VMLAB_CACHE:-$HOME/.cache/vmlab}}
+# shellcheck source=matrix.sh
 . "$TOP/scripts/matrix.sh"
 
 PACKAGES=(build-essential bc bison flex libelf-dev libssl-dev kmod cpio gzip
@@ -43,6 +44,7 @@ if [ ${#need[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 apt_private_update || die "apt update of the private sources ($APT_DIR) failed"
+mapfile -t all_suites < <(ls "$APT_DIR/index")
 
 # fetch_kernel KREL IMAGE-PACKAGE: the kernel image into $CACHE/kernels/KREL,
 # with the virtio modules the TAP port needs when the kernel has them as
@@ -51,7 +53,7 @@ apt_private_update || die "apt update of the private sources ($APT_DIR) failed"
 # changes.
 fetch_kernel() {
 	local krel=$1 pkg=$2 dir=$CACHE/kernels/$1 ver tmp mods m
-	ver=$(suite_versions "$pkg" $(ls "$APT_DIR/index") | awk '{ print $2 }' | sort -V | tail -n 1)
+	ver=$(suite_versions "$pkg" "${all_suites[@]}" | awk '{ print $2 }' | sort -V | tail -n 1)
 	[ -e "$dir/vmlinuz" ] && [ "$(cat "$dir/source" 2>/dev/null)" = "$pkg=$ver" ] && return 0
 	say "fetching $pkg $ver"
 	tmp=$dir.tmp
@@ -143,7 +145,7 @@ echo "VMLAB_KERNELS=\"${host_krels[*]}\"" >"$CACHE/kernels.env"
 : >"$CACHE/matrix.report"
 for flavour in $(matrix_lines | awk '{ print $5 }' | sort -u); do
 	ours=$(matrix_lines | awk -v f="$flavour" '$5 == f { print $4 }' | sort -V | tail -n 1)
-	theirs=$(newest_series "$flavour" $(ls "$APT_DIR/index"))
+	theirs=$(newest_series "$flavour" "${all_suites[@]}")
 	if [ -n "$theirs" ] && [ "$(printf '%s\n' "$ours" "$theirs" | sort -V | tail -n 1)" != "$ours" ]; then
 		echo "Debian has a $theirs $flavour kernel, newer than the matrix's $ours: add a line to scripts/kernels.conf" >>"$CACHE/matrix.report"
 	fi

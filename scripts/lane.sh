@@ -19,7 +19,7 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 STEPS=${STEPS:-lint dkms host runner harness install vm}
 what=${1:?usage: lane.sh module|vm LANE} name=${2:?usage: lane.sh module|vm LANE}
 
-read -r lane release krel root < <(lane_info "$name")
+read -r lane _ krel root < <(lane_info "$name")
 [ -n "${krel:-}" ] || { echo "lane: no lane '$name' in $LANES_FILE (run make deps)" >&2; exit 2; }
 if [ "$what" = ko ]; then
 	echo "$BUILD/kmod/$krel/module/vmlab.ko"
@@ -68,7 +68,7 @@ module_step() {
 # DKMS in private trees under $BUILD (scripts/dkms-private.sh), by the
 # kernel's release's compiler.
 dkms_step() {
-	local d=$BUILD/dkms/$krel base ver
+	local d=$BUILD/dkms/$krel ver
 	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
 	rm -rf "$d" && mkdir -p "$d/src/vmlab-$ver"
 	cp -r "$TOP/Kbuild" "$TOP/dkms.conf" "$TOP/module" "$TOP/include" "$d/src/vmlab-$ver/"

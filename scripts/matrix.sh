@@ -108,9 +108,10 @@ krel_regex() {
 # resolve_kernel RELEASE SUITE SERIES FLAVOUR: "KREL IMAGE-PACKAGE" of the
 # newest kernel with headers and an image in the release's suites.
 resolve_kernel() {
-	local release=$1 suite=$2 re pkgs krel img
+	local release=$1 suite=$2 re pkgs krel img suites
 	re=$(krel_regex "$3" "$4")
-	pkgs=$(suite_packages $(release_suites "$release" "$suite"))
+	mapfile -t suites < <(release_suites "$release" "$suite")
+	pkgs=$(suite_packages "${suites[@]}")
 	for krel in $(sed -nE "s/^linux-headers-($re)\$/\\1/p" <<<"$pkgs" | sort -rV); do
 		# 7.3 splits the kernel into linux-binary-*; older ones ship it in
 		# linux-image-*(-unsigned).

@@ -13,6 +13,7 @@
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-${VMLAB_CACHE:-$HOME/.cache/vmlab}}
+# shellcheck source=matrix.sh
 . "$TOP/scripts/matrix.sh"
 
 MODULE_PACKAGES=(make libc6-dev kmod sparse dkms)

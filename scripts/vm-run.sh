@@ -44,7 +44,7 @@ qemu=(qemu-system-x86_64 -accel "${VMLAB_VM_ACCEL:-tcg}" -cpu max -m 1G -smp 2 -
 	-append "console=ttyS0 quiet panic=-1 rcupdate.rcu_expedited=1 rcupdate.rcu_normal_after_boot=0 ${tap:+vmlab.tap=1} $append ${KERNEL_ARGS:-}")
 if [ -n "$tap" ]; then
 	qemu+=(-device virtio-serial-pci -chardev "file,id=tap,path=$tap"
-		-device virtserialport,chardev=tap,name=vmlab.tap)
+		-device "virtserialport,chardev=tap,name=vmlab.tap")
 fi
 
 if [ $interactive = 1 ]; then

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=sh
 # /init of the vmlab test VM: mount, load the module, run /suite.sh, power off.
 # The suite's output goes to the virtio-serial port named vmlab.tap when the
 # host gave the VM one (make check: TAP apart from the kernel's console, so
