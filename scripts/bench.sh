@@ -59,9 +59,9 @@ read -r mn md mx < <(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 }
 	echo "| what | min | median | max |"
 	echo "|---|---|---|---|"
 	echo "| boot, insmod, empty suite, power-off ($kver) | ${mn} s | ${md} s | ${mx} s |"
-	if [ -r "$BUILD/check.seconds" ]; then
+	if [ -r "$BUILD/check/seconds" ]; then
 		echo
-		echo "The last \`make check\` here took $(cat "$BUILD/check.seconds") s (all steps, every kernel)."
+		echo "The last \`make check\` here took $(cat "$BUILD/check/seconds") s (all steps, every kernel)."
 	fi
 } >>"$report"
 echo "bench: wrote $report" >&2

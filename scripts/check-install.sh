@@ -76,6 +76,7 @@ in_overlay sh -c "make install >/tmp/real.log 2>&1 && dkms add -m vmlab -v $VERS
 	dkms build -m vmlab -v $VERSION -k $krel >>/tmp/real.log 2>&1 && dkms install -m vmlab -v $VERSION -k $krel >>/tmp/real.log 2>&1;
 	rc=\$?; cat /tmp/real.log; exit \$rc" >"$dir/real.log" 2>&1
 rc=$?
+real_rc=$rc
 before=$(in_overlay bash scripts/installed-state.sh)
 check "a real install in the root (make install, dkms add, build, install) for the check below" \
 	'[ $rc = 0 ] && grep -q "/updates/dkms/vmlab.ko" <<<"$before" && grep -q "usr/src/vmlab-$VERSION/dkms.conf" <<<"$before"'
@@ -86,8 +87,13 @@ in_overlay sh -c "mkdir -p /tmp/d/src && cp -r Kbuild dkms.conf module include /
 	mv /tmp/d/src /tmp/d/vmlab-$VERSION && bash scripts/dkms-private.sh /tmp/d $krel /tmp/d/trees &&
 	make -s install DESTDIR=/tmp/dest" >"$dir/again.log" 2>&1
 printf '%s\n' "$before" >"$dir/src/installed.before"
-check "make check's DKMS step and make install DESTDIR= leave the installed vmlab untouched" \
-	'in_overlay bash scripts/installed-state.sh --compare installed.before >"$dir/untouched.tap"'
-sed -n 's/^# /# /p' "$dir/untouched.tap"
+if [ $real_rc = 0 ]; then
+	check "make check's DKMS step and make install DESTDIR= leave the installed vmlab untouched" \
+		'in_overlay bash scripts/installed-state.sh --compare installed.before >"$dir/untouched.tap"'
+	sed -n 's/^# /# /p' "$dir/untouched.tap"
+else
+	n=$((n + 1))
+	echo "ok - install: make check leaves an installed vmlab untouched # SKIP no real install to compare (it failed above)"
+fi
 echo "1..$n"
 [ $failed = 0 ]

@@ -9,7 +9,10 @@
 #        lane.sh ko LANE       prints where the lane's vmlab.ko is built
 # LANE is a lane's name (6.12-rt) or its kernel release. Prints TAP (test
 # lines, then the plan) and exits 1 if a test failed. $STEPS narrows the
-# steps, $TESTS the selftests. The harness selftest sets
+# steps, $TESTS the selftests. A lane not in $STRESS_LANES (lane names, or
+# "all") runs the two stress tests short: the fuzzer's 100,000 operations
+# instead of 1,000,000, 100 module reloads instead of 1,000 (see
+# docs/design.md#time). The harness selftest sets
 # VMLAB_SUITE_FAULTS, a folder laid over the VM's initramfs (its
 # opt/vmlab/bin/NAME replaces the selftest NAME).
 set -uo pipefail
@@ -100,8 +103,16 @@ vm_step() {
 	if [ -n "${VMLAB_SUITE_FAULTS:-}" ]; then
 		(cd "$VMLAB_SUITE_FAULTS" && find . | cpio -o -H newc --quiet) >>"$initrd"
 	fi
+	local append=${TESTS:+VMLAB_TESTS=\"$TESTS\"} stress="full stress tests"
+	case " ${STRESS_LANES:-all} " in
+	*" all "* | *" $lane "*) ;;
+	*)
+		append="$append VMLAB_FUZZ_OPS=100000 VMLAB_LIFECYCLE_CYCLES=100"
+		stress="short stress tests"
+		;;
+	esac
 	start=$EPOCHREALTIME
-	bash "$TOP/scripts/vm-run.sh" -t "$dir/tap.txt" -a "${TESTS:+VMLAB_TESTS=\"$TESTS\"}" "$krel" \
+	bash "$TOP/scripts/vm-run.sh" -t "$dir/tap.txt" -a "$append" "$krel" \
 		"$initrd" "$dir/console.log" >"$dir/vm.out" 2>&1
 	rc=$?
 	secs=$(printf '%.0f' "$(echo "$EPOCHREALTIME - $start" | bc)")
@@ -110,7 +121,7 @@ vm_step() {
 	perl "$TOP/scripts/tap-judge.pl" "$lane" "$dir/tap.txt" "${expected[@]}" | tee -a "$results"
 	boot=$(printf '%.1f' "$(cat "$dir/console.log.boot" 2>/dev/null || echo 0)")
 	if [ $rc = 0 ]; then
-		pass "VM on $krel: no kernel splat, clean taint, suite finished (VM $secs s, suite started after $boot s)"
+		pass "VM on $krel: no kernel splat, clean taint, suite finished ($stress; VM $secs s, suite started after $boot s)"
 	else
 		fail "VM on $krel (see $dir/console.log)"
 	fi

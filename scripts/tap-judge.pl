@@ -54,9 +54,13 @@ sub diag { print map { "# $_\n" } split /\n/, $_[0]; }
 my %expected = map { $_ => 1 } @expected;
 for my $prog (@order) {
 	my $parser = TAP::Parser->new({ tap => $tap{$prog} });
-	my (@problems, $case_failed);
+	my (@problems, $case_failed, @since);
 	while (my $r = $parser->next) {
-		next unless $r->is_test;
+		# What a test printed before its result: shown when it fails.
+		if (!$r->is_test) {
+			push @since, $r->as_string unless $r->is_plan || $r->is_version;
+			next;
+		}
 		my $desc = $r->description;
 		$desc =~ s/^\s*-?\s*//;
 		my $line = "- $label: $prog: $desc";
@@ -68,7 +72,9 @@ for my $prog (@order) {
 			$failed++;
 			$case_failed++;
 			print "not ok $line\n";
+			diag(join("\n", @since > 12 ? @since[-12 .. -1] : @since)) if @since;
 		}
+		@since = ();
 	}
 	if (!$expected{$prog}) {
 		push @problems, "ran, but is not one of the expected tests";
