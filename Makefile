@@ -90,7 +90,7 @@ check-tools:
 		$(MAKE) -k -s -j2 -C selftests >>$(BUILD)/tools.log 2>&1; then \
 		echo "ok - tools and selftests build with -Wall -Wextra -Werror"; \
 	else echo "not ok - tools and selftests build"; tail -n 30 $(BUILD)/tools.log | sed 's/^/# /'; fi; \
-	echo 1..1; } | tee $(R)/tools.tap | grep -q '^ok'
+	echo 1..1; } | tee $(R)/tools.tap; grep -q '^ok' $(R)/tools.tap
 
 # The lane's module (W=1, sparse) and DKMS build. Succeeds when a vmlab.ko
 # was built, warnings or not (they fail in the TAP), so its VM still runs.
