@@ -1,26 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0
 # vmlab: module, tools, selftests and the QEMU test spine.
 #
-#   make            module (for KDIR) and tools
-#   make check      lint, DKMS, host tests, selftests in QEMU on every kernel
+#   make            module (for the running kernel, or KDIR=) and tools:
+#                   no root, no package installs
+#   make check      lint, DKMS, host tests, selftests in QEMU on every
+#                   kernel of scripts/kernels.conf (KERNELS=, TESTS=, STEPS=)
 #   make demo       the tour, inside QEMU (CHAPTER=name for one chapter)
 #   make vm-shell   a shell in the VM with the module loaded
 #                   (KERNEL_ARGS=no5lvl boots either with 4-level paging)
 #   make bench      benchmarks and bench/report.md
 #   make install    tools, man pages, udev rule, DKMS source (DESTDIR, PREFIX)
+#   make deps       what the test and demo targets need (root)
 
+SHELL       := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 VERSION     := 1.0
 CACHE       ?= $(HOME)/.cache/vmlab
 BUILD       ?= $(CURDIR)/build
 DEPS_STAMP  := $(BUILD)/.deps-stamp
-KERNELS_ENV := $(CACHE)/kernels.env
-
-# The default kernel: the running one's build tree if present, else 6.1.
-KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(wildcard /usr/src/linux-headers-6.1.*-amd64))
-
-PREFIX  ?= /usr/local
-DESTDIR ?=
+KDIR        ?= /lib/modules/$(shell uname -r)/build
+PREFIX      ?= /usr/local
+DESTDIR     ?=
 export CACHE BUILD VERSION
 
 .PHONY: all deps module tools selftests check check-debug check-runner demo vm-shell \
@@ -28,28 +28,103 @@ export CACHE BUILD VERSION
 
 all: module tools
 
-deps: $(DEPS_STAMP)
-$(DEPS_STAMP): scripts/deps.sh
-	@bash scripts/deps.sh
-	@mkdir -p $(@D) && touch $@
-
-module: $(DEPS_STAMP)
+module:
+	@sh scripts/need.sh module "$(KDIR)"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-tools: $(DEPS_STAMP)
+tools:
+	@sh scripts/need.sh tools
 	$(MAKE) -C tools
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/deps.sh scripts/matrix.sh scripts/root.sh scripts/kernels.conf
+	@bash scripts/deps.sh
+	@mkdir -p $(@D) && touch $@
 
 selftests: $(DEPS_STAMP) tools
 	$(MAKE) -C selftests
 
+# --- make check --------------------------------------------------------------
+# Every step is a rule below that writes its TAP to $(R)/STEP.tap; make -j -k
+# runs them side by side, then the host tests run alone (their races want
+# both cores), then check-summary.pl counts every file it expected, through
+# TAP::Parser: a step without its file, or with a broken plan, fails.
+# A lane is one kernel: check-module-LANE (the module by its release's
+# compiler, DKMS), then check-lane-LANE (the selftests in its VM). At most
+# CHECK_JOBS steps run at once; each VM runs its two vCPUs in turn on one
+# host thread (single-threaded TCG, see docs/design.md#testing).
+LANES       := $(shell awk '!/^\#/ && NF == 4 { l = $$3; if ($$4 ~ /^rt-/) l = l "-rt"; print l }' scripts/kernels.conf)
+CHECK_LANES := $(or $(KERNELS),$(LANES))
+STEPS       ?= lint dkms host runner harness install vm
+CHECK_JOBS  ?= 3
+R           := $(BUILD)/check
+# The runner and harness checks boot this lane's kernel, with its module.
+PROOF_LANE  := 6.1
+# Lanes whose VMs run the fuzzer and the reload stress at full size (or
+# "all"); the others run them short, so six lanes fit the two cores
+# (docs/design.md#time).
+STRESS_LANES ?= 6.1 6.12-rt 7.3
+step         = $(filter $(1),$(STEPS))
+export STEPS TESTS VMLAB_VM_ACCEL STRESS_LANES
+
+MODULE_STEPS := $(CHECK_LANES:%=check-module-%)
+LANE_STEPS   := $(if $(call step,vm),$(CHECK_LANES:%=check-lane-%))
+PAR_STEPS    := check-tools $(MODULE_STEPS) $(LANE_STEPS) \
+	$(if $(call step,lint),check-lint) $(if $(call step,runner),check-runner) \
+	$(if $(call step,harness),check-harness) $(if $(call step,install),check-install)
+RESULTS      := $(PAR_STEPS:check-%=%) $(if $(call step,host),host) untouched
+
 check: $(DEPS_STAMP)
-	@bash scripts/check.sh
+	@bash scripts/selftest-names.sh vm >/dev/null
+	@rm -rf $(R) && mkdir -p $(R) && date +%s >$(R)/started
+	@sed 's/^/# matrix: /' $(CACHE)/matrix.report 2>/dev/null || :
+	@bash scripts/installed-state.sh >$(R)/installed.before
+	@VMLAB_VM_ACCEL=tcg,thread=single $(MAKE) -s -k -j$(CHECK_JOBS) -Otarget $(PAR_STEPS) || :
+	@$(if $(call step,host),$(MAKE) -s check-host || :)
+	@bash scripts/installed-state.sh --compare $(R)/installed.before >$(R)/untouched.tap || :
+	@perl scripts/check-summary.pl $(R) $(RESULTS)
+
+check-tools:
+	@mkdir -p $(R)
+	@{ if $(MAKE) -k -s -j2 -C tools >$(BUILD)/tools.log 2>&1 && \
+		$(MAKE) -k -s -j2 -C selftests >>$(BUILD)/tools.log 2>&1; then \
+		echo "ok - tools and selftests build with -Wall -Wextra -Werror"; \
+	else echo "not ok - tools and selftests build"; tail -n 30 $(BUILD)/tools.log | sed 's/^/# /'; fi; \
+	echo 1..1; } | tee $(R)/tools.tap; grep -q '^ok' $(R)/tools.tap
+
+# The lane's module (W=1, sparse) and DKMS build. Succeeds when a vmlab.ko
+# was built, warnings or not (they fail in the TAP), so its VM still runs.
+$(CHECK_LANES:%=check-module-%): check-module-%:
+	@mkdir -p $(R)
+	@nice -n 5 bash scripts/lane.sh module $* | tee $(R)/module-$*.tap; \
+		test -e "$$(bash scripts/lane.sh ko $*)"
+
+# The lane: the whole suite in the kernel's VM, every expected test judged.
+$(CHECK_LANES:%=check-lane-%): check-lane-%: check-module-% check-tools
+	@bash scripts/lane.sh vm $* | tee $(R)/lane-$*.tap
+
+check-lint:
+	@mkdir -p $(R)
+	@nice -n 10 bash scripts/check-lint.sh | tee $(R)/lint.tap
+
+check-runner: $(DEPS_STAMP) $(if $(filter $(PROOF_LANE),$(CHECK_LANES)),check-module-$(PROOF_LANE))
+	@mkdir -p $(R)
+	@bash scripts/check-runner.sh | tee $(R)/runner.tap
+
+check-harness: $(DEPS_STAMP) check-tools $(if $(filter $(PROOF_LANE),$(CHECK_LANES)),check-module-$(PROOF_LANE))
+	@mkdir -p $(R)
+	@bash scripts/check-harness.sh $(PROOF_LANE) | tee $(R)/harness.tap
+
+check-install: $(DEPS_STAMP)
+	@mkdir -p $(R)
+	@nice -n 5 bash scripts/check-install.sh | tee $(R)/install.tap
+
+check-host: check-tools
+	@mkdir -p $(R)
+	@bash scripts/check-host.sh | tee $(R)/host.tap
 
 check-debug: $(DEPS_STAMP)
 	@bash scripts/check-debug.sh
-
-check-runner: $(DEPS_STAMP)
-	@bash scripts/check-runner.sh
 
 demo: $(DEPS_STAMP)
 	@bash scripts/demo.sh $(CHAPTER)

@@ -35,7 +35,7 @@ done
 
 echo "bench: VM ($kver)" >&2
 # procps ps: the threads bench compares threadview with ps -T in the VM
-EXTRA_BINS=/usr/bin/ps make_initramfs "$kver" "$TOP/scripts/vm-bench.sh" "$BUILD/bench/initrd.cpio"
+EXTRA_BINS=/usr/bin/ps make_initramfs "$kver" "$TOP/scripts/guest/vm-bench.sh" "$BUILD/bench/initrd.cpio"
 if VMLAB_VM_TIMEOUT=1200 bash "$TOP/scripts/vm-run.sh" "$kver" "$BUILD/bench/initrd.cpio" \
 	"$BUILD/bench/console.log" >"$BUILD/bench/vm.md"; then
 	grep -v '^# ' "$BUILD/bench/vm.md" >>"$report"
@@ -59,9 +59,9 @@ read -r mn md mx < <(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 }
 	echo "| what | min | median | max |"
 	echo "|---|---|---|---|"
 	echo "| boot, insmod, empty suite, power-off ($kver) | ${mn} s | ${md} s | ${mx} s |"
-	if [ -r "$BUILD/check.seconds" ]; then
+	if [ -r "$BUILD/check/seconds" ]; then
 		echo
-		echo "The last \`make check\` here took $(cat "$BUILD/check.seconds") s (all steps, every kernel)."
+		echo "The last \`make check\` here took $(cat "$BUILD/check/seconds") s (all steps, every kernel)."
 	fi
 } >>"$report"
 echo "bench: wrote $report" >&2

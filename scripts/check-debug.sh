@@ -1,8 +1,9 @@
 #!/bin/bash
 # make check-debug: the whole selftest suite and the fuzzer on a debug
 # kernel (KASAN, lockdep, kmemleak, UBSAN, DEBUG_LIST, DEBUG_PAGEALLOC,
-# DEBUG_VM: see scripts/debug-kernel.config), then a kmemleak scan. Ends
-# with "N passed, N failed[, N skipped]" like check.sh.
+# DEBUG_VM: see scripts/debug-kernel.config), then a kmemleak scan, judged
+# like a lane of make check (scripts/tap-judge.pl). Ends with
+# "N passed, N failed[, N skipped]".
 # TESTS="name …" narrows the selftests; VMLAB_DEBUG_FUZZ_OPS (default
 # 200000) and VMLAB_DEBUG_CYCLES (default 100) size the fuzzer and the
 # load/unload stress, which run several times slower under the checkers.
@@ -51,33 +52,43 @@ echo "== VM: $kver (debug)"
 dir=$BUILD/vm/debug-$kver
 mkdir -p "$dir"
 {
-	cat "$TOP/scripts/vm-suite-debug.sh"
+	cat "$TOP/scripts/guest/vm-suite-debug.sh"
 	echo debug_prologue
-	cat "$TOP/scripts/vm-suite.sh"
+	sed '/^exit \$bad$/d' "$TOP/scripts/guest/vm-suite.sh"
 	echo debug_epilogue
+	echo 'exit $bad'
 } >"$dir/suite.sh"
 make_initramfs "$kver" "$dir/suite.sh" "$dir/initrd.cpio"
 append="VMLAB_FUZZ_OPS=${VMLAB_DEBUG_FUZZ_OPS:-200000} VMLAB_LIFECYCLE_CYCLES=${VMLAB_DEBUG_CYCLES:-100}"
 [ -n "${TESTS:-}" ] && append="$append VMLAB_TESTS=\"$TESTS\""
+mapfile -t expected < <(bash "$TOP/scripts/selftest-names.sh" vm) || exit 2
 start=$(date +%s)
 VMLAB_KERNEL_IMAGE=$tree/arch/x86/boot/bzImage VMLAB_VM_TIMEOUT=${VMLAB_VM_TIMEOUT:-3000} \
-	bash "$TOP/scripts/vm-run.sh" -a "$append" "$kver" "$dir/initrd.cpio" "$dir/console.log" >"$dir/out.txt"
+	bash "$TOP/scripts/vm-run.sh" -t "$dir/tap.txt" -a "$append" "$kver" "$dir/initrd.cpio" "$dir/console.log" >"$dir/out.txt"
 rc=$?
-cat "$dir/out.txt"
-read -r p f s < <(tap_count <"$dir/out.txt")
-add_counts "$p" "$f" "$s"
+sed 's/^/# /; s/^# # /# /' "$dir/out.txt"
+perl "$TOP/scripts/tap-judge.pl" debug "$dir/tap.txt" "${expected[@]}" kmemleak >"$dir/judged.tap"
+cat "$dir/judged.tap"
+p=$(grep -c '^ok ' "$dir/judged.tap" | head -n 1)
+s=$(grep -c '^ok .*# SKIP' "$dir/judged.tap")
+f=$(grep -c '^not ok ' "$dir/judged.tap")
+add_counts $((p - s)) "$f" "$s"
 if [ $rc = 0 ]; then
 	pass "$kver: no kernel splat, clean taint, suite finished (VM $(($(date +%s) - start))s)"
 else
 	fail "$kver: VM run (see $dir/console.log)"
 fi
 
-# The suite cleared the ring buffer after boot; boot-time warnings are on
-# the console (quiet keeps info-level banners off it).
+# The suite's prologue printed the ring buffer of the boot and the module's
+# load (the first DMESG section) before clearing it: quiet keeps it off
+# the console, so this is where a report printed at load is seen.
 splat=$(sed -n "s/^SPLAT='\(.*\)'$/\1/p" "$TOP/scripts/vm-run.sh")
-boot=$(sed -n '1,/^# selftest: /p' "$dir/console.log" | grep -E "$splat")
-if [ -z "$boot" ]; then
-	pass "$kver: no splat while booting and loading the module"
+bootlog=$(sed -n '1,/^VMLAB-DMESG-END/p' "$dir/console.log" | sed -n '/^VMLAB-DMESG-BEGIN/,$p')
+boot=$(grep -E "$splat" <<<"$bootlog")
+if [ -z "$bootlog" ]; then
+	fail "$kver: no boot dmesg on the console (the suite's prologue did not run?)"
+elif [ -z "$boot" ]; then
+	pass "$kver: no splat while booting and loading the module ($(wc -l <<<"$bootlog") lines of dmesg)"
 else
 	fail "$kver: splat at boot"; sed 's/^/# /' <<<"$boot" | head -n 40
 fi

@@ -1,26 +1,26 @@
 #!/bin/bash
 # make check-runner: prove the VM runner's detector. A clean run must pass,
 # a run that loads a WARNing canary module must fail and show the splat, and
-# a run that hangs must fail on its timeout.
+# a run that hangs must fail on its timeout. Prints TAP.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-kver=${KERNELS%% *}
+# The first kernel of this machine's release: built here, as the canary is.
+kver=${VMLAB_KERNELS%% *}
 dir=$BUILD/runner
 mkdir -p "$dir"
 
 passed=0 failed=0
-pass() { passed=$((passed + 1)); echo "ok - $*"; }
-fail() { failed=$((failed + 1)); echo "not ok - $*"; }
+pass() { passed=$((passed + 1)); echo "ok - runner: $*"; }
+fail() { failed=$((failed + 1)); echo "not ok - runner: $*"; }
+bail() { fail "$1"; sed 's/^/# /' "$2" | tail -n 20; echo "1..$((passed + failed))"; exit 1; }
 
-echo "== runner check on $kver"
-# $VMLAB_KO: a vmlab.ko already built for $kver (make check has one).
-ko=${VMLAB_KO:-$BUILD/kmod/$kver/module/vmlab.ko}
-if [ -z "${VMLAB_KO:-}" ]; then
-	build_module "$kver" || { echo "vmlab.ko does not build"; exit 1; }
-fi
+echo "# runner check on $kver"
+# The lane's vmlab.ko when make check has built it, else one of its own.
+ko=$BUILD/kmod/$kver/module/vmlab.ko
+[ -e "$ko" ] || build_module "$kver" || bail "vmlab.ko does not build" "$BUILD/kmod/$kver/build.log"
 rm -rf "$dir/canary" && cp -r "$TOP/selftests/canary" "$dir/canary"
 make -C "/lib/modules/$kver/build" M="$dir/canary" modules >"$dir/canary.log" 2>&1 ||
-	{ cat "$dir/canary.log"; exit 1; }
+	bail "the canary module does not build" "$dir/canary.log"
 
 # run NAME SUITE-TEXT [ENV...]: boot with a one-off suite; sets $rc and $out.
 run() {
@@ -42,7 +42,7 @@ if [ $rc != 0 ] && grep -q 'FAIL: kernel splat' <<<"$out" && grep -q 'vmlab cana
 else
 	fail "the canary's WARN was not caught (rc=$rc)"
 fi
-grep '^# splat:' <<<"$out" | head -n 4
+grep '^# splat:' <<<"$out" | head -n 4 | sed 's/^/# /'
 
 run hang 'sleep 1000' VMLAB_VM_TIMEOUT=20
 if [ $rc != 0 ] && grep -q 'timed out' <<<"$out"; then
@@ -51,5 +51,5 @@ else
 	fail "a hung run was not caught (rc=$rc)"
 fi
 
-echo "$passed passed, $failed failed"
+echo "1..$((passed + failed))"
 [ $failed = 0 ]

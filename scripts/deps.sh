@@ -1,32 +1,38 @@
 #!/bin/bash
-# Install everything vmlab needs on a Debian 12 machine, idempotently:
-# Debian packages, the test kernels (images unpacked into the cache, headers
-# installed), and the few files taken from Debian's linux-source-6.1.
-# Resolved kernel versions are written to $CACHE/kernels.env.
+# make deps: everything the test and demo targets need on a Debian 12
+# machine, idempotently: Debian packages; every kernel of the matrix
+# (scripts/kernels.conf) resolved to its newest version, its image and
+# virtio-console modules unpacked into the cache; the headers of the
+# machine's own release installed here, those of other releases in a
+# cached root of that release (scripts/root.sh); and the few files taken
+# from Debian's linux-source-6.1. Writes $CACHE/lanes (one line per lane:
+# LANE RELEASE KREL ROOT, ROOT "-" for this machine) and $CACHE/kernels.env.
+# Plain make (module and tools) needs none of this.
 set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${CACHE:-${VMLAB_CACHE:-$HOME/.cache/vmlab}}
+# shellcheck source=matrix.sh
+. "$TOP/scripts/matrix.sh"
 
-CACHE=${VMLAB_CACHE:-$HOME/.cache/vmlab}
 PACKAGES=(build-essential bc bison flex libelf-dev libssl-dev kmod cpio gzip
 	xz-utils zstd perl python3 qemu-system-x86 busybox-static sparse dkms
-	libsmartcols-dev libbpf-dev bpftool clang llvm gnuplot-nox stress-ng procps pkg-config file)
+	libsmartcols-dev libbpf-dev bpftool clang llvm gnuplot-nox stress-ng procps pkg-config file
+	mmdebstrap mandoc shellcheck)
 
 die() { echo "deps: $*" >&2; exit 1; }
+say() { echo "deps: $*"; }
 
-if [ "$(id -u)" != 0 ]; then
-	echo "deps: installing packages needs root; run: sudo make deps" >&2
-	exit 1
-fi
-
+[ "$(id -u)" = 0 ] || die "installing packages needs root; run: sudo make deps"
+. /etc/os-release
+host_release=$VERSION_CODENAME
 mkdir -p "$CACHE"
 export DEBIAN_FRONTEND=noninteractive
-
 
 need=()
 for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || need+=("$p")
 done
-
-# apt lists are needed to resolve kernel versions; refresh them once a day at most.
+# The machine's own lists, refreshed once a day at most.
 stamp=$CACHE/apt-update.stamp
 if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ] ||
 	! apt-cache show linux-image-amd64 >/dev/null 2>&1; then
@@ -34,56 +40,122 @@ if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ] ||
 	touch "$stamp"
 fi
 if [ ${#need[@]} -gt 0 ]; then
-	echo "deps: installing ${need[*]}"
+	say "installing ${need[*]}"
 	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+apt_private_update || die "apt update of the private sources ($APT_DIR) failed"
+mapfile -t all_suites < <(ls "$APT_DIR/index")
 
-# --- kernel versions -------------------------------------------------------
-newest() { sort -V | tail -n 1; }
-
-# 6.1: whatever linux-image-amd64 points at (linux-image-6.1.0-NN-amd64).
-k61=$(apt-cache depends linux-image-amd64 | sed -n 's/.*Depends: linux-image-\(6\.1\..*-amd64\)$/\1/p' | head -n 1)
-[ -n "$k61" ] || die "cannot resolve the 6.1 kernel from linux-image-amd64"
-
-# 6.12 (FLAVOUR amd64 or rt-amd64): the newest unsigned image with matching headers.
-resolve_612() {
-	comm -12 \
-		<(apt-cache pkgnames linux-image-6.12. | sed -n "s/^linux-image-\(6\.12\..*+deb12-$1\)-unsigned\$/\1/p" | sort) \
-		<(apt-cache pkgnames linux-headers-6.12. | sed -n "s/^linux-headers-\(6\.12\..*+deb12-$1\)\$/\1/p" | sort) |
-		newest
-}
-k612=$(resolve_612 amd64)
-k612rt=$(resolve_612 rt-amd64)
-[ -n "$k612" ] && [ -n "$k612rt" ] || die "cannot resolve the 6.12 kernels with headers"
-
+# fetch_kernel KREL IMAGE-PACKAGE: the kernel image into $CACHE/kernels/KREL,
+# with the virtio modules the TAP port needs when the kernel has them as
+# modules (6.1 and 5.10 do; 6.12 builds them in), decompressed, and their
+# load order in modules/load.order. Refetched when the package's version
+# changes.
 fetch_kernel() {
-	local ver=$1 pkg=$2 dir=$CACHE/kernels/$1
-	if [ ! -e "$dir/vmlinuz" ]; then
-		echo "deps: fetching $pkg"
-		rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-		(cd "$dir.tmp" && apt-get download -qq -o APT::Sandbox::User=root "$pkg" >/dev/null && dpkg -x ./*.deb root)
-		cp "$dir.tmp/root/boot/vmlinuz-$ver" "$dir.tmp/vmlinuz"
-		rm -rf "$dir.tmp/root"
-		rm -rf "$dir" && mv "$dir.tmp" "$dir"
-		rm -f "$dir"/*.deb
+	local krel=$1 pkg=$2 dir=$CACHE/kernels/$1 ver tmp mods m
+	ver=$(suite_versions "$pkg" "${all_suites[@]}" | awk '{ print $2 }' | sort -V | tail -n 1)
+	[ -e "$dir/vmlinuz" ] && [ "$(cat "$dir/source" 2>/dev/null)" = "$pkg=$ver" ] && return 0
+	say "fetching $pkg $ver"
+	tmp=$dir.tmp
+	rm -rf "$tmp" && mkdir -p "$tmp"
+	(cd "$tmp" && apt-get "${PAPT[@]}" download -qq "$pkg=$ver" >/dev/null && dpkg -x ./*.deb root && rm -f ./*.deb)
+	mods=$(find "$tmp/root" -maxdepth 4 -type d -path "*/modules/$krel" | head -n 1)
+	cp "$(ls "$tmp/root/boot/vmlinuz-$krel" "$mods/vmlinuz" 2>/dev/null | head -n 1)" "$tmp/vmlinuz"
+	mkdir -p "$tmp/modules"
+	: >"$tmp/modules/load.order"
+	# The package ships no modules.dep (its postinst runs depmod).
+	if [ -n "$mods" ] && depmod -b "${mods%/lib/modules/*}" "$krel" 2>/dev/null; then
+		for m in $(virtio_load_order "$mods/modules.dep"); do
+			case $m in
+			*.xz) xz -dc "$mods/$m" >"$tmp/modules/$(basename "${m%.xz}")" ;;
+			*.zst) zstd -qdc "$mods/$m" >"$tmp/modules/$(basename "${m%.zst}")" ;;
+			*) cp "$mods/$m" "$tmp/modules/" ;;
+			esac
+			basename "${m%.ko*}.ko" >>"$tmp/modules/load.order"
+		done
 	fi
-	if [ ! -e "/usr/src/linux-headers-$ver/Module.symvers" ]; then
-		echo "deps: installing linux-headers-$ver"
-		apt-get install -y -qq --no-install-recommends "linux-headers-$ver" >/dev/null
-	fi
+	rm -rf "$tmp/root"
+	echo "$pkg=$ver" >"$tmp/source"
+	rm -rf "$dir" && mv "$tmp" "$dir"
 }
-fetch_kernel "$k61" "linux-image-$k61"
-fetch_kernel "$k612" "linux-image-$k612-unsigned"
-fetch_kernel "$k612rt" "linux-image-$k612rt-unsigned"
 
-cat >"$CACHE/kernels.env" <<EOT
-VMLAB_KERNELS="$k61 $k612 $k612rt"
-EOT
+# virtio_load_order MODULES.DEP: the modules virtio_console and its PCI
+# transport need, each after what it depends on.
+virtio_load_order() {
+	awk -F': *' '
+	{ dep[$1] = $2 }
+	function load(m,   n, d, i) {
+		if (m in done) return
+		done[m] = 1
+		n = split(dep[m], d, " ")
+		for (i = n; i >= 1; i--) load(d[i])
+		print m
+	}
+	END {
+		for (m in dep) if (m ~ /\/(virtio_pci|virtio_console)\.ko/) want[m] = 1
+		for (m in want) if (m ~ /virtio_pci\.ko/) load(m)
+		for (m in want) if (m ~ /virtio_console\.ko/) load(m)
+	}' "$1"
+}
+
+# --- the matrix -------------------------------------------------------------
+lanes=() host_krels=()
+declare -A release_krels release_suite
+while read -r lane release suite series flavour; do
+	read -r krel pkg < <(resolve_kernel "$release" "$suite" "$series" "$flavour") ||
+		die "no $series $flavour kernel with headers and an image in $(release_suites "$release" "$suite" | tr '\n' ' ')"
+	fetch_kernel "$krel" "$pkg"
+	lanes+=("$lane $release $krel")
+	if [ "$release" = "$host_release" ]; then
+		host_krels+=("$krel")
+		if [ ! -e "/usr/src/linux-headers-$krel/Module.symvers" ]; then
+			say "installing linux-headers-$krel"
+			apt-get install -y -qq --no-install-recommends "linux-headers-$krel" >/dev/null
+		fi
+	else
+		release_krels[$release]+=" $krel"
+		release_suite[$release]=$suite
+	fi
+done < <(matrix_lines)
+
+# A root per other release; the newest release's also holds what the
+# tools need, for the README's real-machine check.
+declare -A roots
+newest_release=$(for r in "${!release_krels[@]}"; do echo "$r"; done | sort | tail -n 1)
+for release in "${!release_krels[@]}"; do
+	opt=()
+	[ "$release" = "$newest_release" ] && opt=(--tools)
+	# shellcheck disable=SC2086 # the release's kernels, one word each
+	roots[$release]=$(bash "$TOP/scripts/root.sh" "${opt[@]}" "$release" "${release_suite[$release]}" ${release_krels[$release]}) ||
+		die "the $release root failed"
+done
+
+{
+	echo "# lane release kernel root (written by make deps)"
+	for l in "${lanes[@]}"; do
+		read -r lane release krel <<<"$l"
+		echo "$lane $release $krel ${roots[$release]:--}"
+	done
+} >"$CACHE/lanes.tmp"
+mv "$CACHE/lanes.tmp" "$CACHE/lanes"
+# The demo, vm-shell and bench kernels: this release's, built here.
+echo "VMLAB_KERNELS=\"${host_krels[*]}\"" >"$CACHE/kernels.env"
+
+# A report, not a failure: Debian has a newer kernel than the matrix names.
+: >"$CACHE/matrix.report"
+for flavour in $(matrix_lines | awk '{ print $5 }' | sort -u); do
+	ours=$(matrix_lines | awk -v f="$flavour" '$5 == f { print $4 }' | sort -V | tail -n 1)
+	theirs=$(newest_series "$flavour" "${all_suites[@]}")
+	if [ -n "$theirs" ] && [ "$(printf '%s\n' "$ours" "$theirs" | sort -V | tail -n 1)" != "$ours" ]; then
+		echo "Debian has a $theirs $flavour kernel, newer than the matrix's $ours: add a line to scripts/kernels.conf" >>"$CACHE/matrix.report"
+	fi
+done
+sed 's/^/deps: report: /' "$CACHE/matrix.report"
 
 # --- files from linux-source-6.1 -------------------------------------------
 src=$CACHE/linux-src
 if [ ! -e "$src/.done" ]; then
-	echo "deps: extracting harness, checkpatch and .clang-format from linux-source-6.1"
+	say "extracting harness, checkpatch and .clang-format from linux-source-6.1"
 	tmp=$(mktemp -d)
 	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root linux-source-6.1 >/dev/null && dpkg -x ./*.deb root)
 	tarball=$(ls "$tmp"/root/usr/src/linux-source-6.1*.tar.xz)
@@ -100,4 +172,4 @@ if [ ! -e "$src/.done" ]; then
 	touch "$src/.done"
 fi
 
-echo "deps: ok; kernels: $k61 $k612 $k612rt"
+say "ok; lanes: $(printf '%s\n' "${lanes[@]}" | awk '{ printf "%s=%s ", $1, $3 }')"

@@ -1,31 +1,84 @@
-# Shared by the check, demo and bench scripts: paths, kernels, builds.
+# Shared by the check, demo and bench scripts: paths, lanes, builds.
 # shellcheck shell=bash
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${CACHE:-$HOME/.cache/vmlab}
 BUILD=${BUILD:-$TOP/build}
-[ -r "$CACHE/kernels.env" ] || { echo "no $CACHE/kernels.env: run make deps" >&2; exit 1; }
+LANES_FILE=$CACHE/lanes
+[ -r "$CACHE/kernels.env" ] && [ -r "$LANES_FILE" ] ||
+	{ echo "no $CACHE/lanes: run make deps" >&2; exit 1; }
 # shellcheck source=/dev/null
 . "$CACHE/kernels.env"
+# The kernels of the demo, vm-shell and bench: this machine's release's.
 KERNELS=${KERNELS:-$VMLAB_KERNELS}
 mkdir -p "$BUILD"
 
-# build_module KVER [MAKEFLAGS...]: build vmlab.ko for KVER in its own tree
-# ($BUILD/kmod/KVER); the compiler's output is left in build.log there.
-# KDIR_OVERRIDE names another kernel build tree (the debug kernel's).
+# lane_info NAME: "LANE RELEASE KREL ROOT" of the lane named NAME, by its
+# name (6.12-rt) or its kernel release (6.12.117+deb12-rt-amd64). ROOT is
+# "-" for a kernel of this machine's release.
+lane_info() {
+	awk -v n="$1" '!/^#/ && ($1 == n || $3 == n) { print; exit }' "$LANES_FILE"
+}
+
+# lane_krel NAME: the kernel release of lane NAME (or NAME itself).
+lane_krel() {
+	local info
+	info=$(lane_info "$1")
+	if [ -n "$info" ]; then awk '{ print $3 }' <<<"$info"; else echo "$1"; fi
+}
+
+# in_root ROOT DIR [-u UID] CMD...: CMD chrooted in ROOT with DIR mounted
+# on /build (its working directory), /dev, /proc and /sys, in a mount
+# namespace of its own: the mounts end with CMD, and lanes sharing a root
+# each see their own /build. The root itself is read-only: a build that
+# would write into its headers fails instead of spoiling the cache.
+in_root() {
+	local root=$1 dir=$2 spec=()
+	shift 2
+	if [ "$1" = -u ]; then
+		spec=(--userspec="$2:$2")
+		shift 2
+	fi
+	unshare -m --propagation private -- bash -c '
+		root=$1 dir=$2
+		shift 2
+		mount --bind "$root" "$root" && mount -o remount,bind,ro "$root" &&
+			mount --bind "$dir" "$root/build" && mount --bind /dev "$root/dev" &&
+			mount -t proc proc "$root/proc" && mount -t sysfs sys "$root/sys" &&
+			mount -t tmpfs tmp "$root/tmp" || exit 125
+		exec "$@"' in_root "$root" "$dir" \
+		chroot "${spec[@]}" "$root" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 \
+		sh -c 'cd /build && exec "$@"' sh "$@"
+}
+
+# build_module KVER [MAKEFLAGS...]: build vmlab.ko for kernel KVER (a lane
+# name or kernel release) in its own tree ($BUILD/kmod/KREL), with its
+# release's compiler: here, or in its release's root. The compiler's output
+# is left in build.log there. KDIR_OVERRIDE names another kernel build tree
+# (the debug kernel's).
 build_module() {
-	local kver=$1 dir=$BUILD/kmod/$1
+	local krel dir root
+	krel=$(lane_krel "$1")
+	dir=$BUILD/kmod/$krel
 	shift
+	root=$(lane_info "$krel" | awk '{ print $4 }')
 	rm -rf "$dir" && mkdir -p "$dir"
 	cp -r "$TOP/Kbuild" "$TOP/module" "$TOP/include" "$dir/"
-	make -C "${KDIR_OVERRIDE:-/lib/modules/$kver/build}" M="$dir" "$@" modules >"$dir/build.log" 2>&1
+	if [ -n "${KDIR_OVERRIDE:-}" ] || [ -z "$root" ] || [ "$root" = - ]; then
+		make -C "${KDIR_OVERRIDE:-/lib/modules/$krel/build}" M="$dir" "$@" modules >"$dir/build.log" 2>&1
+	else
+		in_root "$root" "$dir" make -C "/usr/src/linux-headers-$krel" M=/build "$@" modules >"$dir/build.log" 2>&1
+	fi
 }
 
 # make_initramfs KVER SUITE OUT: the module of build_module, every tool and
-# every selftest, with SUITE as what /init runs. EXTRA_BINS: more host
-# programs (space separated paths, e.g. /usr/bin/ps), with their libraries.
+# every selftest, with SUITE as what /init runs, and the kernel's virtio
+# console modules when it has them as modules (see deps.sh). EXTRA_BINS:
+# more host programs (space separated paths, e.g. /usr/bin/ps), with their
+# libraries.
 make_initramfs() {
-	local kver=$1 suite=$2 out=$3 files=()
+	local krel suite=$2 out=$3 files=()
 	local f
+	krel=$(lane_krel "$1")
 	read -ra files <<<"${EXTRA_BINS:-}"
 	for f in "$TOP"/tools/*/*; do
 		[ -f "$f" ] && [ -x "$f" ] && [ "$(basename "$(dirname "$f")")" = "$(basename "$f")" ] && files+=("$f")
@@ -36,16 +89,6 @@ make_initramfs() {
 		[[ $f == */host_* ]] && continue
 		[ -x "$f" ] && files+=("$f")
 	done
-	bash "$TOP/scripts/mkinitramfs.sh" "$out" "$BUILD/kmod/$kver/module/vmlab.ko" "$suite" "${files[@]}"
-}
-
-# tap_count: read TAP on stdin, print "passed failed skipped". A selftest
-# that exits non-zero without a "not ok" line counts as one failure.
-tap_count() {
-	awk '
-	/^ok [0-9]+/ { if ($0 ~ /# (SKIP|skip)/) s++; else p++; next }
-	/^not ok [0-9]+/ { if ($0 ~ /# (SKIP|skip)/) s++; else { f++; nok[cur]++ }; next }
-	/^# selftest: / { cur = $3; next }
-	/^# selftest-exit: / { if ($4 != 0 && !nok[$3]) { f++; print "not ok - " $3 " exited " $4 > "/dev/stderr" } }
-	END { printf "%d %d %d\n", p, f, s }'
+	VMLAB_GUEST_MODULES=$CACHE/kernels/$krel/modules \
+		bash "$TOP/scripts/mkinitramfs.sh" "$out" "$BUILD/kmod/$krel/module/vmlab.ko" "$suite" "${files[@]}"
 }

@@ -3,6 +3,8 @@
 # usage: mkinitramfs.sh OUT.cpio MODULE.ko SUITE.sh [FILE...]
 # FILEs (tools, selftests, scripts) land in /opt/vmlab/bin with the shared
 # libraries their ELF binaries need. SUITE.sh is what /init runs.
+# $VMLAB_GUEST_MODULES: a folder of kernel modules and their load.order,
+# which /init loads before the suite (the virtio console of the TAP port).
 set -euo pipefail
 
 out=$1 ko=$2 suite=$3
@@ -17,7 +19,11 @@ cp /bin/busybox "$root/bin/busybox"
 # the kernel to read and parse at each load instead of 1.4 MiB.
 strip --strip-debug -o "$root/vmlab.ko" "$ko"
 cp "$suite" "$root/suite.sh"
-cp "$(dirname "$0")/vm-init.sh" "$root/init"
+cp "$(dirname "$0")/guest/vm-init.sh" "$root/init"
+mkdir -p "$root/modules"
+if [ -r "${VMLAB_GUEST_MODULES:-}/load.order" ]; then
+	cp "$VMLAB_GUEST_MODULES"/*.ko "$VMLAB_GUEST_MODULES/load.order" "$root/modules/" 2>/dev/null || :
+fi
 chmod 755 "$root/init"
 
 # Users for permission tests: an outsider and a member of group vmlab.

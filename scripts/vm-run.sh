@@ -1,9 +1,11 @@
 #!/bin/bash
 # Boot one kernel in QEMU with an initramfs, run a suite, judge the run.
 #
-# usage: vm-run.sh [-i] [-a APPEND] KVER INITRD LOG
+# usage: vm-run.sh [-i] [-a APPEND] [-t TAP] KVER INITRD LOG
 #   -i         interactive: console on this terminal, no verdict
 #   -a APPEND  extra kernel command line
+#   -t TAP     the suite's output (TAP) into the file TAP, through a
+#              virtio-serial port of its own, apart from the console
 # $KERNEL_ARGS is appended too (e.g. no5lvl for 4-level paging), and
 # $VMLAB_VM_ACCEL replaces "tcg" (a vCPU thread each) as the accelerator.
 #
@@ -19,16 +21,17 @@ SPLAT='BUG:|WARNING:|Oops|general protection|KASAN:|UBSAN:|possible circular loc
 # Taint bits that a warning, oops, lockup or bad page leaves: B D L W.
 TAINT_MASK=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
 
-interactive=0 append=""
-while getopts ia: opt; do
+interactive=0 append="" tap=""
+while getopts ia:t: opt; do
 	case $opt in
 	i) interactive=1 ;;
 	a) append=$OPTARG ;;
+	t) tap=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 3 ] || { echo "usage: vm-run.sh [-i] [-a APPEND] KVER INITRD LOG" >&2; exit 2; }
+[ $# -eq 3 ] || { echo "usage: vm-run.sh [-i] [-a APPEND] [-t TAP] KVER INITRD LOG" >&2; exit 2; }
 kver=$1 initrd=$2 log=$3
 kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
 [ -r "$kernel" ] || { echo "vm-run: no kernel image $kernel (run make deps)" >&2; exit 2; }
@@ -38,20 +41,24 @@ kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
 # waits for several and a normal one takes tens of milliseconds under TCG.
 qemu=(qemu-system-x86_64 -accel "${VMLAB_VM_ACCEL:-tcg}" -cpu max -m 1G -smp 2 -nic none -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 quiet panic=-1 rcupdate.rcu_expedited=1 rcupdate.rcu_normal_after_boot=0 $append ${KERNEL_ARGS:-}")
+	-append "console=ttyS0 quiet panic=-1 rcupdate.rcu_expedited=1 rcupdate.rcu_normal_after_boot=0 ${tap:+vmlab.tap=1} $append ${KERNEL_ARGS:-}")
+if [ -n "$tap" ]; then
+	qemu+=(-device virtio-serial-pci -chardev "file,id=tap,path=$tap"
+		-device "virtserialport,chardev=tap,name=vmlab.tap")
+fi
 
 if [ $interactive = 1 ]; then
 	exec "${qemu[@]}"
 fi
 
 # Boot once; the console goes to $log, and the seconds from QEMU's start to
-# the first TAP line to $log.tap. A splat the kernel prints on the console
+# the start of the suite to $log.boot. A splat the kernel prints on the console
 # (errors and worse: a lockup, a stall, an oops) stops the VM after a grace
 # period for the rest of the report: a hung guest fails in seconds, not at
 # the timeout.
 boot() {
 	local t0=$EPOCHREALTIME line stopping=0
-	rm -f "$log.tap" "$log.pid"
+	rm -f "$log.boot" "$log.pid"
 	{
 		timeout --foreground -k 5 "$TIMEOUT" "${qemu[@]}" -pidfile "$log.pid" </dev/null 2>&1
 		echo $? >"$log.rc"
@@ -60,8 +67,8 @@ boot() {
 		while IFS= read -r line; do
 			line=${line//$'\r'/}
 			printf '%s\n' "$line" >&9
-			if [ ! -e "$log.tap" ] && [[ $line == "TAP version"* ]]; then
-				echo "$EPOCHREALTIME - $t0" | bc >"$log.tap"
+			if [ ! -e "$log.boot" ] && [[ $line == VMLAB-SUITE-START* ]]; then
+				echo "$EPOCHREALTIME - $t0" | bc >"$log.boot"
 			fi
 			if [ $stopping = 0 ] && [[ $line =~ ^\[\ *[0-9]+\.[0-9]+\]\ .*($SPLAT) ]]; then
 				stopping=1
@@ -72,6 +79,7 @@ boot() {
 	rm -f "$log.pid"
 }
 
+fail=0
 boot
 if ! grep -q '^VMLAB-MODULE-' "$log"; then
 	echo "# $kver: the VM died before loading the module; retrying once (boot failure, not a module failure)"
@@ -79,10 +87,11 @@ if ! grep -q '^VMLAB-MODULE-' "$log"; then
 	boot
 fi
 
-# What the suite printed.
-sed -n '/VMLAB-BOOTED/,/^VMLAB-DMESG-BEGIN/p' "$log" | grep -v 'VMLAB-'
+# What the suite printed, when it printed on the console.
+[ -n "$tap" ] || sed -n '/VMLAB-BOOTED/,/^VMLAB-DMESG-BEGIN/p' "$log" | grep -v 'VMLAB-'
+grep -q '^VMLAB-NO-TAP-PORT' "$log" && { echo "# $kver: FAIL: the guest found no virtio-serial port vmlab.tap"; fail=1; }
+grep '^VMLAB-GUEST-MODULE-FAILED' "$log" | sed "s/^/# $kver: FAIL: /" | grep . && fail=1
 
-fail=0
 if ! grep -q '^VMLAB-DONE' "$log"; then
 	if [ "$(cat "$log.rc")" = 124 ]; then
 		echo "# $kver: FAIL: the VM timed out after ${TIMEOUT}s"

@@ -3,12 +3,16 @@
 # debug VM's /suite.sh as: this file, "debug_prologue", vm-suite.sh,
 # "debug_epilogue".
 
-# The debug kernel announces KASAN and kmemleak at boot in words the runner
-# treats as splats: clear the ring buffer before the suite, so the final
-# dmesg holds the suite's run only. check-debug.sh scans the console, where
-# every boot-time warning also lands, for splats itself.
+# The ring buffer of the boot and the module's load, printed on the console
+# (a DMESG section the runner scans for splats, and check-debug.sh too,
+# since quiet keeps most of it off the console), then cleared: the final
+# dmesg holds the suite's run only.
 debug_prologue() {
-	dmesg -c >/dev/null
+	{
+		echo VMLAB-DMESG-BEGIN
+		dmesg -c
+		echo VMLAB-DMESG-END
+	} >/dev/console
 }
 
 # After every selftest, two kmemleak scans (an object must look
@@ -22,6 +26,7 @@ debug_epilogue() {
 	if [ ! -w $kml ]; then
 		echo "not ok 1 kmemleak: $kml missing (kernel without DEBUG_KMEMLEAK?)"
 		echo "# selftest-exit: kmemleak 1"
+		bad=$((bad + 1))
 		return
 	fi
 	echo scan >$kml
@@ -36,5 +41,6 @@ debug_epilogue() {
 		echo "not ok 1 kmemleak: $leaks unreferenced objects after the suite"
 		sed 's/^/# /' /tmp/kmemleak.txt | head -n 120
 		echo "# selftest-exit: kmemleak 1"
+		bad=$((bad + 1))
 	fi
 }

@@ -1,0 +1,140 @@
+#!/bin/bash
+# One lane of make check: one kernel of the matrix (scripts/kernels.conf).
+#
+# usage: lane.sh module LANE   the module built by the kernel's release's
+#                              compiler with W=1 and sparse, and a DKMS
+#                              build in private trees (step dkms)
+#        lane.sh vm LANE       the selftests in the kernel's VM, judged
+#                              by scripts/tap-judge.pl (step vm)
+#        lane.sh ko LANE       prints where the lane's vmlab.ko is built
+# LANE is a lane's name (6.12-rt) or its kernel release. Prints TAP (test
+# lines, then the plan) and exits 1 if a test failed. $STEPS narrows the
+# steps, $TESTS the selftests. A lane not in $STRESS_LANES (lane names, or
+# "all") runs the two stress tests short: the fuzzer's 100,000 operations
+# instead of 1,000,000, 100 module reloads instead of 1,000 (see
+# docs/design.md#time). The harness selftest sets
+# VMLAB_SUITE_FAULTS, a folder laid over the VM's initramfs (its
+# opt/vmlab/bin/NAME replaces the selftest NAME).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+# Its builds are make's of their own, not jobs of make check's jobserver.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+STEPS=${STEPS:-lint dkms host runner harness install vm}
+what=${1:?usage: lane.sh module|vm LANE} name=${2:?usage: lane.sh module|vm LANE}
+
+read -r lane _ krel root < <(lane_info "$name")
+[ -n "${krel:-}" ] || { echo "lane: no lane '$name' in $LANES_FILE (run make deps)" >&2; exit 2; }
+if [ "$what" = ko ]; then
+	echo "$BUILD/kmod/$krel/module/vmlab.ko"
+	exit 0
+fi
+dir=$BUILD/lanes/$lane
+mkdir -p "$dir"
+results=$dir/$what.tap
+: >"$results"
+step() { [[ " $STEPS " == *" $1 "* ]]; }
+pass() { echo "ok - $lane: $*" | tee -a "$results"; }
+fail() { echo "not ok - $lane: $*" | tee -a "$results"; }
+# finish: the plan, and the status make sees.
+finish() {
+	echo "1..$(grep -cE '^(not )?ok ' "$results")"
+	! grep -q '^not ok ' "$results"
+	exit
+}
+
+# The compiler that builds this lane's modules, for the report.
+compiler() {
+	if [ "$root" = - ]; then
+		gcc --version | head -n 1
+	else
+		in_root "$root" /tmp sh -c 'gcc=$(ls /usr/bin/gcc-[0-9]* | sort -V | tail -n 1); $gcc --version | head -n 1'
+	fi
+}
+
+module_step() {
+	local log=$BUILD/kmod/$krel/build.log how="W=1 and sparse"
+	build_module "$krel" W=1 C=1
+	local rc=$?
+	# Debian's 7.3 headers lack scripts/checker-valid.sh: kbuild turns C=1
+	# off there, and says so.
+	grep -q 'C=1 specified, but sparse is not available' "$log" &&
+		how="W=1 (sparse: not run, kbuild refuses it with these headers)"
+	if [ $rc = 0 ] && ! grep -E 'warning:|error:' "$log" >/dev/null; then
+		pass "module builds for $krel with $how, no warnings ($(compiler))"
+	else
+		fail "module build for $krel with $how ($(compiler))"
+		grep -E 'warning:|error:' "$log" | sort -u | head -n 20 | sed 's/^/# /'
+		tail -n 5 "$log" | sed 's/^/# /'
+	fi
+}
+
+# DKMS in private trees under $BUILD (scripts/dkms-private.sh), by the
+# kernel's release's compiler.
+dkms_step() {
+	local d=$BUILD/dkms/$krel ver
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
+	rm -rf "$d" && mkdir -p "$d/src/vmlab-$ver"
+	cp -r "$TOP/Kbuild" "$TOP/dkms.conf" "$TOP/module" "$TOP/include" "$d/src/vmlab-$ver/"
+	cp "$TOP/scripts/dkms-private.sh" "$d/"
+	if [ "$root" = - ]; then
+		bash "$d/dkms-private.sh" "$d/src" "$krel" "$d" >"$d/dkms.log" 2>&1
+	else
+		in_root "$root" "$d" bash /build/dkms-private.sh /build/src "$krel" /build >"$d/dkms.log" 2>&1
+	fi
+	if [ $? = 0 ]; then
+		pass "dkms build vmlab/$ver for $krel, in private trees"
+	else
+		fail "dkms build vmlab/$ver for $krel"
+		grep -E 'error:|Error' "$d/dkms.log" | sort -u | head -n 10 | sed 's/^/# /'
+		tail -n 5 "$d/dkms.log" | sed 's/^/# /'
+	fi
+}
+
+vm_step() {
+	local expected=() t initrd=$dir/initrd.cpio rc start secs boot
+	mapfile -t expected < <(bash "$TOP/scripts/selftest-names.sh" vm) || exit 2
+	[ ${#expected[@]} -gt 0 ] || { fail "no selftest selected (TESTS='${TESTS:-}')"; return; }
+	for t in "${expected[@]}"; do
+		[ -x "$TOP/selftests/$t" ] || fail "$t: not built (selftests/$t)"
+	done
+	[ -e "$BUILD/kmod/$krel/module/vmlab.ko" ] || { fail "no vmlab.ko for $krel to test"; return; }
+	make_initramfs "$krel" "$TOP/scripts/guest/vm-suite.sh" "$initrd"
+	# The kernel unpacks concatenated archives in turn: a later file wins.
+	if [ -n "${VMLAB_SUITE_FAULTS:-}" ]; then
+		(cd "$VMLAB_SUITE_FAULTS" && find . | cpio -o -H newc --quiet) >>"$initrd"
+	fi
+	local append=${TESTS:+VMLAB_TESTS=\"$TESTS\"} stress="full stress tests"
+	case " ${STRESS_LANES:-all} " in
+	*" all "* | *" $lane "*) ;;
+	*)
+		append="$append VMLAB_FUZZ_OPS=100000 VMLAB_LIFECYCLE_CYCLES=100"
+		stress="short stress tests"
+		;;
+	esac
+	start=$EPOCHREALTIME
+	bash "$TOP/scripts/vm-run.sh" -t "$dir/tap.txt" -a "$append" "$krel" \
+		"$initrd" "$dir/console.log" >"$dir/vm.out" 2>&1
+	rc=$?
+	secs=$(printf '%.0f' "$(echo "$EPOCHREALTIME - $start" | bc)")
+	sed 's/^/# /; s/^# # /# /' "$dir/vm.out"
+	grep '^# selftest-time: ' "$dir/tap.txt" 2>/dev/null
+	perl "$TOP/scripts/tap-judge.pl" "$lane" "$dir/tap.txt" "${expected[@]}" | tee -a "$results"
+	boot=$(printf '%.1f' "$(cat "$dir/console.log.boot" 2>/dev/null || echo 0)")
+	if [ $rc = 0 ]; then
+		pass "VM on $krel: no kernel splat, clean taint, suite finished ($stress; VM $secs s, suite started after $boot s)"
+	else
+		fail "VM on $krel (see $dir/console.log)"
+	fi
+}
+
+case $what in
+module)
+	module_step
+	step dkms && dkms_step
+	;;
+vm)
+	step vm && vm_step
+	;;
+*) echo "usage: lane.sh module|vm LANE" >&2; exit 2 ;;
+esac
+finish
