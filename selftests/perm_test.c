@@ -19,6 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "vm_util.h"
+#include "vmlab_pt.h"
 
 #define MEMBER_UID	1000	/* "student", in group vmlab */
 #define VMLAB_GID	900
@@ -257,6 +258,7 @@ TEST_F(perm, pt_query_of_other_users_process_denied)
 			_exit(15);
 		q.pagemap_fd = pm;
 		q.start = 0;
+		q.end = vmlab_pt_task_size(vmlab_pt_levels(fd));	/* 4- or 5-level */
 		_exit(VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q) == 0 ? 0 : 16);
 	}
 	ASSERT_EQ(0, wait_exit(pid));

@@ -77,10 +77,28 @@ TT_EVENT(tt_wakeup_new, "sched_wakeup_new", TT_READY, TT_WHY_WAKEUP_NEW)
 TT_EVENT(tt_wakeup, "sched_wakeup", TT_READY, TT_WHY_WAKEUP)
 TT_EVENT(tt_exit, "sched_process_exit", TT_RUNNING, TT_WHY_EXIT)
 
+/* Before 5.14 task_struct's state was "long state". */
+struct task_struct___pre514 {
+	long state;
+} __attribute__((preserve_access_index));
+
+/*
+ * The state prev is leaving the CPU in: what the scheduler passes as
+ * prev_state (an argument only since 5.18) is read from prev itself.
+ */
+static __always_inline unsigned int task_state(struct task_struct *t)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BPF_CORE_READ(t, __state);
+	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
+}
+
 SEC("tp_btf/sched_switch")
 int BPF_PROG(tt_switch, bool preempt, struct task_struct *prev,
-	     struct task_struct *next, unsigned int prev_state)
+	     struct task_struct *next)
 {
+	unsigned int prev_state = task_state(prev);
+
 	if (prev_state & TASK_DEAD_BIT)
 		emit(prev, TT_FINISHED, TT_WHY_DEAD, prev_state);
 	else if (preempt || !prev_state)

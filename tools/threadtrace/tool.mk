@@ -19,7 +19,7 @@ $(TT_OUT)/vmlinux.h: $(VMLINUX_BTF)
 	$(BPFTOOL) btf dump file $< format c >$@.tmp && mv $@.tmp $@
 
 $(TT_OUT)/threadtrace.bpf.o: threadtrace/threadtrace.bpf.c threadtrace/threadtrace.h $(TT_OUT)/vmlinux.h
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Wno-missing-declarations \
 		-I$(TT_OUT) -Ithreadtrace -c $< -o $@
 	$(LLVM_STRIP) -g $@	# DWARF is not needed in the skeleton: BTF stays
 
