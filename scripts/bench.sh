@@ -5,7 +5,8 @@
 # Markdown section.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-kver=${BENCH_KERNEL:-${KERNELS%% *}}
+# 6.12 by default: the newest bookworm kernel, with PAGEMAP_SCAN (6.7+).
+kver=$(lane_krel "${BENCH_KERNEL:-6.12}")
 out=$TOP/bench
 mkdir -p "$out" "$BUILD/bench"
 report=$out/report.md

@@ -5,17 +5,9 @@
 # shellcheck disable=SC2016,SC2034
 # shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
-# bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
-bad() {
-	want=$1 msg=$2; shift 2
-	line=$("$@" 2>&1 >/dev/null | head -n 1); "$@" >/dev/null 2>&1; rc=$?
-	if [ "$rc" = "$want" ] && [ "$line" = "$msg" ]; then ok "$* -> $rc: $msg"; else nok "$*: exit $rc, '$line' (want $want, '$msg')"; fi
-}
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
-json() { tr -d ' \n'; }
 
 echo "TAP version 13"
-echo "1..27"
+echo "1..28"
 bad 2 "ptdump: --wait '5x': unknown unit 'x' (durations take ns, us, ms, s or min)" ptdump -w 5x -- true
 bad 2 "ptdump: --wait '-1': negative" ptdump -w -1 -- true
 bad 2 "ptdump: --bench '0': must be between 1 and 1000" ptdump --bench 0
@@ -49,6 +41,8 @@ check "--explain of the last stack byte: mapped, a 4K page, in JSON" \
 stack=$(awk '/\[stack\]/ { print $1; exit }' /proc/$spid/maps)
 check "--bench 2 -J over the stack: two timed walks of each kind, in one document" \
 	'[ "$(ptdump -b 2 -r $stack -J $spid | json | grep -o "{\"rep\":[01],\|{\"walk\":\"sparse\"," | wc -l)" = 4 ]'
+check "--bench: PAGEMAP_SCAN (6.7+; 0 before) finds the present pages pagemap reads" \
+	'ptdump -b 1 -r $stack -J $spid | json | grep -q "\"pagemap_pages\":\([1-9][0-9]*\),\"pagemap_ns\":[0-9]*,\"scan_pages\":\(\1\|0\),"'
 check "--summary counts one PGD" 'ptdump -s -J $spid | json | grep -q "\"level\":\"PGD\",\"tables\":1,"'
 # A member of group vmlab may use the device, not read root's page tables.
 mode=$(stat -c %a /dev/vmlab) group=$(stat -c %g /dev/vmlab)

@@ -5,6 +5,17 @@ n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n $1"; }
 nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
 
+# bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
+bad() {
+	want=$1 msg=$2; shift 2
+	line=$("$@" 2>&1 >/dev/null | head -n 1); "$@" >/dev/null 2>&1; rc=$?
+	if [ "$rc" = "$want" ] && [ "$line" = "$msg" ]; then ok "$* -> $rc: $msg"; else nok "$*: exit $rc, '$line' (want $want, '$msg')"; fi
+}
+# check NAME EXPR: EXPR evaluated (its variables expand then).
+check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+# json: a document on one line, for grep.
+json() { tr -d ' \n'; }
+
 stats=/sys/kernel/debug/vmlab/stats
 
 # stats_settle BEFORE: the module's stats once they read BEFORE again, or

@@ -5,14 +5,6 @@
 # shellcheck disable=SC2016,SC2034
 # shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . "$(dirname "$0")/vm_util.sh"
-# bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
-bad() {
-	want=$1 msg=$2; shift 2
-	line=$("$@" 2>&1 >/dev/null | head -n 1); "$@" >/dev/null 2>&1; rc=$?
-	if [ "$rc" = "$want" ] && [ "$line" = "$msg" ]; then ok "$* -> $rc: $msg"; else nok "$*: exit $rc, '$line' (want $want, '$msg')"; fi
-}
-check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
-json() { tr -d ' \n'; }
 
 echo "TAP version 13"
 echo "1..15"

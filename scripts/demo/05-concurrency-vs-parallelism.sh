@@ -48,5 +48,6 @@ echo "(concurrent, not parallel). Two CPUs: $r2 s per second, both at once."
 above() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 echo
 fact "on one CPU, two busy threads share it: $r1 CPU-seconds per second" above 1.15 "$r1"
-fact "on two CPUs they run in parallel: $r2 CPU-seconds per second" above "$r2" 1.6
+# Over 1.2, not near 2: the VM's two vCPUs share the host with the other lanes.
+fact "on two CPUs they run in parallel: $r2 CPU-seconds per second, over one CPU's worth" above "$r2" 1.2
 fact "on one CPU both threads were on the same CPU ($(psrs "$one") PSR value)" [ "$(psrs "$one")" = 1 ]
