@@ -266,45 +266,25 @@ TEST_F(perm, pt_query_of_other_users_process_denied)
 	ASSERT_EQ(0, wait_exit(victim));
 }
 
-/* THREADS of pid 1 (root's) as the member: 0 or the errno. */
-static int member_threads_of_init(void)
-{
-	struct vmlab_thread_info ti[4];
-	struct vmlab_threads t = { .pid = 1, .count = 4 };
-	pid_t pid = fork();
-	int fd;
-
-	if (pid == 0) {
-		if (become_member())
-			_exit(100);
-		fd = vmlab_open();
-		if (fd < 0)
-			_exit(101);
-		t.entries = (uintptr_t)ti;
-		_exit(-VMLAB_CALL(fd, VMLAB_IOC_THREADS, &t));
-	}
-	return wait_exit(pid);
-}
-
-/* The member's THREADS of its own process: 0 or the errno. */
-static int member_threads_of_self(void)
+/* The member's THREADS of pid (0: its own process): 0 or the errno. */
+static int member_threads_of(pid_t pid)
 {
 	struct vmlab_thread_info ti[4];
 	struct vmlab_threads t = { .count = 4 };
-	pid_t pid = fork();
+	pid_t child = fork();
 	int fd;
 
-	if (pid == 0) {
+	if (child == 0) {
 		if (become_member())
 			_exit(100);
 		fd = vmlab_open();
 		if (fd < 0)
 			_exit(101);
-		t.pid = getpid();
+		t.pid = pid ? pid : getpid();
 		t.entries = (uintptr_t)ti;
 		_exit(-VMLAB_CALL(fd, VMLAB_IOC_THREADS, &t));
 	}
-	return wait_exit(pid);
+	return wait_exit(child);
 }
 
 static int remount_proc(const char *options)
@@ -331,16 +311,16 @@ FIXTURE_TEARDOWN(hidepid)
 TEST_F(hidepid, threads_hidden_like_proc)
 {
 	ASSERT_EQ(0, remount_proc("hidepid=0"));
-	EXPECT_EQ(0, member_threads_of_init());
+	EXPECT_EQ(0, member_threads_of(1));
 	ASSERT_EQ(0, remount_proc("hidepid=1"));
-	EXPECT_EQ(EACCES, member_threads_of_init());
-	EXPECT_EQ(0, member_threads_of_self()) TH_LOG("one's own process stays visible");
+	EXPECT_EQ(EACCES, member_threads_of(1));
+	EXPECT_EQ(0, member_threads_of(0)) TH_LOG("one's own process stays visible");
 	ASSERT_EQ(0, remount_proc("hidepid=2"));
-	EXPECT_EQ(ESRCH, member_threads_of_init());
-	EXPECT_EQ(0, member_threads_of_self());
+	EXPECT_EQ(ESRCH, member_threads_of(1));
+	EXPECT_EQ(0, member_threads_of(0));
 	/* gid= names a group that sees every process, as procfs has it. */
 	ASSERT_EQ(0, remount_proc("hidepid=2,gid=900"));
-	EXPECT_EQ(0, member_threads_of_init());
+	EXPECT_EQ(0, member_threads_of(1));
 }
 
 /*

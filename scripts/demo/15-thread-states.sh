@@ -43,9 +43,11 @@ echo "Running -> Ready also happens by the thread's own choice: thread_yield in"
 echo "the lecture, sched_yield here. Under SCHED_FIFO a thread has no time"
 echo "slice: nothing takes the CPU from it, it leaves only by blocking or"
 echo "yielding. Two FIFO spinners, then two FIFO yielders, on CPU 0 for 1 s:"
-# fifo_trace OPTION: threadtrace's table for two FIFO threads of that kind
+# fifo_trace OPTION: threadtrace's table for two FIFO threads of that kind.
+# They end by themselves after 2 s: FIFO spinners starve CPU 0's other
+# FIFO threads (on PREEMPT_RT the RCU kthread), so never for long.
 fifo_trace() {
-	taskset -c 0 threadpark -F "$1" 2 -t 30 >/dev/null &
+	taskset -c 0 threadpark -F "$1" 2 -t 2 >/dev/null &
 	fpid=$!
 	sleep 0.5
 	threadtrace -q -d 1 -p "$fpid"
