@@ -63,10 +63,14 @@ append="VMLAB_FUZZ_OPS=${VMLAB_DEBUG_FUZZ_OPS:-200000} VMLAB_LIFECYCLE_CYCLES=${
 [ -n "${TESTS:-}" ] && append="$append VMLAB_TESTS=\"$TESTS\""
 mapfile -t expected < <(bash "$TOP/scripts/selftest-names.sh" vm) || exit 2
 start=$(date +%s)
+# The suite's TAP comes on the console here: this tinyconfig kernel cannot
+# route the virtio-serial device's PCI interrupt (no GSI), and under
+# "quiet" the console carries only warnings, which fail the run anyway.
 VMLAB_KERNEL_IMAGE=$tree/arch/x86/boot/bzImage VMLAB_VM_TIMEOUT=${VMLAB_VM_TIMEOUT:-3000} \
-	bash "$TOP/scripts/vm-run.sh" -t "$dir/tap.txt" -a "$append" "$kver" "$dir/initrd.cpio" "$dir/console.log" >"$dir/out.txt"
+	bash "$TOP/scripts/vm-run.sh" -a "$append" "$kver" "$dir/initrd.cpio" "$dir/console.log" >"$dir/out.txt"
 rc=$?
 sed 's/^/# /; s/^# # /# /' "$dir/out.txt"
+{ cat "$dir/out.txt"; grep '^VMLAB-SUITE-RC' "$dir/console.log"; } >"$dir/tap.txt"
 perl "$TOP/scripts/tap-judge.pl" debug "$dir/tap.txt" "${expected[@]}" kmemleak >"$dir/judged.tap"
 cat "$dir/judged.tap"
 p=$(grep -c '^ok ' "$dir/judged.tap" | head -n 1)
