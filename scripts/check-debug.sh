@@ -70,7 +70,7 @@ VMLAB_KERNEL_IMAGE=$tree/arch/x86/boot/bzImage VMLAB_VM_TIMEOUT=${VMLAB_VM_TIMEO
 	bash "$TOP/scripts/vm-run.sh" -a "$append" "$kver" "$dir/initrd.cpio" "$dir/console.log" >"$dir/out.txt"
 rc=$?
 sed 's/^/# /; s/^# # /# /' "$dir/out.txt"
-{ cat "$dir/out.txt"; grep '^VMLAB-SUITE-RC' "$dir/console.log"; } >"$dir/tap.txt"
+sed -n '/^VMLAB-SUITE-START/,/^VMLAB-SUITE-RC/p' "$dir/console.log" >"$dir/tap.txt"
 perl "$TOP/scripts/tap-judge.pl" debug "$dir/tap.txt" "${expected[@]}" kmemleak >"$dir/judged.tap"
 cat "$dir/judged.tap"
 p=$(grep -c '^ok ' "$dir/judged.tap" | head -n 1)

@@ -42,6 +42,8 @@ kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
 qemu=(qemu-system-x86_64 -accel "${VMLAB_VM_ACCEL:-tcg}" -cpu max -m 1G -smp 2 -nic none -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 quiet panic=-1 rcupdate.rcu_expedited=1 rcupdate.rcu_normal_after_boot=0 ${tap:+vmlab.tap=1} $append ${KERNEL_ARGS:-}")
+# Single-threaded TCG runs the two vCPUs in turn: the guest may know it.
+case ${VMLAB_VM_ACCEL:-} in *thread=single*) qemu[-1]+=" VMLAB_VCPUS_IN_TURN=1" ;; esac
 if [ -n "$tap" ]; then
 	qemu+=(-device virtio-serial-pci -chardev "file,id=tap,path=$tap"
 		-device "virtserialport,chardev=tap,name=vmlab.tap")

@@ -1,6 +1,7 @@
 #!/bin/sh
 # title: Concurrency and parallelism: two busy threads on one CPU, then on two
 # concepts: C35
+# needs: schedstat
 echo "Concurrency: activities that are under way at the same time, their"
 echo "steps interleaved. Parallelism: steps that really happen at the same"
 echo "instant, on different CPUs. The same program, two threads that never"
@@ -48,6 +49,11 @@ echo "(concurrent, not parallel). Two CPUs: $r2 s per second, both at once."
 above() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 echo
 fact "on one CPU, two busy threads share it: $r1 CPU-seconds per second" above 1.15 "$r1"
-# Over 1.2, not near 2: the VM's two vCPUs share the host with the other lanes.
-fact "on two CPUs they run in parallel: $r2 CPU-seconds per second, over one CPU's worth" above "$r2" 1.2
+if [ -n "${VMLAB_VCPUS_IN_TURN:-}" ]; then
+	echo "(Not judged here: this VM runs its two vCPUs in turn on one host thread,"
+	echo "as make check's lanes do; make demo gives each vCPU a thread of its own.)"
+else
+	# Over 1.2, not near 2: the host may be busy with more than this VM.
+	fact "on two CPUs they run in parallel: $r2 CPU-seconds per second, over one CPU's worth" above "$r2" 1.2
+fi
 fact "on one CPU both threads were on the same CPU ($(psrs "$one") PSR value)" [ "$(psrs "$one")" = 1 ]

@@ -50,6 +50,8 @@ ask() {
 skip_reason() {
 	if grep -q '^# needs: btf' "$1" && [ ! -r /sys/kernel/btf/vmlinux ]; then
 		echo "this kernel has no BTF for BPF CO-RE"
+	elif grep -q '^# needs: schedstat' "$1" && [ ! -r /proc/self/schedstat ]; then
+		echo "this kernel keeps no schedstat (CONFIG_SCHED_INFO)"
 	fi
 }
 
