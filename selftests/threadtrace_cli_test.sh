@@ -16,6 +16,14 @@ bad 2 "threadtrace: give exactly one of -p PID, -t TID or -- COMMAND" threadtrac
 bad 1 "threadtrace: no process 4194304" threadtrace -p 4194304
 bad 1 "threadtrace: no thread 4194304" threadtrace -t 4194304
 check "-V" 'threadtrace -V | grep -q "^threadtrace from vmlab "'
+# The traces need the bpf() syscall and the kernel's BTF (CO-RE): the
+# tinyconfig debug kernel has neither.
+if [ ! -e /proc/sys/kernel/unprivileged_bpf_disabled ] || [ ! -e /sys/kernel/btf/vmlinux ]; then
+	for t in "-- CMD -J" "-p PID -H" "-t TID -J"; do
+		skip "$t" "kernel without the bpf() syscall or BTF"
+	done
+	exit 0
+fi
 check "-- CMD -J: one document, the command's thread Finished" \
 	'threadtrace -J -- sleep 0.1 | json | grep -q "^{\"trace\":\[{\"source\":\"bpf\",\"threads\":1,.*\"comm\":\"sleep\",.*\"state\":\"Finished\""'
 sleep 60 &
