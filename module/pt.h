@@ -29,7 +29,11 @@ struct pt_walk;
  * where it was read (for writers, who must lock and look again).
  */
 struct pt_walk_ops {
-	/* A PTE that is not none. With lock_ptes the table's lock is held. */
+	/*
+	 * A PTE that is not none. With lock_ptes the table's lock is held.
+	 * It may also take the entries that follow, up to pt_walk.pte_end,
+	 * and say how many in pt_walk.pte_skip: the walk steps over them.
+	 */
 	int (*pte)(struct pt_walk *w, unsigned long addr, pte_t *ptep, pte_t pte);
 	/* A PMD or PUD entry that maps a huge page or is not present. */
 	int (*pmd)(struct pt_walk *w, unsigned long addr, pmd_t *pmdp, pmd_t pmd);
@@ -42,6 +46,10 @@ struct pt_walk_ops {
 	bool lock_ptes;
 };
 
+/* The pte callbacks there are: the walk calls them directly (pt_walk.c). */
+int vmlab_pt_query_pte(struct pt_walk *w, unsigned long addr, pte_t *ptep, pte_t pte);
+int vmlab_pt_clear_pte(struct pt_walk *w, unsigned long addr, pte_t *ptep, pte_t pte);
+
 struct pt_walk {
 	const struct pt_walk_ops *ops;
 	struct mm_struct *mm;
@@ -49,6 +57,8 @@ struct pt_walk {
 	unsigned long addr;		/* where the walk is, or goes on */
 	unsigned long end;
 	unsigned int work;		/* entries since the last yield check */
+	unsigned long pte_end;		/* in a pte callback: end of its table's part */
+	unsigned int pte_skip;		/* set by a pte callback: entries it also took */
 	u64 upper[PT_PTE];		/* raw table entries above the current one */
 	unsigned long last[PT_NR_LEVELS];	/* last table counted, per level */
 	u64 tables[PT_NR_LEVELS];	/* tables entered, indexed PT_PTE - level */

@@ -26,7 +26,7 @@ static struct pt_clear *to_clear(struct pt_walk *w)
 	return container_of(w, struct pt_clear, walk);
 }
 
-static int pt_clear_pte(struct pt_walk *w, unsigned long addr, pte_t *ptep, pte_t pte)
+int vmlab_pt_clear_pte(struct pt_walk *w, unsigned long addr, pte_t *ptep, pte_t pte)
 {
 	if (pte_present(pte) && vmlab_pt_arch_test_and_clear_young(ptep))
 		to_clear(w)->cleared++;
@@ -67,7 +67,7 @@ static int pt_clear_pud(struct pt_walk *w, unsigned long addr, pud_t *pudp, pud_
 }
 
 static const struct pt_walk_ops pt_clear_ops = {
-	.pte = pt_clear_pte,
+	.pte = vmlab_pt_clear_pte,
 	.pmd = pt_clear_pmd,
 	.pud = pt_clear_pud,
 	.lock_ptes = true,

@@ -88,6 +88,32 @@ static bool pt_same_as_run(struct pt_query *q, unsigned long addr, pte_t pte)
 	return true;
 }
 
+/*
+ * With VMLAB_PT_RUNS, after the entry at addr made or grew a run of
+ * present pages: the entries after it in the same table that only
+ * continue the run (equal but for the frame number, not the zero page)
+ * are counted in one tight loop, not decoded one by one. The walk steps
+ * over them (pt_walk.pte_skip).
+ */
+static void pt_run_ahead(struct pt_query *q, unsigned long addr, pte_t *ptep)
+{
+	struct vmlab_pte *last = &q->buf[q->n - 1];
+	unsigned long i, nr = (q->walk.pte_end - addr) / PAGE_SIZE - 1;
+	pte_t pte;
+
+	if (last->level != VMLAB_LEVEL_PTE || !(last->flags & VMLAB_PTE_PRESENT) ||
+	    (last->flags & VMLAB_PTE_ZERO_PAGE))
+		return;
+	for (i = 0; i < nr; i++) {
+		pte = ptep_get(ptep + 1 + i);
+		if (((pte_val(pte) ^ q->run_raw) & q->run_same) ||
+		    is_zero_pfn(pte_pfn(pte)))
+			break;
+	}
+	last->nr += i;
+	q->walk.pte_skip = i;
+}
+
 /* Add a record, or extend the current run: PT_PAUSE when the chunk is full. */
 static int pt_emit(struct pt_query *q, unsigned long va, u64 raw, u64 pfn,
 		   u32 flags, int slot)
@@ -121,16 +147,17 @@ static int pt_emit(struct pt_query *q, unsigned long va, u64 raw, u64 pfn,
 	return PT_GO_ON;
 }
 
-static int pt_query_pte(struct pt_walk *w, unsigned long addr, pte_t *ptep, pte_t pte)
+int vmlab_pt_query_pte(struct pt_walk *w, unsigned long addr, pte_t *ptep, pte_t pte)
 {
 	struct pt_query *q = to_query(w);
 	u64 raw = pte_val(pte);
 	u32 flags;
+	int ret;
 
 	if (!pte_present(pte))
 		return pt_emit(q, addr, raw, 0, vmlab_pt_arch_swap_flags(raw), PT_PTE);
 	if (pt_same_as_run(q, addr, pte))
-		return PT_GO_ON;
+		goto ahead;
 	flags = VMLAB_PTE_PRESENT | vmlab_pt_arch_flags(raw);
 	if (pte_young(pte))
 		flags |= VMLAB_PTE_ACCESSED;
@@ -144,7 +171,13 @@ static int pt_query_pte(struct pt_walk *w, unsigned long addr, pte_t *ptep, pte_
 		flags |= VMLAB_PTE_SPECIAL;
 	if (is_zero_pfn(pte_pfn(pte)))
 		flags |= VMLAB_PTE_ZERO_PAGE;
-	return pt_emit(q, addr, raw, pte_pfn(pte), flags, PT_PTE);
+	ret = pt_emit(q, addr, raw, pte_pfn(pte), flags, PT_PTE);
+	if (ret)
+		return ret;
+ahead:
+	if (q->runs && q->buf)
+		pt_run_ahead(q, addr, ptep);
+	return PT_GO_ON;
 }
 
 static int pt_query_pmd(struct pt_walk *w, unsigned long addr, pmd_t *pmdp, pmd_t pmd)
@@ -204,7 +237,7 @@ static int pt_query_flush(struct pt_walk *w)
 }
 
 static const struct pt_walk_ops pt_query_ops = {
-	.pte = pt_query_pte,
+	.pte = vmlab_pt_query_pte,
 	.pmd = pt_query_pmd,
 	.pud = pt_query_pud,
 	.flush = pt_query_flush,

@@ -21,6 +21,7 @@
  * Between passes the lock is dropped: the callbacks' flush copies out with
  * no lock held, and the walk reschedules and notices fatal signals.
  */
+#include <linux/indirect_call_wrapper.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
@@ -62,13 +63,19 @@ static int pt_walk_pte_table(struct pt_walk *w, pte_t *ptep, unsigned long addr,
 	int ret = PT_GO_ON;
 	pte_t pte;
 
+	w->pte_end = end;
 	for (; addr < end; addr += PAGE_SIZE, ptep++) {
 		pte = ptep_get(ptep);
 		if (pte_none(pte))
 			continue;
-		ret = w->ops->pte(w, addr, ptep, pte);
+		w->pte_skip = 0;
+		/* Once per entry: no retpoline for the callbacks we know. */
+		ret = INDIRECT_CALL_2(w->ops->pte, vmlab_pt_query_pte,
+				      vmlab_pt_clear_pte, w, addr, ptep, pte);
 		if (ret)
 			break;
+		addr += w->pte_skip * PAGE_SIZE;
+		ptep += w->pte_skip;
 	}
 	w->addr = addr;
 	return ret;
