@@ -24,7 +24,7 @@ DESTDIR     ?=
 export CACHE BUILD VERSION
 
 .PHONY: all deps module tools selftests check check-debug check-runner demo vm-shell \
-	bench install clean
+	bench time-check install clean
 
 all: module tools
 
@@ -134,6 +134,10 @@ vm-shell: $(DEPS_STAMP) tools selftests
 
 bench: $(DEPS_STAMP)
 	@bash scripts/bench.sh
+
+# MODE=warm|cold|ci-cold: time the test commands from a fresh clone
+time-check:
+	@bash scripts/time-check.sh $(MODE)
 
 install: tools
 	$(MAKE) -C tools install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)

@@ -1,0 +1,50 @@
+#!/bin/bash
+# make time-check MODE=warm|cold|ci-cold: how long the test commands take
+# from a fresh clone of HEAD, appended as one line to bench/check-times.tsv
+# (make bench turns it into the report's table).
+#   warm     make check, with this machine's cache of kernels and roots
+#   cold     make check, with an empty cache (every kernel downloaded, every
+#            root made, every module built)
+#   ci-cold  .ci/run (make check, then make check-debug) with an empty
+#            cache: the debug kernel built too
+# Packages already installed on this machine stay installed: a new machine
+# also spends the time of `apt-get install` of scripts/deps.sh's list.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+mode=${1:-}
+case $mode in
+warm | cold) cmd=(make check) ;;
+ci-cold) cmd=(bash .ci/run) ;;
+*) echo "usage: $0 warm|cold|ci-cold" >&2; exit 2 ;;
+esac
+
+work=$TOP/build/time-check/$mode
+rm -rf "$work"
+mkdir -p "$work"
+git clone -q "$TOP" "$work/clone" || exit 1
+env=()
+[ "$mode" = warm ] || env=(CACHE="$work/cache" VMLAB_CACHE="$work/cache")
+
+start=$(date +%s)
+(cd "$work/clone" && env "${env[@]}" "${cmd[@]}") >"$work/log" 2>&1
+rc=$?
+secs=$(($(date +%s) - start))
+result=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/log" | tail -n 1)
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+
+tsv=$TOP/bench/check-times.tsv
+[ -e "$tsv" ] || printf 'date\tmode\tcommit\tseconds\texit\tresult\tload\n' >"$tsv"
+row() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u '+%Y-%m-%d %H:%M')" "$1" \
+		"$(git -C "$TOP" rev-parse --short HEAD)" "$2" "$3" "$4" "$load" >>"$tsv"
+}
+# .ci/run says how long its make check took: that is a cold make check too.
+if [ "$mode" = ci-cold ]; then
+	check_secs=$(sed -n 's/^ci: make check took \([0-9]*\) s$/\1/p' "$work/log")
+	check_result=$(sed -n '/^ci: make check took/q; /^[0-9]* passed, [0-9]* failed/p' "$work/log" | tail -n 1)
+	[ -n "$check_secs" ] && row cold "$check_secs" - "${check_result:-no result line}"
+fi
+row "$mode" "$secs" "$rc" "${result:-no result line}"
+echo "time-check $mode: ${secs}s, exit $rc, ${result:-no result line} (log: $work/log)"
+[ "$mode" = warm ] || rm -rf "$work/cache"
+exit $rc
