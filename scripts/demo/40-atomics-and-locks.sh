@@ -19,6 +19,7 @@ for m in none atomic pthread-mutex; do
 		"$(echo "$out" | get actual)" "$lost"
 	eval "lost_$(echo $m | tr - _)=$lost"
 done
+# shellcheck disable=SC2154 # lost_* are set by the eval above
 echo "Lost updates: none $lost_none, atomic add (lock xadd) $lost_atomic, mutex $lost_pthread_mutex."
 pause
 
