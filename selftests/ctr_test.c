@@ -41,38 +41,6 @@
 #define EXACT_TIMEOUT	120
 #define CTR_MAX_PARAM	"/sys/module/vmlab/parameters/ctr_max"
 
-static int ctr_create(int fd, const char *name, unsigned int mode,
-		      unsigned int delay_ns, unsigned int flags, uint32_t *id)
-{
-	struct vmlab_ctr_create cc;
-	int ret;
-
-	memset(&cc, 0, sizeof(cc));
-	cc.mode = mode;
-	cc.delay_ns = delay_ns;
-	cc.flags = flags;
-	if (name)
-		strncpy(cc.name, name, sizeof(cc.name) - 1);
-	ret = VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc);
-	if (!ret && id)
-		*id = cc.id;
-	return ret;
-}
-
-static int ctr_op(int fd, unsigned long cmd, uint32_t id, int64_t delta, int64_t *value)
-{
-	struct vmlab_ctr_op op;
-	int ret;
-
-	memset(&op, 0, sizeof(op));
-	op.id = id;
-	op.delta = delta;
-	ret = VMLAB_CALL(fd, cmd, &op);
-	if (!ret && value)
-		*value = op.value;
-	return ret;
-}
-
 static int ctr_stat(int fd, uint32_t id, struct vmlab_ctr_stat *st)
 {
 	memset(st, 0, sizeof(*st));

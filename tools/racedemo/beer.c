@@ -295,13 +295,7 @@ static void beer_opt(int c, const char *arg, void *ctx)
 			vl_opt_duration("--buy", arg, 0, RD_WINDOW_MAX_NS);
 		break;
 	default: /* -a */
-		for (a->only = 0; a->only < NATTEMPTS &&
-				  strcmp(arg, attempts[a->only].name);
-		     a->only++)
-			;
-		if (a->only == NATTEMPTS)
-			vl_bad_arg("--attempt", arg,
-				   "unknown attempt (see racedemo beer --help)");
+		a->only = RD_PICK("--attempt", arg, attempts, "attempt");
 	}
 }
 
@@ -317,10 +311,14 @@ int cmd_beer(int argc, char **argv, struct rd_opts *o)
 	static const struct rd_cmdline cl = { "r:w:b:a:", longopts, beer_help,
 					      beer_opt };
 	static const struct vl_col cols[] = {
-		{ "attempt", 0 },	     { "rounds", VL_NUM },
-		{ "one_bought", VL_NUM },    { "both_bought", VL_NUM },
-		{ "nobody_bought", VL_NUM }, { "deadlocks", VL_NUM },
-		{ "a_bought", VL_NUM },	     { "b_bought", VL_NUM },
+		{ "attempt", 0 },
+		{ "rounds", VL_NUM },
+		{ "one_bought", VL_NUM },
+		{ "both_bought", VL_NUM },
+		{ "nobody_bought", VL_NUM },
+		{ "deadlocks", VL_NUM },
+		{ "a_bought", VL_NUM },
+		{ "b_bought", VL_NUM },
 		{ "verdict", 0 },
 	};
 	struct beer_shared sh = { .window_ns = 0,

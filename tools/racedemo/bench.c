@@ -99,8 +99,7 @@ static void bench_row(struct libscols_table *tb, const char *op, double ns)
 int cmd_bench(int argc, char **argv, struct rd_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "ops", required_argument, NULL, 'n' },
-		{ 0 }
+		{ "ops", required_argument, NULL, 'n' }, { 0 }
 	};
 	static const struct rd_cmdline cl = { "n:", longopts, bench_help,
 					      bench_opt };

@@ -68,45 +68,44 @@ struct ctr_thread {
 	int fd;
 };
 
+/*
+ * counter = counter + 1 as a load and a store, yielding between them on
+ * every yield_every-th update (0: never): the race, unless a lock is held.
+ */
+static void load_store(struct ctr_shared *sh, long i, long yield_every)
+{
+	long v = atomic_load_explicit(&sh->value, memory_order_relaxed);
+
+	if (yield_every && (i + 1) % yield_every == 0)
+		sched_yield();
+	atomic_store_explicit(&sh->value, v + 1, memory_order_relaxed);
+}
+
 static void *ctr_thread_fn(void *arg)
 {
 	struct ctr_thread *t = arg;
 	const struct ctr_cfg *cfg = t->cfg;
 	struct ctr_shared *sh = cfg->sh;
 	struct vmlab_ctr_op op = { .id = cfg->id, .delta = 1 };
-	long i, v;
+	long i;
 
 	rd_barrier_wait(&sh->start);
 	for (i = 0; i < cfg->ops; i++) {
 		switch (cfg->mode) {
-		case M_NONE:
-			/* counter = counter + 1 as load and store: no lock. */
-			v = atomic_load_explicit(&sh->value,
-						 memory_order_relaxed);
-			if (cfg->yield_every && (i + 1) % cfg->yield_every == 0)
-				sched_yield();
-			atomic_store_explicit(&sh->value, v + 1,
-					      memory_order_relaxed);
+		case M_NONE: /* no lock */
+			load_store(sh, i, cfg->yield_every);
 			break;
 		case M_ATOMIC:
 			atomic_fetch_add(&sh->value, 1);
 			break;
 		case M_MUTEX:
 			pthread_mutex_lock(&sh->mutex);
-			v = atomic_load_explicit(&sh->value,
-						 memory_order_relaxed);
-			if (cfg->yield_every && (i + 1) % cfg->yield_every == 0)
-				sched_yield();
-			atomic_store_explicit(&sh->value, v + 1,
-					      memory_order_relaxed);
+			load_store(sh, i, cfg->yield_every);
 			pthread_mutex_unlock(&sh->mutex);
 			break;
 		case M_SPIN:
 			pthread_spin_lock(&sh->spin);
-			v = atomic_load_explicit(&sh->value,
-						 memory_order_relaxed);
-			atomic_store_explicit(&sh->value, v + 1,
-					      memory_order_relaxed);
+			load_store(sh, i, 0);
 			pthread_spin_unlock(&sh->spin);
 			break;
 		default:
@@ -201,9 +200,10 @@ static int ctr_open_device(enum ctr_mode mode)
 	int fd = vl_device_open();
 
 	if (fd < 0)
-		vl_error("mode %s needs it; the user-space modes (none, atomic, "
-			 "pthread-mutex, spin) work without it",
-			 mode_names[mode]);
+		vl_error(
+			"mode %s needs it; the user-space modes (none, atomic, "
+			"pthread-mutex, spin) work without it",
+			mode_names[mode]);
 	return fd;
 }
 
@@ -217,7 +217,8 @@ static int ctr_kernel_create(int fd, struct ctr_cfg *cfg, const char *name)
 		snprintf(cc.name, sizeof(cc.name), "%s", name);
 	ret = VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc);
 	if (ret) {
-		vl_error("VMLAB_IOC_CTR_CREATE: %s%s", strerror(-ret),
+		vl_error(
+			"VMLAB_IOC_CTR_CREATE: %s%s", strerror(-ret),
 			ret == -EEXIST ?
 				" (the name exists with another mode or delay)" :
 				"");
@@ -299,7 +300,6 @@ static void counter_help(FILE *f)
 static void counter_opt(int c, const char *arg, void *ctx)
 {
 	struct ctr_cfg *cfg = ctx;
-	int m;
 
 	switch (c) {
 	case 't':
@@ -312,12 +312,8 @@ static void counter_opt(int c, const char *arg, void *ctx)
 		cfg->procs = (long)vl_opt_count("--procs", arg, 1, 256);
 		break;
 	case 'm':
-		for (m = 0; m < M_COUNT && strcmp(arg, mode_names[m]); m++)
-			;
-		if (m == M_COUNT)
-			vl_bad_arg("--mode", arg,
-				   "unknown mode (see racedemo counter --help)");
-		cfg->mode = m;
+		cfg->mode = rd_pick("--mode", arg, mode_names, M_COUNT,
+				    sizeof(mode_names[0]), "mode");
 		break;
 	case 'd':
 		cfg->delay_ns = (unsigned int)vl_opt_duration(
@@ -415,7 +411,8 @@ int cmd_counter(int argc, char **argv, struct rd_opts *o)
 	if (!IS_KERNEL(cfg.mode) && (cfg.delay_ns || cfg.name))
 		vl_usage_error("--delay and --name are for the kernel modes");
 	if (cfg.yield_every && cfg.mode != M_NONE && cfg.mode != M_MUTEX)
-		vl_usage_error("--yield is for the none and pthread-mutex modes");
+		vl_usage_error(
+			"--yield is for the none and pthread-mutex modes");
 	if (cfg.mode == M_KATOMIC && cfg.delay_ns)
 		vl_usage_error("--delay: an atomic add has no window to widen");
 

@@ -290,20 +290,15 @@ static void locks_opt(int c, const char *arg, void *ctx)
 					60 * VL_NSEC_PER_SEC);
 		break;
 	case 'c':
-		a->sh->cs_ns = vl_opt_duration("--cs", arg, 0, RD_WINDOW_MAX_NS);
+		a->sh->cs_ns =
+			vl_opt_duration("--cs", arg, 0, RD_WINDOW_MAX_NS);
 		break;
 	case 'o':
 		a->sh->ncs_ns =
 			vl_opt_duration("--outside", arg, 0, RD_WINDOW_MAX_NS);
 		break;
 	default: /* -l */
-		for (a->only = 0;
-		     a->only < NLOCKS && strcmp(arg, locks[a->only].name);
-		     a->only++)
-			;
-		if (a->only == NLOCKS)
-			vl_bad_arg("--lock", arg,
-				   "unknown lock (see racedemo locks --help)");
+		a->only = RD_PICK("--lock", arg, locks, "lock");
 	}
 }
 
@@ -320,11 +315,16 @@ int cmd_locks(int argc, char **argv, struct rd_opts *o)
 	static const struct rd_cmdline cl = { "t:d:c:o:l:", longopts,
 					      locks_help, locks_opt };
 	static const struct vl_col cols[] = {
-		{ "lock", 0 },		   { "threads", VL_NUM },
-		{ "acquisitions", VL_NUM }, { "ops_per_s", VL_NUM },
-		{ "violations", VL_NUM },   { "starved", VL_NUM },
-		{ "max_streak", VL_NUM },   { "min_share", VL_NUM },
-		{ "max_share", VL_NUM },    { "max_wait_us", VL_NUM },
+		{ "lock", 0 },
+		{ "threads", VL_NUM },
+		{ "acquisitions", VL_NUM },
+		{ "ops_per_s", VL_NUM },
+		{ "violations", VL_NUM },
+		{ "starved", VL_NUM },
+		{ "max_streak", VL_NUM },
+		{ "min_share", VL_NUM },
+		{ "max_share", VL_NUM },
+		{ "max_wait_us", VL_NUM },
 	};
 	struct lk_shared sh = { .cs_ns = 200 };
 	struct locks_args a = { &sh, 4, 300000000, -1 };

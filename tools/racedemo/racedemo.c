@@ -135,6 +135,19 @@ void rd_getopt(int argc, char **argv, const struct rd_cmdline *cl, void *ctx,
 	vl_doc_init(&o->doc, o->json);
 }
 
+int rd_pick(const char *opt, const char *arg, const char *const *first,
+	    size_t n, size_t stride, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(arg, *(const char *const *)((const char *)first +
+							i * stride)))
+			return (int)i;
+	vl_usage_error("%s '%s': unknown %s (see %s --help)", opt, arg, what,
+		       vl_prog);
+}
+
 struct libscols_table *rd_table(const struct rd_opts *o, const char *name,
 				const struct vl_col *cols, size_t ncols)
 {

@@ -43,6 +43,17 @@ struct rd_cmdline {
 void rd_getopt(int argc, char **argv, const struct rd_cmdline *cl, void *ctx,
 	       struct rd_opts *o);
 
+/*
+ * The index of arg among n names, the first at first and each stride bytes
+ * after the one before (a name member of an array of structs); else exit 2,
+ * "OPT 'ARG': unknown WHAT".
+ */
+int rd_pick(const char *opt, const char *arg, const char *const *first,
+	    size_t n, size_t stride, const char *what);
+#define RD_PICK(opt, arg, table, what)      \
+	rd_pick(opt, arg, &(table)[0].name, \
+		sizeof(table) / sizeof((table)[0]), sizeof((table)[0]), what)
+
 /* A table of o's document; exits 1 when out of memory. */
 struct libscols_table *rd_table(const struct rd_opts *o, const char *name,
 				const struct vl_col *cols, size_t ncols);

@@ -220,11 +220,11 @@ int cmd_saldo(int argc, char **argv, struct rd_opts *o)
 	static const struct rd_cmdline cl = { "r:w:", longopts, saldo_help,
 					      saldo_opt };
 	static const struct vl_col dist_cols[] = {
-		{ "mode", 0 },	 { "final", VL_NUM },	{ "runs", VL_NUM },
+		{ "mode", 0 },	       { "final", VL_NUM }, { "runs", VL_NUM },
 		{ "percent", VL_NUM }, { "meaning", 0 },
 	};
 	static const struct vl_col step_cols[] = {
-		{ "step", VL_NUM }, { "thread", 0 },	{ "instruction", 0 },
+		{ "step", VL_NUM }, { "thread", 0 },	 { "instruction", 0 },
 		{ "r1", VL_NUM },   { "saldo", VL_NUM },
 	};
 	static const char *const insn[EV_N] = { "load r1, saldo",

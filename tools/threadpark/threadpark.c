@@ -135,8 +135,8 @@ enum { SLEEP, SPIN, QUIT, LIFE, YIELD, NROLES };
 static int report(bool json, const long n[NROLES], pid_t zpid)
 {
 	static const struct vl_col cols[] = {
-		{ "pid", VL_NUM },    { "sleeping", VL_NUM },
-		{ "spinning", VL_NUM }, { "exited", VL_NUM },
+		{ "pid", VL_NUM },	 { "sleeping", VL_NUM },
+		{ "spinning", VL_NUM },	 { "exited", VL_NUM },
 		{ "lifecycle", VL_NUM }, { "yielding", VL_NUM },
 		{ "zombie", VL_NUM },
 	};
@@ -194,8 +194,10 @@ int main(int argc, char **argv)
 		int role;
 		long max;
 	} counts[] = {
-		{ 's', "--sleep", SLEEP, 100000 }, { 'r', "--spin", SPIN, 64 },
-		{ 'y', "--yield", YIELD, 64 },	   { 'x', "--exit", QUIT, 100000 },
+		{ 's', "--sleep", SLEEP, 100000 },
+		{ 'r', "--spin", SPIN, 64 },
+		{ 'y', "--yield", YIELD, 64 },
+		{ 'x', "--exit", QUIT, 100000 },
 		{ 'l', "--life", LIFE, 100000 },
 	};
 	void *(*fn[NROLES])(void *) = { sleeper, spinner, quitter, lifecycle,
