@@ -1289,7 +1289,7 @@ TEST_F_TIMEOUT(race, ctr_destroy_during_add, RACE_TIMEOUT)
 		unsigned int mode = modes[i % 3];
 
 		/* A delay inside the lock keeps ADDs in flight when DESTROY comes. */
-		ASSERT_EQ(0, ctr_create(self->fd, NULL, mode, mode == VMLAB_CTR_ATOMIC ? 0 : 5000, 0, &b.id[i]));
+		ASSERT_EQ(0, ctr_new(self->fd, NULL, mode, mode == VMLAB_CTR_ATOMIC ? 0 : 5000, 0, &b.id[i]));
 	}
 	memset(add, 0, sizeof(add));
 	memset(&reader, 0, sizeof(reader));
@@ -1488,7 +1488,7 @@ static int probe_op(int fd, int op, pid_t other, uint64_t other_addr)
 		th.entries = (uintptr_t)ti;
 		return VMLAB_CALL(fd, VMLAB_IOC_THREADS, &th);
 	default:
-		ret = ctr_create(fd, NULL, VMLAB_CTR_MUTEX, 0, 0, &id);
+		ret = ctr_new(fd, NULL, VMLAB_CTR_MUTEX, 0, 0, &id);
 		return ret ? ret : ctr_op(fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL);
 	}
 }
@@ -1645,7 +1645,7 @@ static void *create_and_destroy(void *p)
 	struct blocked_call *c = p;
 	uint32_t id;
 
-	c->ret = ctr_create(c->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &id);
+	c->ret = ctr_new(c->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &id);
 	if (!c->ret)
 		c->ret = ctr_op(c->fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL);
 	return NULL;

@@ -62,7 +62,7 @@ static inline bool thp_enabled(const char **why)
 }
 
 /* A kernel counter (name may be NULL): its id in *id (if id). */
-static inline int ctr_create(int fd, const char *name, unsigned int mode,
+static inline int ctr_new(int fd, const char *name, unsigned int mode,
 			     unsigned int delay_ns, unsigned int flags, uint32_t *id)
 {
 	struct vmlab_ctr_create cc = { .mode = mode, .delay_ns = delay_ns, .flags = flags };
