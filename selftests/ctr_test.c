@@ -41,38 +41,6 @@
 #define EXACT_TIMEOUT	120
 #define CTR_MAX_PARAM	"/sys/module/vmlab/parameters/ctr_max"
 
-static int ctr_create(int fd, const char *name, unsigned int mode,
-		      unsigned int delay_ns, unsigned int flags, uint32_t *id)
-{
-	struct vmlab_ctr_create cc;
-	int ret;
-
-	memset(&cc, 0, sizeof(cc));
-	cc.mode = mode;
-	cc.delay_ns = delay_ns;
-	cc.flags = flags;
-	if (name)
-		strncpy(cc.name, name, sizeof(cc.name) - 1);
-	ret = VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc);
-	if (!ret && id)
-		*id = cc.id;
-	return ret;
-}
-
-static int ctr_op(int fd, unsigned long cmd, uint32_t id, int64_t delta, int64_t *value)
-{
-	struct vmlab_ctr_op op;
-	int ret;
-
-	memset(&op, 0, sizeof(op));
-	op.id = id;
-	op.delta = delta;
-	ret = VMLAB_CALL(fd, cmd, &op);
-	if (!ret && value)
-		*value = op.value;
-	return ret;
-}
-
 static int ctr_stat(int fd, uint32_t id, struct vmlab_ctr_stat *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -126,7 +94,7 @@ TEST_F(ctr, lifecycle)
 	uint32_t id;
 
 	ASSERT_LE(0, held) TH_LOG("no counters line in debugfs vmlab/stats");
-	ASSERT_EQ(0, ctr_create(self->fd, NULL, VMLAB_CTR_MUTEX, 0, 0, &id));
+	ASSERT_EQ(0, ctr_new(self->fd, NULL, VMLAB_CTR_MUTEX, 0, 0, &id));
 	EXPECT_LT(0, id);
 	EXPECT_EQ(held + 1, held_counters());
 	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, id, 5, &v));
@@ -165,8 +133,8 @@ TEST_F(ctr, unnamed_are_distinct)
 {
 	uint32_t a, b;
 
-	ASSERT_EQ(0, ctr_create(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &a));
-	ASSERT_EQ(0, ctr_create(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &b));
+	ASSERT_EQ(0, ctr_new(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &a));
+	ASSERT_EQ(0, ctr_new(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &b));
 	EXPECT_NE(a, b);
 	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, a, 1, NULL));
 	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, a, 0, NULL));
@@ -182,7 +150,7 @@ TEST_F(ctr, id_zero_is_never_given)
 	uint32_t id;
 
 	EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, 0, 0, NULL));
-	ASSERT_EQ(0, ctr_create(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &id));
+	ASSERT_EQ(0, ctr_new(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &id));
 	EXPECT_NE(0, id);
 	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL));
 }
@@ -196,14 +164,14 @@ TEST_F(ctr, named_shared_across_files)
 	int64_t v;
 
 	ASSERT_LE(0, fd2);
-	ASSERT_EQ(0, ctr_create(self->fd, "ctr_test.named", VMLAB_CTR_SPINLOCK, 0, 0, &a));
-	ASSERT_EQ(0, ctr_create(fd2, "ctr_test.named", VMLAB_CTR_SPINLOCK, 0, 0, &b));
+	ASSERT_EQ(0, ctr_new(self->fd, "ctr_test.named", VMLAB_CTR_SPINLOCK, 0, 0, &a));
+	ASSERT_EQ(0, ctr_new(fd2, "ctr_test.named", VMLAB_CTR_SPINLOCK, 0, 0, &b));
 	EXPECT_EQ(a, b);
-	EXPECT_EQ(-EEXIST, ctr_create(fd2, "ctr_test.named", VMLAB_CTR_SPINLOCK, 0,
+	EXPECT_EQ(-EEXIST, ctr_new(fd2, "ctr_test.named", VMLAB_CTR_SPINLOCK, 0,
 				      VMLAB_CTR_EXCL, NULL));
 	/* Joining with another mode or delay would be a different counter. */
-	EXPECT_EQ(-EEXIST, ctr_create(fd2, "ctr_test.named", VMLAB_CTR_MUTEX, 0, 0, NULL));
-	EXPECT_EQ(-EEXIST, ctr_create(fd2, "ctr_test.named", VMLAB_CTR_SPINLOCK, 10, 0, NULL));
+	EXPECT_EQ(-EEXIST, ctr_new(fd2, "ctr_test.named", VMLAB_CTR_MUTEX, 0, 0, NULL));
+	EXPECT_EQ(-EEXIST, ctr_new(fd2, "ctr_test.named", VMLAB_CTR_SPINLOCK, 10, 0, NULL));
 	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, a, 40, NULL));
 	ASSERT_EQ(0, ctr_op(fd2, VMLAB_IOC_CTR_ADD, b, 2, &v));
 	EXPECT_EQ(42, v);
@@ -215,7 +183,7 @@ TEST_F(ctr, named_shared_across_files)
 	EXPECT_EQ(42, v);
 	ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, a, 0, NULL));
 	/* The name is free again. */
-	ASSERT_EQ(0, ctr_create(self->fd, "ctr_test.named", VMLAB_CTR_MUTEX, 0,
+	ASSERT_EQ(0, ctr_new(self->fd, "ctr_test.named", VMLAB_CTR_MUTEX, 0,
 				VMLAB_CTR_EXCL, &b));
 	EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, b, 0, NULL));
 }
@@ -285,7 +253,7 @@ TEST_F(ctr, op_bad_inputs)
 	struct vmlab_ctr_op op;
 	uint32_t id;
 
-	ASSERT_EQ(0, ctr_create(self->fd, NULL, VMLAB_CTR_MUTEX, 0, 0, &id));
+	ASSERT_EQ(0, ctr_new(self->fd, NULL, VMLAB_CTR_MUTEX, 0, 0, &id));
 	memset(&op, 0, sizeof(op));
 	op.id = id;
 	op.flags = 1;
@@ -322,7 +290,7 @@ TEST_F(ctr, overflow_wraps)
 		uint32_t id;
 		int64_t v;
 
-		ASSERT_EQ(0, ctr_create(self->fd, NULL, mode, 0, 0, &id));
+		ASSERT_EQ(0, ctr_new(self->fd, NULL, mode, 0, 0, &id));
 		ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_RESET, id, INT64_MAX, NULL));
 		ASSERT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_ADD, id, 1, &v));
 		EXPECT_EQ(INT64_MIN, v) TH_LOG("mode %u", mode);
@@ -368,7 +336,7 @@ TEST_F(ctr, limit_is_enospc)
 	EXPECT_EQ(256, saved);
 	ASSERT_EQ(0, write_param(4));
 	for (i = 0; i < 8; i++) {
-		ret = ctr_create(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &ids[made]);
+		ret = ctr_new(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &ids[made]);
 		if (ret)
 			break;
 		made++;
@@ -381,14 +349,14 @@ TEST_F(ctr, limit_is_enospc)
 		uint32_t again;
 
 		EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, ids[--made], 0, NULL));
-		EXPECT_EQ(0, ctr_create(self->fd, "ctr_test.limit", VMLAB_CTR_ATOMIC, 0,
+		EXPECT_EQ(0, ctr_new(self->fd, "ctr_test.limit", VMLAB_CTR_ATOMIC, 0,
 					0, &ids[made]));
-		EXPECT_EQ(0, ctr_create(self->fd, "ctr_test.limit", VMLAB_CTR_ATOMIC, 0,
+		EXPECT_EQ(0, ctr_new(self->fd, "ctr_test.limit", VMLAB_CTR_ATOMIC, 0,
 					0, &again));
 		EXPECT_EQ(ids[made], again);
 		made++;
 	}
-	EXPECT_EQ(-ENOSPC, ctr_create(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, NULL));
+	EXPECT_EQ(-ENOSPC, ctr_new(self->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, NULL));
 	while (made)
 		EXPECT_EQ(0, ctr_op(self->fd, VMLAB_IOC_CTR_DESTROY, ids[--made], 0, NULL));
 	ASSERT_EQ(0, write_param(saved));
@@ -444,7 +412,7 @@ static int hammer_process(const char *name, unsigned int mode, unsigned int dela
 	int fd = vmlab_open(), i, bad = 0;
 	uint32_t id;
 
-	if (fd < 0 || ctr_create(fd, name, mode, delay_ns, 0, &id))
+	if (fd < 0 || ctr_new(fd, name, mode, delay_ns, 0, &id))
 		return 10;
 	for (i = 0; i < THREADS; i++) {
 		h[i] = (struct hammer){ .fd = fd, .id = id, .ops = ops,
@@ -482,7 +450,7 @@ static int run_hammer(struct __test_metadata *_metadata, int fd, unsigned int mo
 		return -1;
 	memset(counts, 0, PROCS * THREADS * sizeof(long));
 	snprintf(name, sizeof(name), "ctr_test.hammer%u", mode);
-	if (ctr_create(fd, name, mode, delay_ns, VMLAB_CTR_EXCL, &id))
+	if (ctr_new(fd, name, mode, delay_ns, VMLAB_CTR_EXCL, &id))
 		goto out;
 	for (i = 0; i < PROCS; i++) {
 		pids[i] = fork();
@@ -623,7 +591,7 @@ TEST_F(ctr, destroy_while_in_use)
 		struct vmlab_ctr_op op;
 		int i;
 
-		ASSERT_EQ(0, ctr_create(self->fd, NULL, mode, delay, 0, &d[0].id));
+		ASSERT_EQ(0, ctr_new(self->fd, NULL, mode, delay, 0, &d[0].id));
 		for (i = 0; i < THREADS; i++) {
 			d[i] = (struct destroyer){ .fd = self->fd, .id = d[0].id };
 			ASSERT_EQ(0, pthread_create(&tids[i], NULL, add_until_gone, &d[i]));
@@ -650,9 +618,9 @@ TEST(unload_frees_counters)
 
 	fd = vmlab_open();
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ctr_create(fd, "ctr_test.left", VMLAB_CTR_MUTEX, 0, 0, &id));
+	ASSERT_EQ(0, ctr_new(fd, "ctr_test.left", VMLAB_CTR_MUTEX, 0, 0, &id));
 	ASSERT_EQ(0, ctr_op(fd, VMLAB_IOC_CTR_ADD, id, 7, NULL));
-	ASSERT_EQ(0, ctr_create(fd, NULL, VMLAB_CTR_SPINLOCK, 0, 0, NULL));
+	ASSERT_EQ(0, ctr_new(fd, NULL, VMLAB_CTR_SPINLOCK, 0, 0, NULL));
 	close(fd);
 	if (access("/vmlab.ko", R_OK))
 		SKIP(return, "no /vmlab.ko to reload");
@@ -660,7 +628,7 @@ TEST(unload_frees_counters)
 	fd = vmlab_open();
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-ENOENT, ctr_op(fd, VMLAB_IOC_CTR_GET, id, 0, NULL));
-	ASSERT_EQ(0, ctr_create(fd, "ctr_test.left", VMLAB_CTR_MUTEX, 0, VMLAB_CTR_EXCL, &id));
+	ASSERT_EQ(0, ctr_new(fd, "ctr_test.left", VMLAB_CTR_MUTEX, 0, VMLAB_CTR_EXCL, &id));
 	EXPECT_EQ(0, ctr_op(fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL));
 	close(fd);
 }

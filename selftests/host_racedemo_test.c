@@ -104,8 +104,8 @@ TEST_F(rd, counter_json_has_the_keys)
 /* The unsynchronised counter loses updates, threads or processes. */
 TEST_F(rd, counter_none_loses_updates)
 {
-	const char *const args[] = { "counter -t 4 -n 1e6 -y 1000 -m none",
-				     "counter -p 2 -t 2 -n 1e6 -y 1000 -m none" };
+	const char *const args[] = { "counter -t 4 -n 1M -y 1000 -m none",
+				     "counter -P 2 -t 2 -n 1M -y 1000 -m none" };
 	unsigned int i, run;
 
 	for (i = 0; i < 2; i++) {
@@ -125,9 +125,9 @@ TEST_F(rd, counter_synchronised_modes_are_exact)
 
 	for (i = 0; i < 3; i++) {
 		for (run = 0; run < 3; run++) {
-			snprintf(args, sizeof(args), "counter -t 4 -n 2e5 -m %s", modes[i]);
+			snprintf(args, sizeof(args), "counter -t 4 -n 200k -m %s", modes[i]);
 			EXPECT_EQ(0, rd_jq_long(_metadata, args, ".counter[0].lost")) TH_LOG("%s", args);
-			snprintf(args, sizeof(args), "counter -p 2 -t 2 -n 1e5 -m %s%s", modes[i],
+			snprintf(args, sizeof(args), "counter -P 2 -t 2 -n 100k -m %s%s", modes[i],
 				 strcmp(modes[i], "pthread-mutex") ? "" : " -y 1000");
 			EXPECT_EQ(400000, rd_jq_long(_metadata, args, ".counter[0].actual"))
 				TH_LOG("%s", args);
@@ -200,10 +200,10 @@ TEST_F(rd, locks)
 	unsigned int i;
 
 	for (run = 0; run < K && violations <= 0; run++)
-		violations = rd_jq_long(_metadata, "locks -d 100 -l broken", ".locks[0].violations");
+		violations = rd_jq_long(_metadata, "locks -d 100ms -l broken", ".locks[0].violations");
 	EXPECT_LT(0, violations);
 	for (i = 0; i < 3; i++) {
-		snprintf(args, sizeof(args), "locks -d 100 -l %s", good[i]);
+		snprintf(args, sizeof(args), "locks -d 100ms -l %s", good[i]);
 		EXPECT_EQ(0, rd_jq_long(_metadata, args, ".locks[0].violations")) TH_LOG("%s", good[i]);
 		EXPECT_LT(0, rd_jq_long(_metadata, args, ".locks[0].acquisitions"));
 	}
@@ -237,13 +237,13 @@ static int exit_status(const char *args)
 /* Kernel modes say clearly that they need the device; usage errors exit 2. */
 TEST_F(rd, errors)
 {
-	EXPECT_EQ(0, run_status("counter -m kernel-mutex", "needs /nonexistent"));
+	EXPECT_EQ(0, run_status("counter -m kernel-mutex", "cannot open /nonexistent"));
 	EXPECT_EQ(1, exit_status("counter -m kernel-atomic"));
 	EXPECT_EQ(2, exit_status("counter -m bogus"));
 	EXPECT_EQ(2, exit_status("counter -t 0"));
 	EXPECT_EQ(2, exit_status("nosuchcommand"));
 	EXPECT_EQ(2, exit_status("saldo extra"));
-	EXPECT_EQ(0, run_status("counter -m none -d 5", "kernel modes"));
+	EXPECT_EQ(0, run_status("counter -m none -d 5us", "kernel modes"));
 }
 
 TEST_HARNESS_MAIN

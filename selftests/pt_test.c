@@ -93,23 +93,18 @@ static uint64_t task_size(int fd)
 	return levels < 0 ? 0 : vmlab_pt_task_size(levels);
 }
 
-static bool thp_available(const char **why)
+/*
+ * Every bit of set is set in v and every bit of clear is clear: each bit
+ * is asserted, and a failure names the bits that differ.
+ */
+#define EXPECT_BITS(v, set, clear) expect_bits(_metadata, #v, (v), (set), (clear))
+static void expect_bits(struct __test_metadata *_metadata, const char *what, uint64_t v,
+			uint64_t set, uint64_t clear)
 {
-	char buf[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-
-	if (!f) {
-		*why = "kernel without THP (CONFIG_TRANSPARENT_HUGEPAGE unset)";
-		return false;
-	}
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
-	fclose(f);
-	if (strstr(buf, "[never]")) {
-		*why = "THP disabled ([never])";
-		return false;
-	}
-	return true;
+	EXPECT_EQ(set, v & set) TH_LOG("%s 0x%llx: clear, want set: 0x%llx", what,
+				       (unsigned long long)v, (unsigned long long)(set & ~v));
+	EXPECT_EQ(0, v & clear) TH_LOG("%s 0x%llx: set, want clear: 0x%llx", what,
+				       (unsigned long long)v, (unsigned long long)(v & clear));
 }
 
 FIXTURE(pt) {
@@ -141,24 +136,15 @@ TEST_F(pt, read_write_untouched)
 	ASSERT_EQ(1, query_page(self->fd, -1, p, &r));
 	EXPECT_EQ((uintptr_t)p, r.va);
 	EXPECT_EQ(VMLAB_LEVEL_PTE, r.level);
-	EXPECT_TRUE(r.flags & VMLAB_PTE_PRESENT);
-	EXPECT_TRUE(r.flags & VMLAB_PTE_ACCESSED);
-	EXPECT_TRUE(r.flags & VMLAB_PTE_USER);
-	EXPECT_FALSE(r.flags & VMLAB_PTE_DIRTY);
-	EXPECT_FALSE(r.flags & VMLAB_PTE_WRITE);
-	EXPECT_TRUE(r.flags & VMLAB_PTE_ZERO_PAGE);
-	EXPECT_TRUE(r.flags & VMLAB_PTE_NX);
-	EXPECT_TRUE(r.arch_flags & VMLAB_X86_NX);
-	EXPECT_FALSE(r.arch_flags & (VMLAB_X86_PCD | VMLAB_X86_PWT)) TH_LOG("RAM is write-back");
+	EXPECT_BITS(r.flags, VMLAB_PTE_PRESENT | VMLAB_PTE_ACCESSED | VMLAB_PTE_USER |
+				     VMLAB_PTE_ZERO_PAGE | VMLAB_PTE_NX,
+		    VMLAB_PTE_DIRTY | VMLAB_PTE_WRITE);
+	EXPECT_BITS(r.arch_flags, VMLAB_X86_NX, VMLAB_X86_PCD | VMLAB_X86_PWT); /* RAM is write-back */
 
 	ASSERT_EQ(1, query_page(self->fd, -1, p + PG, &r));
-	EXPECT_TRUE(r.flags & VMLAB_PTE_PRESENT);
-	EXPECT_TRUE(r.flags & VMLAB_PTE_ACCESSED);
-	EXPECT_TRUE(r.flags & VMLAB_PTE_DIRTY);
-	EXPECT_TRUE(r.flags & VMLAB_PTE_WRITE);
-	EXPECT_FALSE(r.flags & VMLAB_PTE_ZERO_PAGE);
-	EXPECT_TRUE(r.entry & X86_RW);
-	EXPECT_TRUE(r.entry & X86_ACCESSED);
+	EXPECT_BITS(r.flags, VMLAB_PTE_PRESENT | VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY | VMLAB_PTE_WRITE,
+		    VMLAB_PTE_ZERO_PAGE);
+	EXPECT_BITS(r.entry, X86_RW | X86_ACCESSED, 0);
 
 	EXPECT_EQ(0, query_page(self->fd, -1, p + 2 * PG, &r));
 	munmap(p, 3 * PG);
@@ -321,7 +307,7 @@ TEST_F(pt, thp_reported_at_pmd_level)
 	unsigned int got = 0;
 	char *raw, *p;
 
-	if (!thp_available(&why))
+	if (!thp_enabled(&why))
 		SKIP(return, "%s", why);
 	raw = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, raw);

@@ -100,20 +100,6 @@ static int race_for(struct racer **rs, int n, double seconds, unsigned int strea
 	return 0;
 }
 
-/* Every racer worked, and saw only what the ABI allows. */
-static void expect_clean(struct __test_metadata *_metadata, struct racer **rs, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		EXPECT_EQ(0, rs[i]->bad)
-			TH_LOG("%s: %ld bad outcomes in %ld operations, the first: %s: %s",
-			       rs[i]->name, rs[i]->bad, rs[i]->ops, rs[i]->first_bad,
-			       rs[i]->first_err ? strerror(-rs[i]->first_err) : "wrong output");
-		EXPECT_LT(0, rs[i]->ops) TH_LOG("%s never completed an operation", rs[i]->name);
-	}
-}
-
 static void log_ops(struct __test_metadata *_metadata, struct racer **rs, int n)
 {
 	char line[512];
@@ -123,6 +109,21 @@ static void log_ops(struct __test_metadata *_metadata, struct racer **rs, int n)
 		len += snprintf(line + len, sizeof(line) - len, "%s%s %ld", i ? ", " : "",
 				rs[i]->name, rs[i]->ops);
 	TH_LOG("seed %llu, operations: %s", (unsigned long long)race_seed(), line);
+}
+
+/* The seed and each racer's operations logged; every racer worked, and saw only what the ABI allows. */
+static void expect_clean(struct __test_metadata *_metadata, struct racer **rs, int n)
+{
+	int i;
+
+	log_ops(_metadata, rs, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(0, rs[i]->bad)
+			TH_LOG("%s: %ld bad outcomes in %ld operations, the first: %s: %s",
+			       rs[i]->name, rs[i]->bad, rs[i]->ops, rs[i]->first_bad,
+			       rs[i]->first_err ? strerror(-rs[i]->first_err) : "wrong output");
+		EXPECT_LT(0, rs[i]->ops) TH_LOG("%s never completed an operation", rs[i]->name);
+	}
 }
 
 /* ---- walkers: PT_QUERY and PT_CLEAR_ACCESSED in a loop -------------------- */
@@ -259,6 +260,17 @@ static void walker_init(struct walker *w, const char *name, int fd, uint64_t sta
 	w->clear = clear;
 }
 
+/* The two walkers of most cases: PT_QUERY and PT_CLEAR_ACCESSED over one range. */
+struct walkers {
+	struct walker query, clear;
+};
+
+static void walkers_init(struct walkers *w, int fd, uint64_t start, uint64_t len)
+{
+	walker_init(&w->query, "PT_QUERY", fd, start, len, false);
+	walker_init(&w->clear, "PT_CLEAR_ACCESSED", fd, start, len, true);
+}
+
 /* ---- mutators ----------------------------------------------------------- */
 
 struct mutator {
@@ -297,6 +309,16 @@ static char *map_at(uint64_t addr, uint64_t len, int advice)
 	return p;
 }
 
+/* The mutator's range mapped with advice, or NULL with the mmap failure noted. */
+static char *mutator_map(struct mutator *m, int advice)
+{
+	char *p = map_at(m->base, m->len, advice);
+
+	if (!p)
+		racer_bad(&m->r, "mmap", -errno);
+	return p;
+}
+
 /* Touch one byte every stride: a write where write is set, else a read. */
 static void touch(char *p, uint64_t len, uint64_t stride, bool write)
 {
@@ -323,11 +345,9 @@ static void map_touch_unmap(struct racer *r)
 	char *p;
 
 	while (racer_running(r)) {
-		p = map_at(m->base, m->len, MADV_NOHUGEPAGE);
-		if (!p) {
-			racer_bad(r, "mmap", -errno);
+		p = mutator_map(m, MADV_NOHUGEPAGE);
+		if (!p)
 			return;
-		}
 		touch(p, m->len, HPAGE, r->ops & 1);
 		if (munmap(p, m->len))
 			racer_bad(r, "munmap", -errno);
@@ -343,11 +363,9 @@ static void mremap_cycle(struct racer *r)
 	char *p, *q;
 
 	while (racer_running(r)) {
-		p = map_at(m->base, m->len, MADV_NOHUGEPAGE);
-		if (!p) {
-			racer_bad(r, "mmap", -errno);
+		p = mutator_map(m, MADV_NOHUGEPAGE);
+		if (!p)
 			return;
-		}
 		touch(p, m->len, 16 * PG, true);
 		if (mremap(p, m->len, half, 0) != p)
 			racer_bad(r, "mremap shrink", -errno);
@@ -377,11 +395,9 @@ static void mprotect_cycle(struct racer *r)
 	int i;
 
 	while (racer_running(r)) {
-		p = map_at(m->base, m->len, MADV_NOHUGEPAGE);
-		if (!p) {
-			racer_bad(r, "mmap", -errno);
+		p = mutator_map(m, MADV_NOHUGEPAGE);
+		if (!p)
 			return;
-		}
 		touch(p, m->len, 8 * PG, true);
 		for (i = 0; i < 16 && racer_running(r); i++) {
 			first = rng_below(&r->rng, pages);
@@ -427,11 +443,9 @@ static void thp_split_cycle(struct racer *r)
 	char *p;
 
 	while (racer_running(r)) {
-		p = map_at(m->base, m->len, MADV_HUGEPAGE);
-		if (!p) {
-			racer_bad(r, "mmap", -errno);
+		p = mutator_map(m, MADV_HUGEPAGE);
+		if (!p)
 			return;
-		}
 		touch(p, m->len, HPAGE, true);
 		if (mprotect(p, HPAGE / 2, PROT_READ))
 			racer_bad(r, "mprotect half", -errno);
@@ -519,11 +533,9 @@ static void collapse_anon_cycle(struct racer *r)
 	int ret;
 
 	while (racer_running(r)) {
-		p = map_at(m->base, m->len, MADV_HUGEPAGE);
-		if (!p) {
-			racer_bad(r, "mmap", -errno);
+		p = mutator_map(m, MADV_HUGEPAGE);
+		if (!p)
 			return;
-		}
 		touch(p, m->len, HPAGE, true);
 		for (off = 0; off < m->len; off += HPAGE)
 			madvise(p + off, PG, MADV_DONTNEED);
@@ -560,25 +572,6 @@ static void collapse_shmem_cycle(struct racer *r)
 }
 
 /* ---- helpers of the cases ----------------------------------------------- */
-
-static bool thp_enabled(const char **why)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-
-	if (!f) {
-		*why = "kernel without THP (CONFIG_TRANSPARENT_HUGEPAGE unset)";
-		return false;
-	}
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
-	fclose(f);
-	if (strstr(buf, "[never]")) {
-		*why = "THP disabled ([never])";
-		return false;
-	}
-	return true;
-}
 
 /* The level of the entry mapping addr in this process, 0 if none, or -errno. */
 static int mapped_level(int fd, uint64_t addr)
@@ -656,15 +649,13 @@ FIXTURE_TEARDOWN(race)
 TEST_F_TIMEOUT(race, munmap_vs_query_and_clear, RACE_TIMEOUT)
 {
 	const uint64_t len = 256UL << 20;
-	struct walker query, clear;
+	struct walkers w;
 	struct mutator mapper;
-	struct racer *rs[] = { &mapper.r, &query.r, &clear.r };
+	struct racer *rs[] = { &mapper.r, &w.query.r, &w.clear.r };
 
 	mutator_init(&mapper, "map-touch-unmap", map_touch_unmap, ARENA, len);
-	walker_init(&query, "PT_QUERY", self->fd, ARENA, len, false);
-	walker_init(&clear, "PT_CLEAR_ACCESSED", self->fd, ARENA, len, true);
+	walkers_init(&w, self->fd, ARENA, len);
 	ASSERT_EQ(0, race_for(rs, 3, 2 * race_seconds(), 1));
-	log_ops(_metadata, rs, 3);
 	expect_clean(_metadata, rs, 3);
 }
 
@@ -672,15 +663,13 @@ TEST_F_TIMEOUT(race, munmap_vs_query_and_clear, RACE_TIMEOUT)
 TEST_F_TIMEOUT(race, mremap_vs_walk, RACE_TIMEOUT)
 {
 	const uint64_t len = 8UL << 20;
-	struct walker query, clear;
+	struct walkers w;
 	struct mutator mover;
-	struct racer *rs[] = { &mover.r, &query.r, &clear.r };
+	struct racer *rs[] = { &mover.r, &w.query.r, &w.clear.r };
 
 	mutator_init(&mover, "mremap", mremap_cycle, ARENA, len);
-	walker_init(&query, "PT_QUERY", self->fd, ARENA, ARENA2 + len - ARENA, false);
-	walker_init(&clear, "PT_CLEAR_ACCESSED", self->fd, ARENA, ARENA2 + len - ARENA, true);
+	walkers_init(&w, self->fd, ARENA, ARENA2 + len - ARENA);
 	ASSERT_EQ(0, race_for(rs, 3, race_seconds(), 10));
-	log_ops(_metadata, rs, 3);
 	expect_clean(_metadata, rs, 3);
 }
 
@@ -689,33 +678,29 @@ TEST_F_TIMEOUT(race, mprotect_and_fork_vs_walk, RACE_TIMEOUT)
 {
 	const uint64_t len = 4UL << 20;
 	struct mutator prot, forker;
-	struct walker query, clear;
-	struct racer *rs[] = { &prot.r, &forker.r, &query.r, &clear.r };
+	struct walkers w;
+	struct racer *rs[] = { &prot.r, &forker.r, &w.query.r, &w.clear.r };
 
 	mutator_init(&prot, "mprotect", mprotect_cycle, ARENA, len);
 	mutator_init(&forker, "fork", fork_exit_loop, 0, 0);
-	walker_init(&query, "PT_QUERY", self->fd, ARENA, len, false);
-	walker_init(&clear, "PT_CLEAR_ACCESSED", self->fd, ARENA, len, true);
+	walkers_init(&w, self->fd, ARENA, len);
 	ASSERT_EQ(0, race_for(rs, 4, race_seconds(), 20));
-	log_ops(_metadata, rs, 4);
 	expect_clean(_metadata, rs, 4);
 }
 
 TEST_F_TIMEOUT(race, thp_split_vs_walk, RACE_TIMEOUT)
 {
 	const uint64_t len = 4 * HPAGE;
-	struct walker query, clear;
+	struct walkers w;
 	struct mutator splitter;
-	struct racer *rs[] = { &splitter.r, &query.r, &clear.r };
+	struct racer *rs[] = { &splitter.r, &w.query.r, &w.clear.r };
 	const char *why = NULL;
 
 	if (!thp_usable(self->fd, &why))
 		SKIP(return, "%s", why);
 	mutator_init(&splitter, "THP split", thp_split_cycle, ARENA, len);
-	walker_init(&query, "PT_QUERY", self->fd, ARENA, len, false);
-	walker_init(&clear, "PT_CLEAR_ACCESSED", self->fd, ARENA, len, true);
+	walkers_init(&w, self->fd, ARENA, len);
 	ASSERT_EQ(0, race_for(rs, 3, race_seconds(), 30));
-	log_ops(_metadata, rs, 3);
 	expect_clean(_metadata, rs, 3);
 }
 
@@ -723,17 +708,15 @@ TEST_F_TIMEOUT(race, brk_vs_walk, RACE_TIMEOUT)
 {
 	const uint64_t len = 8UL << 20;
 	uint64_t base = syscall(SYS_brk, 0);
-	struct walker query, clear;
+	struct walkers w;
 	struct mutator heap;
-	struct racer *rs[] = { &heap.r, &query.r, &clear.r };
+	struct racer *rs[] = { &heap.r, &w.query.r, &w.clear.r };
 
 	ASSERT_NE(0, base);
 	mutator_init(&heap, "brk", brk_cycle, base, len);
-	walker_init(&query, "PT_QUERY", self->fd, base & ~(HPAGE - 1), len + HPAGE, false);
-	walker_init(&clear, "PT_CLEAR_ACCESSED", self->fd, base & ~(HPAGE - 1), len + HPAGE, true);
+	walkers_init(&w, self->fd, base & ~(HPAGE - 1), len + HPAGE);
 	ASSERT_EQ(0, race_for(rs, 3, race_seconds(), 40));
 	EXPECT_EQ(base, (uint64_t)syscall(SYS_brk, 0)) TH_LOG("the heap is back where it was");
-	log_ops(_metadata, rs, 3);
 	expect_clean(_metadata, rs, 3);
 }
 
@@ -742,17 +725,15 @@ TEST_F_TIMEOUT(race, madv_dontneed_vs_walk, RACE_TIMEOUT)
 {
 	const uint64_t len = 8UL << 20;
 	struct mutator writer, zapper;
-	struct walker query, clear;
-	struct racer *rs[] = { &writer.r, &zapper.r, &query.r, &clear.r };
+	struct walkers w;
+	struct racer *rs[] = { &writer.r, &zapper.r, &w.query.r, &w.clear.r };
 	char *p = map_at(ARENA, len, MADV_NOHUGEPAGE);
 
 	ASSERT_NE(NULL, p) TH_LOG("map the arena: %s", strerror(errno));
 	mutator_init(&writer, "write", write_random_pages, ARENA, len);
 	mutator_init(&zapper, "MADV_DONTNEED", dontneed_random, ARENA, len);
-	walker_init(&query, "PT_QUERY", self->fd, ARENA, len, false);
-	walker_init(&clear, "PT_CLEAR_ACCESSED", self->fd, ARENA, len, true);
+	walkers_init(&w, self->fd, ARENA, len);
 	ASSERT_EQ(0, race_for(rs, 4, race_seconds(), 50));
-	log_ops(_metadata, rs, 4);
 	expect_clean(_metadata, rs, 4);
 	munmap(p, len);
 }
@@ -785,9 +766,10 @@ static int open_pagemap(pid_t pid)
 TEST_F_TIMEOUT(race, madv_collapse_vs_walk, RACE_TIMEOUT)
 {
 	const uint64_t len = 2 * HPAGE;
-	struct walker query, clear, child_query;
+	struct walker child_query;
+	struct walkers w;
 	struct mutator anon, shmem;
-	struct racer *rs[] = { &anon.r, &query.r, &clear.r, &child_query.r, &shmem.r };
+	struct racer *rs[] = { &anon.r, &w.query.r, &w.clear.r, &child_query.r, &shmem.r };
 	const char *why = NULL;
 	int mfd, ret, n = 5;
 	char *sh, *probe;
@@ -828,8 +810,7 @@ TEST_F_TIMEOUT(race, madv_collapse_vs_walk, RACE_TIMEOUT)
 	mutator_init(&anon, "MADV_COLLAPSE anon", collapse_anon_cycle, ARENA, len);
 	mutator_init(&shmem, "MADV_COLLAPSE shmem", collapse_shmem_cycle, ARENA2, len);
 	shmem.fd = mfd;
-	walker_init(&query, "PT_QUERY", self->fd, ARENA, ARENA2 + len - ARENA, false);
-	walker_init(&clear, "PT_CLEAR_ACCESSED", self->fd, ARENA, ARENA2 + len - ARENA, true);
+	walkers_init(&w, self->fd, ARENA, ARENA2 + len - ARENA);
 	walker_init(&child_query, "PT_QUERY child", self->fd, ARENA2, len, false);
 	child_query.pagemap_fd = open_pagemap(child);
 	EXPECT_LE(0, child_query.pagemap_fd);
@@ -839,7 +820,6 @@ TEST_F_TIMEOUT(race, madv_collapse_vs_walk, RACE_TIMEOUT)
 	waitpid(child, NULL, 0);
 	TH_LOG("collapses: anon %ld of %ld, shmem %ld of %ld", anon.done, anon.r.ops,
 	       shmem.done, shmem.r.ops);
-	log_ops(_metadata, rs, n);
 	expect_clean(_metadata, rs, n);
 	EXPECT_LT(0, anon.done + shmem.done) TH_LOG("not one collapse succeeded");
 	close(child_query.pagemap_fd);
@@ -1074,7 +1054,6 @@ TEST_F_TIMEOUT(race, target_exits_during_pagemap_walk, RACE_TIMEOUT)
 	for (i = 0; i < 3; i++)
 		rs[i] = &totals.sum[i];
 	TH_LOG("%ld targets, %ld walks ended by their exit", totals.rounds, totals.gone_seen);
-	log_ops(_metadata, rs, 3);
 	expect_clean(_metadata, rs, 3);
 	EXPECT_LE(1, totals.gone_seen) TH_LOG("no walk was under way when its target exited");
 }
@@ -1177,7 +1156,6 @@ TEST_F_TIMEOUT(race, threads_vs_thread_churn, RACE_TIMEOUT)
 	EXPECT_EQ(0, race_for(rs, 2, race_seconds(), 80));
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	log_ops(_metadata, rs, 2);
 	expect_clean(_metadata, rs, 2);
 	free(a.recs);
 	free(b.recs);
@@ -1204,20 +1182,6 @@ struct ctr_racer {
 	struct racer r;
 	struct ctr_board *b;
 };
-
-static int ctr_op(int fd, unsigned long cmd, uint32_t id, int64_t delta, int64_t *value)
-{
-	struct vmlab_ctr_op op;
-	int ret;
-
-	memset(&op, 0, sizeof(op));
-	op.id = id;
-	op.delta = delta;
-	ret = VMLAB_CALL(fd, cmd, &op);
-	if (!ret && value)
-		*value = op.value;
-	return ret;
-}
 
 /* -ENOENT is the answer for a destroyed counter, and only for one. */
 static void ctr_outcome(struct racer *r, struct ctr_board *b, int i, int ret,
@@ -1309,20 +1273,6 @@ static void ctr_destroyer(struct racer *r)
 	}
 }
 
-static int ctr_create(int fd, unsigned int mode, unsigned int delay_ns, uint32_t *id)
-{
-	struct vmlab_ctr_create cc;
-	int ret;
-
-	memset(&cc, 0, sizeof(cc));
-	cc.mode = mode;
-	cc.delay_ns = delay_ns;
-	ret = VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc);
-	if (!ret)
-		*id = cc.id;
-	return ret;
-}
-
 TEST_F_TIMEOUT(race, ctr_destroy_during_add, RACE_TIMEOUT)
 {
 	static const unsigned int modes[] = { VMLAB_CTR_MUTEX, VMLAB_CTR_SPINLOCK, VMLAB_CTR_ATOMIC };
@@ -1339,7 +1289,7 @@ TEST_F_TIMEOUT(race, ctr_destroy_during_add, RACE_TIMEOUT)
 		unsigned int mode = modes[i % 3];
 
 		/* A delay inside the lock keeps ADDs in flight when DESTROY comes. */
-		ASSERT_EQ(0, ctr_create(self->fd, mode, mode == VMLAB_CTR_ATOMIC ? 0 : 5000, &b.id[i]));
+		ASSERT_EQ(0, ctr_new(self->fd, NULL, mode, mode == VMLAB_CTR_ATOMIC ? 0 : 5000, 0, &b.id[i]));
 	}
 	memset(add, 0, sizeof(add));
 	memset(&reader, 0, sizeof(reader));
@@ -1356,7 +1306,6 @@ TEST_F_TIMEOUT(race, ctr_destroy_during_add, RACE_TIMEOUT)
 	destroyer.r.fn = ctr_destroyer;
 	destroyer.b = &b;
 	ASSERT_EQ(0, race_for(rs, 6, race_seconds(), 90));
-	log_ops(_metadata, rs, 6);
 	expect_clean(_metadata, rs, 6);
 
 	for (i = 0; i < NCTR; i++) {
@@ -1539,7 +1488,7 @@ static int probe_op(int fd, int op, pid_t other, uint64_t other_addr)
 		th.entries = (uintptr_t)ti;
 		return VMLAB_CALL(fd, VMLAB_IOC_THREADS, &th);
 	default:
-		ret = ctr_create(fd, VMLAB_CTR_MUTEX, 0, &id);
+		ret = ctr_new(fd, NULL, VMLAB_CTR_MUTEX, 0, 0, &id);
 		return ret ? ret : ctr_op(fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL);
 	}
 }
@@ -1696,7 +1645,7 @@ static void *create_and_destroy(void *p)
 	struct blocked_call *c = p;
 	uint32_t id;
 
-	c->ret = ctr_create(c->fd, VMLAB_CTR_ATOMIC, 0, &id);
+	c->ret = ctr_new(c->fd, NULL, VMLAB_CTR_ATOMIC, 0, 0, &id);
 	if (!c->ret)
 		c->ret = ctr_op(c->fd, VMLAB_IOC_CTR_DESTROY, id, 0, NULL);
 	return NULL;

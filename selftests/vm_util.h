@@ -5,6 +5,10 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +39,53 @@ static inline int wait_exit(pid_t pid)
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+/* Transparent huge pages can be had here; else false and why not. */
+static inline bool thp_enabled(const char **why)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (!f) {
+		*why = "kernel without THP (CONFIG_TRANSPARENT_HUGEPAGE unset)";
+		return false;
+	}
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	if (strstr(buf, "[never]")) {
+		*why = "THP disabled ([never])";
+		return false;
+	}
+	return true;
+}
+
+/* A kernel counter (name may be NULL): its id in *id (if id). */
+static inline int ctr_new(int fd, const char *name, unsigned int mode,
+			     unsigned int delay_ns, unsigned int flags, uint32_t *id)
+{
+	struct vmlab_ctr_create cc = { .mode = mode, .delay_ns = delay_ns, .flags = flags };
+	int ret;
+
+	if (name)
+		memcpy(cc.name, name, strnlen(name, sizeof(cc.name) - 1));
+	ret = VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc);
+	if (!ret && id)
+		*id = cc.id;
+	return ret;
+}
+
+/* A counter operation (CTR_ADD, _GET, _RESET, _DESTROY): its value in *value. */
+static inline int ctr_op(int fd, unsigned long cmd, uint32_t id, int64_t delta,
+			 int64_t *value)
+{
+	struct vmlab_ctr_op op = { .id = id, .delta = delta };
+	int ret = VMLAB_CALL(fd, cmd, &op);
+
+	if (!ret && value)
+		*value = op.value;
+	return ret;
 }
 
 #endif

@@ -14,7 +14,7 @@ PS=/opt/vmlab/bin/ps
 [ "$(cat /proc/sys/kernel/threads-max)" -gt $((N + 1000)) ] ||
 	echo $((N + 1000)) >/proc/sys/kernel/threads-max
 start_s=$(cut -d' ' -f1 /proc/uptime)
-threadpark -s "$N" -S 16 >/dev/null &
+threadpark -s "$N" -S 16K >/dev/null &
 pid=$!
 # "Threads:" of status is a counter: no listing of 10,000 entries per poll
 nthreads() { awk '/^Threads:/ { n = $2 } END { print n + 0 }' /proc/$pid/status 2>/dev/null; }

@@ -24,7 +24,7 @@ echo "Two threads each add 1 to one counter 100000 times, as load and store,"
 echo "with no lock. Three runs of the same program:"
 totals=""
 for run in 1 2 3; do
-	v=$(racedemo --json counter -t 2 -n 1e5 -y 5000 -m none | sed -n 's/.*"actual": \([0-9]*\).*/\1/p')
+	v=$(racedemo --json counter -t 2 -n 100k -y 5000 -m none | sed -n 's/.*"actual": \([0-9]*\).*/\1/p')
 	echo "  run $run: counter = $v (expected 200000)"
 	totals="$totals $v"
 done

@@ -13,22 +13,23 @@ for m in none atomic pthread-mutex; do
 	# none and the mutex yield the CPU between load and store now and then
 	y="-y 1000"
 	[ $m = atomic ] && y=""
-	out=$(racedemo --json counter -t 4 -n 1e5 $y -m $m)
+	out=$(racedemo --json counter -t 4 -n 100k $y -m $m)
 	lost=$(echo "$out" | get lost)
 	printf "  %-14s expected %s  actual %s  lost %s\n" $m "$(echo "$out" | get expected)" \
 		"$(echo "$out" | get actual)" "$lost"
 	eval "lost_$(echo $m | tr - _)=$lost"
 done
+# shellcheck disable=SC2154 # lost_* are set by the eval above
 echo "Lost updates: none $lost_none, atomic add (lock xadd) $lost_atomic, mutex $lost_pthread_mutex."
 pause
 
 step "2. Kernel counters: 2 processes x 2 threads x 20000 CTR_ADD ioctls (C10, C11)"
 echo "Each process opens /dev/vmlab itself; the counter lives in the module."
-echo "kernel-racy widens its load/store window by 2000 ns (ndelay)."
-echo "\$ racedemo counter -p 2 -t 2 -n 20000 -m MODE"
-kern=$(racedemo counter -p 2 -t 2 -n 20000 -m kernel-racy -d 2000 | sed -n '2,3p'
+echo "kernel-racy widens its load/store window by 2 us (-d 2us, ndelay)."
+echo "\$ racedemo counter -P 2 -t 2 -n 20000 -m MODE"
+kern=$(racedemo counter -P 2 -t 2 -n 20000 -m kernel-racy -d 2us | sed -n '2,3p'
 for m in kernel-atomic kernel-mutex kernel-spin; do
-	racedemo counter -p 2 -t 2 -n 20000 -m $m | sed -n '3p'
+	racedemo counter -P 2 -t 2 -n 20000 -m $m | sed -n '3p'
 done)
 echo "$kern"
 # kcol MODE COLUMN: a cell of the kernel table (columns as in its header)
@@ -43,8 +44,8 @@ echo "wait_ns_max the longest wait for it)."
 pause
 
 step "3. The three properties of a lock, measured (C11)"
-echo "\$ racedemo locks -t 3 -d 300"
-locks=$(racedemo locks -t 3 -d 300)
+echo "\$ racedemo locks -t 3 -d 300ms"
+locks=$(racedemo locks -t 3 -d 300ms)
 echo "$locks"
 lcol() {
 	echo "$locks" | awk -v m="$1" -v c="$2" '$1 == "lock" && $2 == "threads" { for (i = 1; i <= NF; i++) h[$i] = i }

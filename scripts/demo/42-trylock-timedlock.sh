@@ -7,8 +7,8 @@ echo "mutex is held, pthread_mutex_timedlock waits until an absolute deadline"
 echo "and returns ETIMEDOUT if the mutex is still held then. A thread holds"
 echo "the mutex 300 ms; the main thread asks four times:"
 echo
-echo "\$ racedemo trylock --hold 300 --timeout 100"
-out=$(racedemo trylock --hold 300 --timeout 100)
+echo "\$ racedemo trylock --hold 300ms --timeout 100ms"
+out=$(racedemo trylock --hold 300ms --timeout 100ms)
 ask "What does trylock return while another thread holds the mutex?" \
 	"$(echo "$out" | awk '$1 == "trylock" && $2 == "(held)" { print $4 }')"
 echo "$out"

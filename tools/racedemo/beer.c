@@ -7,7 +7,6 @@
  * counted: one bought (right), both bought (too much beer), nobody bought
  * (no progress), or both waited for each other for ever (deadlock).
  */
-#include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +25,7 @@ struct beer_shared {
 	pthread_mutex_t lock;
 	int attempt;
 	uint64_t window_ns, buy_ns;
-	long rounds;
+	uint64_t rounds;
 };
 
 struct beer_attempt {
@@ -188,7 +187,7 @@ static void *beer_thread(void *arg)
 {
 	struct beer_worker *w = arg;
 	struct beer_shared *sh = w->sh;
-	long r;
+	uint64_t r;
 
 	for (r = 0; r < sh->rounds; r++) {
 		rd_barrier_wait(&sh->bar);
@@ -208,7 +207,7 @@ static void beer_run(struct beer_shared *sh, int attempt,
 {
 	struct beer_worker w[2];
 	pthread_t tid[2];
-	long r;
+	uint64_t r;
 	int i, beer;
 
 	memset(res, 0, sizeof(*res));
@@ -218,10 +217,7 @@ static void beer_run(struct beer_shared *sh, int attempt,
 	atomic_store(&sh->bought[1], 0);
 	for (i = 0; i < 2; i++) {
 		w[i] = (struct beer_worker){ sh, i };
-		if (pthread_create(&tid[i], NULL, beer_thread, &w[i])) {
-			perror("racedemo beer: pthread_create");
-			exit(1);
-		}
+		rd_thread(&tid[i], beer_thread, &w[i]);
 	}
 	for (r = 0; r < sh->rounds; r++) {
 		atomic_store(&sh->beer, 0);
@@ -261,18 +257,46 @@ static void beer_help(FILE *f)
 	int i;
 
 	fprintf(f,
-		"usage: racedemo [--json] beer [-r ROUNDS] [-w NS] [-b NS] [-a ATTEMPT]\n\n"
-		"Two roommates find no beer; each runs one attempt of the note protocol.\n\n"
-		"  -r, --rounds N     rounds per attempt (default 1000)\n"
-		"  -w, --window NS    writing a note / looking again: yield the CPU,\n"
-		"                     then stay busy NS (default 0)\n"
-		"  -b, --buy NS       time to go and buy (default 2000)\n"
+		"Usage: racedemo [-J] beer [-r ROUNDS] [-w TIME] [-b TIME] [-a ATTEMPT]\n\n"
+		"Two roommates find no beer; each runs one attempt of the note protocol.\n"
+		"Times are durations up to 1ms: 500ns, 2us.\n\n"
+		"  -r, --rounds N     rounds per attempt, a count (default 1000; 1k = 1000)\n"
+		"  -w, --window TIME  writing a note / looking again: yield the CPU,\n"
+		"                     then stay busy TIME (default 0)\n"
+		"  -b, --buy TIME     time to go and buy (default 2us)\n"
 		"  -a, --attempt A    run only this attempt:\n");
 	for (i = 0; i < NATTEMPTS; i++)
 		fprintf(f, "                       %-19s %s\n",
 			attempts[i].name, attempts[i].how);
-	fprintf(f, "      --json         JSON output\n"
+	fprintf(f, "  -J, --json         one JSON document\n"
+		   "  -V, --version      the version\n"
 		   "  -h, --help         this help\n");
+}
+
+struct beer_args {
+	struct beer_shared *sh;
+	int only;
+};
+
+static void beer_opt(int c, const char *arg, void *ctx)
+{
+	struct beer_args *a = ctx;
+
+	switch (c) {
+	case 'r':
+		a->sh->rounds = vl_opt_count("--rounds", arg, 1, 1000000000);
+		break;
+	case 'w':
+		a->sh->window_ns =
+			vl_opt_duration("--window", arg, 0, RD_WINDOW_MAX_NS);
+		break;
+	case 'b':
+		a->sh->buy_ns =
+			vl_opt_duration("--buy", arg, 0, RD_WINDOW_MAX_NS);
+		break;
+	default: /* -a */
+		a->only = RD_PICK("--attempt", arg, attempts, "attempt");
+	}
 }
 
 int cmd_beer(int argc, char **argv, struct rd_opts *o)
@@ -282,88 +306,59 @@ int cmd_beer(int argc, char **argv, struct rd_opts *o)
 		{ "window", required_argument, NULL, 'w' },
 		{ "buy", required_argument, NULL, 'b' },
 		{ "attempt", required_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	static const struct rd_col cols[] = {
-		{ "attempt", SCOLS_JSON_STRING },
-		{ "rounds", SCOLS_JSON_NUMBER },
-		{ "one_bought", SCOLS_JSON_NUMBER },
-		{ "both_bought", SCOLS_JSON_NUMBER },
-		{ "nobody_bought", SCOLS_JSON_NUMBER },
-		{ "deadlocks", SCOLS_JSON_NUMBER },
-		{ "a_bought", SCOLS_JSON_NUMBER },
-		{ "b_bought", SCOLS_JSON_NUMBER },
-		{ "verdict", SCOLS_JSON_STRING },
+	static const struct rd_cmdline cl = { "r:w:b:a:", longopts, beer_help,
+					      beer_opt };
+	static const struct vl_col cols[] = {
+		{ "attempt", 0 },
+		{ "rounds", VL_NUM },
+		{ "one_bought", VL_NUM },
+		{ "both_bought", VL_NUM },
+		{ "nobody_bought", VL_NUM },
+		{ "deadlocks", VL_NUM },
+		{ "a_bought", VL_NUM },
+		{ "b_bought", VL_NUM },
+		{ "verdict", 0 },
 	};
 	struct beer_shared sh = { .window_ns = 0,
 				  .buy_ns = 2000,
 				  .rounds = 1000 };
-	struct libscols_table *t;
+	struct beer_args a = { &sh, -1 };
+	struct libscols_table *tb;
 	struct beer_result res;
-	long v;
-	int c, i, only = -1;
+	int i;
 
-	while ((c = getopt_long(argc, argv, "r:w:b:a:Jh", longopts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'r':
-			if (rd_parse_count(optarg, &sh.rounds))
-				return rd_usage_error(
-					"beer", "bad round count '%s'", optarg);
-			break;
-		case 'w':
-		case 'b':
-			v = atol(optarg);
-			if (v < 0 || v > 1000000)
-				return rd_usage_error(
-					"beer", "times must be 0..1000000 ns");
-			*(c == 'w' ? &sh.window_ns : &sh.buy_ns) = v;
-			break;
-		case 'a':
-			for (i = 0; i < NATTEMPTS; i++)
-				if (!strcmp(optarg, attempts[i].name))
-					only = i;
-			if (only < 0)
-				return rd_usage_error(
-					"beer", "unknown attempt '%s'", optarg);
-			break;
-		case 'J':
-			o->json = true;
-			break;
-		case 'h':
-			beer_help(stdout);
-			return 0;
-		default:
-			beer_help(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return rd_usage_error("beer", "unexpected argument '%s'",
-				      argv[optind]);
-
+	rd_getopt(argc, argv, &cl, &a, o);
 	rd_say(o,
 	       "Two roommates, A and B, come home to an empty fridge at the same moment,\n"
-	       "%ld times per attempt. While writing a note a roommate may be overtaken\n"
+	       "%llu times per attempt. While writing a note a roommate may be overtaken\n"
 	       "(sched_yield, then %llu ns busy); buying takes %llu ns.\n\n",
-	       sh.rounds, (unsigned long long)sh.window_ns,
+	       (unsigned long long)sh.rounds, (unsigned long long)sh.window_ns,
 	       (unsigned long long)sh.buy_ns);
 	pthread_mutex_init(&sh.lock, NULL);
-	t = rd_table("beer", cols, 9);
+	tb = RD_TABLE(o, "beer", cols);
 	for (i = 0; i < NATTEMPTS; i++) {
-		if (only >= 0 && i != only)
+		struct libscols_line *ln;
+
+		if (a.only >= 0 && i != a.only)
 			continue;
 		rd_say(o, "  %-19s %s\n", attempts[i].name, attempts[i].how);
 		beer_run(&sh, i, &res);
-		rd_row(t, "%s|%ld|%ld|%ld|%ld|%ld|%ld|%ld|%s", attempts[i].name,
-		       sh.rounds, res.one, res.both, res.nobody, res.deadlock,
-		       res.bought[0], res.bought[1], beer_verdict(&res));
+		ln = rd_line(tb);
+		scols_line_set_data(ln, 0, attempts[i].name);
+		vl_line_set_u64(ln, 1, sh.rounds);
+		vl_line_set_i64(ln, 2, res.one);
+		vl_line_set_i64(ln, 3, res.both);
+		vl_line_set_i64(ln, 4, res.nobody);
+		vl_line_set_i64(ln, 5, res.deadlock);
+		vl_line_set_i64(ln, 6, res.bought[0]);
+		vl_line_set_i64(ln, 7, res.bought[1]);
+		scols_line_set_data(ln, 8, beer_verdict(&res));
 	}
 	pthread_mutex_destroy(&sh.lock);
 	rd_say(o, "\n");
-	if (rd_print(o, &t, 1))
+	if (rd_print(o, tb))
 		return 1;
 	rd_say(o,
 	       "both_bought: the check and the purchase were not one atomic step.\n"

@@ -5,7 +5,6 @@
  * unknown command (-ENOTTY from the same dispatch) and VMLAB_IOC_VERSION
  * (the same dispatch plus a struct copied in and out, like CTR_ADD).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -17,27 +16,27 @@
 /* A command number the module does not know. */
 #define NOOP_CMD _IOWR(VMLAB_IOC_MAGIC, 0x7f, struct vmlab_version)
 
-static double per_op_ns(uint64_t t0, long n)
+static double per_op_ns(uint64_t t0, uint64_t n)
 {
-	return (double)(rd_now_ns() - t0) / n;
+	return (double)(vl_now_ns() - t0) / n;
 }
 
-static double bench_noop(int fd, long n)
+static double bench_noop(int fd, uint64_t n)
 {
 	struct vmlab_version v = { .size = sizeof(v) };
-	uint64_t t0 = rd_now_ns();
-	long i;
+	uint64_t t0 = vl_now_ns();
+	uint64_t i;
 
 	for (i = 0; i < n; i++)
 		ioctl(fd, NOOP_CMD, &v);
 	return per_op_ns(t0, n);
 }
 
-static double bench_version(int fd, long n)
+static double bench_version(int fd, uint64_t n)
 {
 	struct vmlab_version v;
-	uint64_t t0 = rd_now_ns();
-	long i;
+	uint64_t t0 = vl_now_ns();
+	uint64_t i;
 
 	for (i = 0; i < n; i++) {
 		memset(&v, 0, sizeof(v));
@@ -47,19 +46,19 @@ static double bench_version(int fd, long n)
 	return per_op_ns(t0, n);
 }
 
-static double bench_add(int fd, unsigned int mode, long n)
+static double bench_add(int fd, unsigned int mode, uint64_t n)
 {
 	struct vmlab_ctr_create cc = { .mode = mode };
 	struct vmlab_ctr_op op = { 0 };
 	uint64_t t0;
 	double ns;
-	long i;
+	uint64_t i;
 
 	if (VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc))
 		return -1;
 	op.id = cc.id;
 	op.delta = 1;
-	t0 = rd_now_ns();
+	t0 = vl_now_ns();
 	for (i = 0; i < n; i++)
 		if (VMLAB_CALL(fd, VMLAB_IOC_CTR_ADD, &op))
 			return -1;
@@ -69,17 +68,44 @@ static double bench_add(int fd, unsigned int mode, long n)
 	return ns;
 }
 
+static void bench_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: racedemo [-J] bench [-n OPS]\n\n"
+		"ns per uncontended ioctl on one file: an unknown command (noop-enotty),\n"
+		"VMLAB_IOC_VERSION, and CTR_ADD of each kernel counter mode. Needs %s.\n\n"
+		"  -n, --ops N        calls of each, a count (default 200k; 1M = 10^6)\n"
+		"  -J, --json         one JSON document\n"
+		"  -V, --version      the version\n"
+		"  -h, --help         this help\n",
+		vl_device());
+}
+
+static void bench_opt(int c, const char *arg, void *ctx)
+{
+	(void)c;
+	*(uint64_t *)ctx = vl_opt_count("--ops", arg, 1, 1000000000000);
+}
+
+/* One row: op, ns per call. */
+static void bench_row(struct libscols_table *tb, const char *op, double ns)
+{
+	struct libscols_line *ln = rd_line(tb);
+
+	scols_line_set_data(ln, 0, op);
+	vl_line_set_fmt(ln, 1, "%.1f", ns);
+}
+
 int cmd_bench(int argc, char **argv, struct rd_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "ops", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
+		{ "ops", required_argument, NULL, 'n' }, { 0 }
 	};
-	static const struct rd_col cols[] = {
-		{ "op", SCOLS_JSON_STRING },
-		{ "ns_per_op", SCOLS_JSON_NUMBER },
+	static const struct rd_cmdline cl = { "n:", longopts, bench_help,
+					      bench_opt };
+	static const struct vl_col cols[] = {
+		{ "op", 0 },
+		{ "ns_per_op", VL_NUM },
 	};
 	static const char *const add_names[VMLAB_CTR_MODES] = {
 		"ctr-add-mutex",
@@ -87,56 +113,33 @@ int cmd_bench(int argc, char **argv, struct rd_opts *o)
 		"ctr-add-atomic",
 		"ctr-add-spinlock",
 	};
-	struct libscols_table *t;
-	long n = 200000;
+	struct libscols_table *tb;
+	uint64_t n = 200000;
 	double ns;
 	unsigned int m;
-	int c, fd;
+	int fd;
 
-	while ((c = getopt_long(argc, argv, "n:Jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			if (rd_parse_count(optarg, &n))
-				return rd_usage_error(
-					"bench", "bad operation count '%s'",
-					optarg);
-			break;
-		case 'J':
-			o->json = true;
-			break;
-		case 'h':
-			printf("usage: racedemo [--json] bench [-n OPS]\n\n"
-			       "ns per uncontended ioctl on one file: an unknown command (noop-enotty),\n"
-			       "VMLAB_IOC_VERSION, and CTR_ADD of each kernel counter mode.\n");
-			return 0;
-		default:
-			return rd_usage_error("bench", "bad option");
-		}
-	}
-	fd = vmlab_open();
-	if (fd < 0) {
-		fprintf(stderr,
-			"racedemo bench: needs /dev/vmlab (%s): is the vmlab module loaded?\n",
-			strerror(-fd));
+	rd_getopt(argc, argv, &cl, &n, o);
+	fd = vl_device_open();
+	if (fd < 0)
 		return 1;
-	}
-	t = rd_table("bench", cols, 2);
-	rd_row(t, "noop-enotty|%.1f", bench_noop(fd, n));
+	tb = RD_TABLE(o, "bench", cols);
+	bench_row(tb, "noop-enotty", bench_noop(fd, n));
 	ns = bench_version(fd, n);
 	if (ns < 0)
 		goto fail;
-	rd_row(t, "version|%.1f", ns);
+	bench_row(tb, "version", ns);
 	for (m = 0; m < VMLAB_CTR_MODES; m++) {
 		ns = bench_add(fd, m, n);
 		if (ns < 0)
 			goto fail;
-		rd_row(t, "%s|%.1f", add_names[m], ns);
+		bench_row(tb, add_names[m], ns);
 	}
 	close(fd);
-	return rd_print(o, &t, 1);
+	return rd_print(o, tb);
 fail:
-	fprintf(stderr, "racedemo bench: an ioctl failed\n");
-	scols_unref_table(t);
+	vl_error("an ioctl on %s failed", vl_device());
+	scols_unref_table(tb);
 	close(fd);
 	return 1;
 }

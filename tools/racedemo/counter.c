@@ -6,7 +6,6 @@
  * actual is the number of lost updates.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -59,6 +58,7 @@ struct ctr_cfg {
 	long threads, procs, ops;
 	unsigned int delay_ns;
 	long yield_every; /* user modes: yield inside every Nth update */
+	const char *name; /* kernel: the counter to join, or NULL */
 	uint32_t id; /* kernel counter */
 	struct ctr_shared *sh;
 };
@@ -68,45 +68,44 @@ struct ctr_thread {
 	int fd;
 };
 
+/*
+ * counter = counter + 1 as a load and a store, yielding between them on
+ * every yield_every-th update (0: never): the race, unless a lock is held.
+ */
+static void load_store(struct ctr_shared *sh, long i, long yield_every)
+{
+	long v = atomic_load_explicit(&sh->value, memory_order_relaxed);
+
+	if (yield_every && (i + 1) % yield_every == 0)
+		sched_yield();
+	atomic_store_explicit(&sh->value, v + 1, memory_order_relaxed);
+}
+
 static void *ctr_thread_fn(void *arg)
 {
 	struct ctr_thread *t = arg;
 	const struct ctr_cfg *cfg = t->cfg;
 	struct ctr_shared *sh = cfg->sh;
 	struct vmlab_ctr_op op = { .id = cfg->id, .delta = 1 };
-	long i, v;
+	long i;
 
 	rd_barrier_wait(&sh->start);
 	for (i = 0; i < cfg->ops; i++) {
 		switch (cfg->mode) {
-		case M_NONE:
-			/* counter = counter + 1 as load and store: no lock. */
-			v = atomic_load_explicit(&sh->value,
-						 memory_order_relaxed);
-			if (cfg->yield_every && (i + 1) % cfg->yield_every == 0)
-				sched_yield();
-			atomic_store_explicit(&sh->value, v + 1,
-					      memory_order_relaxed);
+		case M_NONE: /* no lock */
+			load_store(sh, i, cfg->yield_every);
 			break;
 		case M_ATOMIC:
 			atomic_fetch_add(&sh->value, 1);
 			break;
 		case M_MUTEX:
 			pthread_mutex_lock(&sh->mutex);
-			v = atomic_load_explicit(&sh->value,
-						 memory_order_relaxed);
-			if (cfg->yield_every && (i + 1) % cfg->yield_every == 0)
-				sched_yield();
-			atomic_store_explicit(&sh->value, v + 1,
-					      memory_order_relaxed);
+			load_store(sh, i, cfg->yield_every);
 			pthread_mutex_unlock(&sh->mutex);
 			break;
 		case M_SPIN:
 			pthread_spin_lock(&sh->spin);
-			v = atomic_load_explicit(&sh->value,
-						 memory_order_relaxed);
-			atomic_store_explicit(&sh->value, v + 1,
-					      memory_order_relaxed);
+			load_store(sh, i, 0);
 			pthread_spin_unlock(&sh->spin);
 			break;
 		default:
@@ -132,22 +131,19 @@ static double ctr_threads(const struct ctr_cfg *cfg, int fd, bool wait_start)
 
 	for (i = 0; i < cfg->threads; i++) {
 		t[i] = (struct ctr_thread){ cfg, fd };
-		if (pthread_create(&tid[i], NULL, ctr_thread_fn, &t[i])) {
-			perror("racedemo counter: pthread_create");
-			exit(1);
-		}
+		rd_thread(&tid[i], ctr_thread_fn, &t[i]);
 	}
 	if (wait_start) {
 		rd_barrier_wait(&cfg->sh->start);
-		t0 = rd_now_ns();
+		t0 = vl_now_ns();
 	}
 	for (i = 0; i < cfg->threads; i++)
 		pthread_join(tid[i], NULL);
-	return (rd_now_ns() - t0) / 1e9;
+	return (vl_now_ns() - t0) / 1e9;
 }
 
 /*
- * The shared memory of -p: a vmlab shared region if the module offers one,
+ * The shared memory of -P: a vmlab shared region if the module offers one,
  * else an anonymous MAP_SHARED mapping. *how says which.
  */
 static struct ctr_shared *ctr_map(const char **how)
@@ -179,8 +175,8 @@ static struct ctr_shared *ctr_map(const char **how)
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		 -1, 0);
 	if (p == MAP_FAILED) {
-		perror("racedemo counter: mmap");
-		exit(1);
+		vl_error("mmap: %s", strerror(errno));
+		exit(VL_EXIT_FAIL);
 	}
 	return p;
 }
@@ -201,16 +197,13 @@ static void ctr_shared_init(struct ctr_shared *sh, long parties)
 /* Open the device for a kernel mode, or say clearly why it is not there. */
 static int ctr_open_device(enum ctr_mode mode)
 {
-	const char *dev = getenv("VMLAB_DEVICE");
-	int fd = vmlab_open();
+	int fd = vl_device_open();
 
 	if (fd < 0)
-		fprintf(stderr,
-			"racedemo counter: mode %s needs %s, which cannot be opened "
-			"(%s): is the vmlab module loaded?\nThe user-space modes "
-			"(none, atomic, pthread-mutex, spin) work without it.\n",
-			mode_names[mode], dev ? dev : VMLAB_DEVICE,
-			strerror(-fd));
+		vl_error(
+			"mode %s needs it; the user-space modes (none, atomic, "
+			"pthread-mutex, spin) work without it",
+			mode_names[mode]);
 	return fd;
 }
 
@@ -224,9 +217,8 @@ static int ctr_kernel_create(int fd, struct ctr_cfg *cfg, const char *name)
 		snprintf(cc.name, sizeof(cc.name), "%s", name);
 	ret = VMLAB_CALL(fd, VMLAB_IOC_CTR_CREATE, &cc);
 	if (ret) {
-		fprintf(stderr,
-			"racedemo counter: VMLAB_IOC_CTR_CREATE: %s%s\n",
-			strerror(-ret),
+		vl_error(
+			"VMLAB_IOC_CTR_CREATE: %s%s", strerror(-ret),
 			ret == -EEXIST ?
 				" (the name exists with another mode or delay)" :
 				"");
@@ -236,7 +228,7 @@ static int ctr_kernel_create(int fd, struct ctr_cfg *cfg, const char *name)
 	return 0;
 }
 
-/* Run the threads, or the processes of -p: elapsed seconds. */
+/* Run the threads, or the processes of -P: elapsed seconds. */
 static double ctr_run(struct ctr_cfg *cfg, int fd)
 {
 	uint64_t t0;
@@ -250,8 +242,8 @@ static double ctr_run(struct ctr_cfg *cfg, int fd)
 	for (p = 0; p < cfg->procs; p++) {
 		pids[p] = fork();
 		if (pids[p] < 0) {
-			perror("racedemo counter: fork");
-			exit(1);
+			vl_error("fork: %s", strerror(errno));
+			exit(VL_EXIT_FAIL);
 		}
 		if (pids[p] == 0) {
 			/* Each process opens the device itself, as unrelated ones would. */
@@ -264,7 +256,7 @@ static double ctr_run(struct ctr_cfg *cfg, int fd)
 		}
 	}
 	rd_barrier_wait(&cfg->sh->start);
-	t0 = rd_now_ns();
+	t0 = vl_now_ns();
 	for (p = 0; p < cfg->procs; p++) {
 		int st;
 
@@ -272,7 +264,7 @@ static double ctr_run(struct ctr_cfg *cfg, int fd)
 		    WEXITSTATUS(st))
 			atomic_fetch_add(&cfg->sh->errors, 1);
 	}
-	return (rd_now_ns() - t0) / 1e9;
+	return (vl_now_ns() - t0) / 1e9;
 }
 
 static void counter_help(FILE *f)
@@ -280,78 +272,103 @@ static void counter_help(FILE *f)
 	int m;
 
 	fprintf(f,
-		"usage: racedemo [--json] counter [-t THREADS] [-n OPS] [-p PROCS]\n"
-		"                 [-m MODE] [-d NS] [--name NAME]\n\n"
-		"Every thread adds 1 to one shared counter OPS times; lost = expected - actual.\n\n"
-		"  -t, --threads N    threads per process (default 2)\n"
-		"  -n, --ops N        additions per thread (default 1e6)\n"
-		"  -p, --procs N      processes, sharing a vmlab shared region (or an\n"
-		"                     anonymous MAP_SHARED mapping) or the kernel counter\n"
+		"Usage: racedemo [-J] counter [-t THREADS] [-n OPS] [-P PROCS]\n"
+		"                 [-m MODE] [-d TIME] [-y N] [--name NAME]\n\n"
+		"Every thread adds 1 to one shared counter OPS times; lost = expected - actual.\n"
+		"Counts take k, M, G (powers of 1000): 100k, 1M.\n\n"
+		"  -t, --threads N    threads per process (default 2, at most 1024)\n"
+		"  -n, --ops N        additions per thread (default 1M)\n"
+		"  -P, --procs N      processes (default 1, at most 256), sharing a vmlab\n"
+		"                     shared region (or an anonymous MAP_SHARED mapping)\n"
+		"                     or the kernel counter\n"
 		"  -m, --mode MODE    one of:");
 	for (m = 0; m < M_COUNT; m++)
 		fprintf(f, " %s", mode_names[m]);
 	fprintf(f,
-		"\n                     (default none; kernel-* need /dev/vmlab)\n"
-		"  -d, --delay NS     kernel racy/mutex/spin: widening delay inside the\n"
-		"                     read-modify-write (max %d)\n"
+		"\n                     (default none; kernel-* need %s)\n"
+		"  -d, --delay TIME   kernel racy/mutex/spin: widening delay inside the\n"
+		"                     read-modify-write, a duration (2us; at most %dns)\n"
 		"  -y, --yield N      none, pthread-mutex: yield the CPU between load and\n"
 		"                     store every Nth update, as a timer interrupt might\n"
 		"      --name NAME    kernel: join (or create) the named counter\n"
-		"      --json         JSON output\n"
+		"  -J, --json         one JSON document\n"
+		"  -V, --version      the version\n"
 		"  -h, --help         this help\n",
-		VMLAB_CTR_DELAY_MAX_NS);
+		vl_device(), VMLAB_CTR_DELAY_MAX_NS);
 }
 
-static int parse_mode(const char *s, enum ctr_mode *mode)
+static void counter_opt(int c, const char *arg, void *ctx)
 {
-	int m;
+	struct ctr_cfg *cfg = ctx;
 
-	for (m = 0; m < M_COUNT; m++) {
-		if (!strcmp(s, mode_names[m])) {
-			*mode = m;
-			return 0;
-		}
+	switch (c) {
+	case 't':
+		cfg->threads = (long)vl_opt_count("--threads", arg, 1, 1024);
+		break;
+	case 'n':
+		cfg->ops = (long)vl_opt_count("--ops", arg, 1, 1000000000000);
+		break;
+	case 'P':
+		cfg->procs = (long)vl_opt_count("--procs", arg, 1, 256);
+		break;
+	case 'm':
+		cfg->mode = rd_pick("--mode", arg, mode_names, M_COUNT,
+				    sizeof(mode_names[0]), "mode");
+		break;
+	case 'd':
+		cfg->delay_ns = (unsigned int)vl_opt_duration(
+			"--delay", arg, 0, VMLAB_CTR_DELAY_MAX_NS);
+		break;
+	case 'y':
+		cfg->yield_every =
+			(long)vl_opt_count("--yield", arg, 1, 1000000000000);
+		break;
+	default: /* --name */
+		if (strlen(arg) >= VMLAB_NAME_MAX)
+			vl_bad_arg("--name", arg, "too long");
+		cfg->name = arg;
 	}
-	return -1;
 }
 
-static void counter_print(const struct rd_opts *o, const struct ctr_cfg *cfg,
+static void counter_print(struct rd_opts *o, const struct ctr_cfg *cfg,
 			  long expected, long actual, double secs,
 			  const char *memory, const struct vmlab_ctr_stat *st)
 {
-	static const struct rd_col cols[] = {
-		{ "mode", SCOLS_JSON_STRING },
-		{ "processes", SCOLS_JSON_NUMBER },
-		{ "threads", SCOLS_JSON_NUMBER },
-		{ "ops", SCOLS_JSON_NUMBER },
-		{ "expected", SCOLS_JSON_NUMBER },
-		{ "actual", SCOLS_JSON_NUMBER },
-		{ "lost", SCOLS_JSON_NUMBER },
-		{ "seconds", SCOLS_JSON_NUMBER },
-		{ "ops_per_s", SCOLS_JSON_NUMBER },
-		{ "memory", SCOLS_JSON_STRING },
+	static const struct vl_col cols[] = {
+		{ "mode", 0 },
+		{ "processes", VL_NUM },
+		{ "threads", VL_NUM },
+		{ "ops", VL_NUM },
+		{ "expected", VL_NUM },
+		{ "actual", VL_NUM },
+		{ "lost", VL_NUM },
+		{ "seconds", VL_NUM },
+		{ "ops_per_s", VL_NUM },
+		{ "memory", 0 },
 		/* kernel modes only: VMLAB_IOC_CTR_STAT */
-		{ "contended", SCOLS_JSON_NUMBER },
-		{ "wait_ns_max", SCOLS_JSON_NUMBER },
-		{ "max_inside", SCOLS_JSON_NUMBER },
+		{ "contended", VL_NUM },
+		{ "wait_ns_max", VL_NUM },
+		{ "max_inside", VL_NUM },
 	};
-	struct libscols_table *t = rd_table("counter", cols, st ? 13 : 10);
+	struct libscols_table *tb = rd_table(o, "counter", cols, st ? 13 : 10);
+	struct libscols_line *ln = rd_line(tb);
 
-	if (st)
-		rd_row(t,
-		       "%s|%ld|%ld|%ld|%ld|%ld|%ld|%.3f|%.0f|%s|%llu|%llu|%u",
-		       mode_names[cfg->mode], cfg->procs, cfg->threads,
-		       cfg->ops, expected, actual, expected - actual, secs,
-		       expected / secs, memory,
-		       (unsigned long long)st->contended,
-		       (unsigned long long)st->wait_ns_max,
-		       st->max_concurrency);
-	else
-		rd_row(t, "%s|%ld|%ld|%ld|%ld|%ld|%ld|%.3f|%.0f|%s",
-		       mode_names[cfg->mode], cfg->procs, cfg->threads,
-		       cfg->ops, expected, actual, expected - actual, secs,
-		       expected / secs, memory);
-	rd_print(o, &t, 1);
+	scols_line_set_data(ln, 0, mode_names[cfg->mode]);
+	vl_line_set_i64(ln, 1, cfg->procs);
+	vl_line_set_i64(ln, 2, cfg->threads);
+	vl_line_set_i64(ln, 3, cfg->ops);
+	vl_line_set_i64(ln, 4, expected);
+	vl_line_set_i64(ln, 5, actual);
+	vl_line_set_i64(ln, 6, expected - actual);
+	vl_line_set_fmt(ln, 7, "%.3f", secs);
+	vl_line_set_fmt(ln, 8, "%.0f", expected / secs);
+	scols_line_set_data(ln, 9, memory);
+	if (st) {
+		vl_line_set_u64(ln, 10, st->contended);
+		vl_line_set_u64(ln, 11, st->wait_ns_max);
+		vl_line_set_u64(ln, 12, st->max_concurrency);
+	}
+	rd_print(o, tb);
 	if (expected != actual)
 		rd_say(o,
 		       "%ld of %ld updates lost: two of them read the same value and one\n"
@@ -368,101 +385,40 @@ static void counter_print(const struct rd_opts *o, const struct ctr_cfg *cfg,
 
 int cmd_counter(int argc, char **argv, struct rd_opts *o)
 {
+	enum { O_NAME = 256 };
 	static const struct option longopts[] = {
 		{ "threads", required_argument, NULL, 't' },
 		{ "ops", required_argument, NULL, 'n' },
-		{ "procs", required_argument, NULL, 'p' },
+		{ "procs", required_argument, NULL, 'P' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "delay", required_argument, NULL, 'd' },
-		{ "name", required_argument, NULL, 'N' },
+		{ "name", required_argument, NULL, O_NAME },
 		{ "yield", required_argument, NULL, 'y' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	static const struct rd_cmdline cl = { "t:n:P:m:d:y:", longopts,
+					      counter_help, counter_opt };
 	struct ctr_cfg cfg = {
 		.mode = M_NONE, .threads = 2, .procs = 1, .ops = 1000000
 	};
 	struct vmlab_ctr_stat st = { 0 };
-	const char *name = NULL, *memory = "threads";
-	long expected, actual, before = 0, delay;
+	const char *memory = "threads";
+	long expected, actual, before = 0;
 	double secs;
-	int c, fd = -1;
+	int fd = -1;
 
-	while ((c = getopt_long(argc, argv, "t:n:p:m:d:y:Jh", longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 't':
-			if (rd_parse_count(optarg, &cfg.threads) ||
-			    cfg.threads > 1024)
-				return rd_usage_error(
-					"counter", "threads must be 1..1024");
-			break;
-		case 'n':
-			if (rd_parse_count(optarg, &cfg.ops))
-				return rd_usage_error(
-					"counter", "bad operation count '%s'",
-					optarg);
-			break;
-		case 'p':
-			if (rd_parse_count(optarg, &cfg.procs) ||
-			    cfg.procs > 256)
-				return rd_usage_error(
-					"counter", "processes must be 1..256");
-			break;
-		case 'm':
-			if (parse_mode(optarg, &cfg.mode))
-				return rd_usage_error(
-					"counter", "unknown mode '%s'", optarg);
-			break;
-		case 'd':
-			delay = atol(optarg);
-			if (delay < 0 || delay > VMLAB_CTR_DELAY_MAX_NS)
-				return rd_usage_error("counter",
-						      "delay must be 0..%d ns",
-						      VMLAB_CTR_DELAY_MAX_NS);
-			cfg.delay_ns = delay;
-			break;
-		case 'N':
-			name = optarg;
-			break;
-		case 'y':
-			if (rd_parse_count(optarg, &cfg.yield_every))
-				return rd_usage_error("counter",
-						      "bad yield interval '%s'",
-						      optarg);
-			break;
-		case 'J':
-			o->json = true;
-			break;
-		case 'h':
-			counter_help(stdout);
-			return 0;
-		default:
-			counter_help(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return rd_usage_error("counter", "unexpected argument '%s'",
-				      argv[optind]);
-	if (!IS_KERNEL(cfg.mode) && (cfg.delay_ns || name))
-		return rd_usage_error("counter",
-				      "-d and --name are for the kernel modes");
-	if (name && strlen(name) >= VMLAB_NAME_MAX)
-		return rd_usage_error("counter", "names have at most %d bytes",
-				      VMLAB_NAME_MAX - 1);
+	rd_getopt(argc, argv, &cl, &cfg, o);
+	if (!IS_KERNEL(cfg.mode) && (cfg.delay_ns || cfg.name))
+		vl_usage_error("--delay and --name are for the kernel modes");
 	if (cfg.yield_every && cfg.mode != M_NONE && cfg.mode != M_MUTEX)
-		return rd_usage_error(
-			"counter",
-			"-y is for the none and pthread-mutex modes");
+		vl_usage_error(
+			"--yield is for the none and pthread-mutex modes");
 	if (cfg.mode == M_KATOMIC && cfg.delay_ns)
-		return rd_usage_error(
-			"counter", "an atomic add has no window to widen (-d)");
+		vl_usage_error("--delay: an atomic add has no window to widen");
 
 	if (IS_KERNEL(cfg.mode)) {
 		fd = ctr_open_device(cfg.mode);
-		if (fd < 0 || ctr_kernel_create(fd, &cfg, name))
+		if (fd < 0 || ctr_kernel_create(fd, &cfg, cfg.name))
 			return 1;
 		st.id = cfg.id;
 		if (VMLAB_CALL(fd, VMLAB_IOC_CTR_STAT, &st))
@@ -474,7 +430,7 @@ int cmd_counter(int argc, char **argv, struct rd_opts *o)
 			 mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (cfg.sh == MAP_FAILED) {
-		perror("racedemo counter: mmap");
+		vl_error("mmap: %s", strerror(errno));
 		return 1;
 	}
 	if (IS_KERNEL(cfg.mode))
@@ -484,16 +440,15 @@ int cmd_counter(int argc, char **argv, struct rd_opts *o)
 	expected = cfg.procs * cfg.threads * cfg.ops;
 	secs = ctr_run(&cfg, fd);
 	if (atomic_load(&cfg.sh->errors)) {
-		fprintf(stderr,
-			"racedemo counter: %d thread(s) or process(es) failed\n",
-			atomic_load(&cfg.sh->errors));
+		vl_error("%d thread(s) or process(es) failed",
+			 atomic_load(&cfg.sh->errors));
 		return 1;
 	}
 	if (IS_KERNEL(cfg.mode)) {
 		if (VMLAB_CALL(fd, VMLAB_IOC_CTR_STAT, &st))
 			return 1;
 		actual = st.value - before;
-		if (!name) {
+		if (!cfg.name) {
 			struct vmlab_ctr_op op = { .id = cfg.id };
 
 			VMLAB_CALL(fd, VMLAB_IOC_CTR_DESTROY, &op);

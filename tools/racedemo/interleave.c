@@ -9,7 +9,6 @@
  * B, or the reverse) gives is a race's doing. The real threads are in
  * "racedemo step".
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +125,7 @@ static int enumerate(const struct program *p, struct libscols_table *orders,
 	unsigned int a_first = ((1U << p->len) - 1) << p->len,
 		     b_first = (1U << p->len) - 1;
 	char serial[2][32], res[32], buf[64];
+	struct libscols_line *ln;
 	int n = 0, i;
 
 	run_order(p, a_first, serial[0], sizeof(serial[0]));
@@ -135,7 +135,10 @@ static int enumerate(const struct program *p, struct libscols_table *orders,
 			continue;
 		run_order(p, order, res, sizeof(res));
 		order_string(p, order, buf, sizeof(buf));
-		rd_row(orders, "%s|%s|%s", p->name, buf, res);
+		ln = rd_line(orders);
+		scols_line_set_data(ln, 0, p->name);
+		scols_line_set_data(ln, 1, buf);
+		scols_line_set_data(ln, 2, res);
 		for (i = 0; i < n && strcmp(out[i].result, res); i++)
 			;
 		if (i == n) {
@@ -155,74 +158,70 @@ static int enumerate(const struct program *p, struct libscols_table *orders,
 static void interleave_help(FILE *f)
 {
 	fprintf(f,
-		"usage: racedemo [--json] interleavings\n\n"
+		"Usage: racedemo [-J] interleavings\n\n"
 		"A model: enumerate every interleaving of two threads' instructions and\n"
 		"run each in an interpreter, one instruction at a time:\n"
 		"  x=1 | x=2          one store each (x = 0 first)\n"
 		"  x=y+1 | y=y*2      load, add or multiply, store (x = 0, y = 1 first)\n"
 		"  x=x+1 | x=x+2      load, add, store each (x = 0 first)\n"
-		"Real threads, one step at a time: racedemo step.\n");
+		"Real threads, one step at a time: racedemo step.\n\n"
+		"  -J, --json         one JSON document\n"
+		"  -V, --version      the version\n"
+		"  -h, --help         this help\n");
+}
+
+static void no_opt(int c, const char *arg, void *ctx)
+{
+	(void)c, (void)arg, (void)ctx;
 }
 
 int cmd_interleave(int argc, char **argv, struct rd_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
+	static const struct option longopts[] = { { 0 } };
+	static const struct rd_cmdline cl = { "", longopts, interleave_help,
+					      no_opt };
+	static const struct vl_col order_cols[] = {
+		{ "program", 0 },
+		{ "order", 0 },
+		{ "result", 0 },
 	};
-	static const struct rd_col order_cols[] = {
-		{ "program", SCOLS_JSON_STRING },
-		{ "order", SCOLS_JSON_STRING },
-		{ "result", SCOLS_JSON_STRING },
-	};
-	static const struct rd_col outcome_cols[] = {
-		{ "program", SCOLS_JSON_STRING },
-		{ "result", SCOLS_JSON_STRING },
-		{ "interleavings", SCOLS_JSON_NUMBER },
-		{ "serial", SCOLS_JSON_STRING },
+	static const struct vl_col outcome_cols[] = {
+		{ "program", 0 },
+		{ "result", 0 },
+		{ "interleavings", VL_NUM },
+		{ "serial", VL_BOOL },
 	};
 	struct outcome out[NPROGRAMS][MAX_ORDERS];
 	int nout[NPROGRAMS];
-	struct libscols_table *tables[2];
+	struct libscols_table *orders, *outcomes;
 	size_t p;
-	int c, i;
+	int i;
 
-	while ((c = getopt_long(argc, argv, "Jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-			o->json = true;
-			break;
-		case 'h':
-			interleave_help(stdout);
-			return 0;
-		default:
-			interleave_help(stderr);
-			return EXIT_USAGE;
+	rd_getopt(argc, argv, &cl, NULL, o);
+	orders = RD_TABLE(o, "orders", order_cols);
+	outcomes = RD_TABLE(o, "outcomes", outcome_cols);
+	for (p = 0; p < NPROGRAMS; p++) {
+		nout[p] = enumerate(&programs[p], orders, out[p]);
+		for (i = 0; i < nout[p]; i++) {
+			struct libscols_line *ln = rd_line(outcomes);
+
+			scols_line_set_data(ln, 0, programs[p].name);
+			scols_line_set_data(ln, 1, out[p][i].result);
+			vl_line_set_i64(ln, 2, out[p][i].orders);
+			vl_line_set_bool(ln, 3, out[p][i].serial);
 		}
 	}
-	if (optind < argc)
-		return rd_usage_error("interleavings",
-				      "unexpected argument '%s'", argv[optind]);
-
-	tables[0] = rd_table("orders", order_cols, 3);
-	tables[1] = rd_table("outcomes", outcome_cols, 4);
-	for (p = 0; p < NPROGRAMS; p++) {
-		nout[p] = enumerate(&programs[p], tables[0], out[p]);
-		for (i = 0; i < nout[p]; i++)
-			rd_row(tables[1], "%s|%s|%ld|%s", programs[p].name,
-			       out[p][i].result, out[p][i].orders,
-			       out[p][i].serial ? "yes" : "no");
-	}
-	if (o->json)
-		return rd_print(o, tables, 2);
-	printf("A model, not threads: each order below is one way a scheduler could\n"
+	rd_say(o,
+	       "A model, not threads: each order below is one way a scheduler could\n"
 	       "interleave thread A's and thread B's instructions (A2 = A's second),\n"
 	       "run one instruction at a time by an interpreter.\n\n");
-	rd_print(o, tables, 1);
-	printf("How many interleavings end at each result; serial: a run of all of A\n"
-	       "then all of B (or the reverse) ends there too:\n");
-	rd_print(o, tables + 1, 1);
+	if (rd_print(o, orders))
+		return 1;
+	rd_say(o,
+	       "How many interleavings end at each result; serial (1): a run of all\n"
+	       "of A then all of B (or the reverse) ends there too:\n");
+	if (rd_print(o, outcomes))
+		return 1;
 	for (p = 0; p < NPROGRAMS; p++) {
 		long total = 0, racy = 0;
 
@@ -230,7 +229,8 @@ int cmd_interleave(int argc, char **argv, struct rd_opts *o)
 			total += out[p][i].orders;
 			racy += out[p][i].serial ? 0 : out[p][i].orders;
 		}
-		printf("%s: %ld orders, %d results; %ld end where no serial run does\n",
+		rd_say(o,
+		       "%s: %ld orders, %d results; %ld end where no serial run does\n",
 		       programs[p].name, total, nout[p], racy);
 	}
 	return 0;

@@ -10,7 +10,6 @@
  * Locks: a broken one (test, then set: two steps), a test-and-set spinlock,
  * a ticket lock and a pthread mutex.
  */
-#include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -157,11 +156,11 @@ static void *lk_thread_fn(void *arg)
 
 	rd_barrier_wait(&sh->start);
 	while (!atomic_load_explicit(&sh->stop, memory_order_relaxed)) {
-		t0 = rd_now_ns();
+		t0 = vl_now_ns();
 		atomic_fetch_add(&sh->wanting, 1);
 		locks[sh->lock].lock(sh);
 		others = atomic_fetch_sub(&sh->wanting, 1) - 1;
-		waited = rd_now_ns() - t0;
+		waited = vl_now_ns() - t0;
 		/* Critical section: anyone else in here is a violation. */
 		if (atomic_fetch_add(&sh->inside, 1))
 			atomic_fetch_add(&sh->violations, 1);
@@ -185,7 +184,7 @@ struct lk_result {
 	uint64_t max_wait_ns;
 };
 
-static void lk_run(struct lk_shared *sh, int lock, int nthreads, long ms,
+static void lk_run(struct lk_shared *sh, int lock, int nthreads, uint64_t ns,
 		   struct lk_result *res)
 {
 	struct lk_thread t[nthreads];
@@ -207,14 +206,11 @@ static void lk_run(struct lk_shared *sh, int lock, int nthreads, long ms,
 	rd_barrier_init(&sh->start, nthreads + 1);
 	for (i = 0; i < nthreads; i++) {
 		t[i] = (struct lk_thread){ .sh = sh, .me = i };
-		if (pthread_create(&tid[i], NULL, lk_thread_fn, &t[i])) {
-			perror("racedemo locks: pthread_create");
-			exit(1);
-		}
+		rd_thread(&tid[i], lk_thread_fn, &t[i]);
 	}
 	rd_barrier_wait(&sh->start);
-	t0 = rd_now_ns();
-	usleep(ms * 1000);
+	t0 = vl_now_ns();
+	vl_sleep_ns(ns);
 	atomic_store(&sh->stop, true);
 	memset(res, 0, sizeof(*res));
 	for (i = 0; i < nthreads; i++) {
@@ -224,7 +220,7 @@ static void lk_run(struct lk_shared *sh, int lock, int nthreads, long ms,
 		if (t[i].max_wait_ns > res->max_wait_ns)
 			res->max_wait_ns = t[i].max_wait_ns;
 	}
-	res->ops_per_s = res->total / ((rd_now_ns() - t0) / 1e9);
+	res->ops_per_s = res->total / ((vl_now_ns() - t0) / 1e9);
 	res->min_share = 100;
 	for (i = 0; i < nthreads && res->total; i++) {
 		double share = 100.0 * t[i].acquisitions / res->total;
@@ -237,7 +233,7 @@ static void lk_run(struct lk_shared *sh, int lock, int nthreads, long ms,
 }
 
 /* One lock's row read out: which of the three properties held. */
-static void locks_verdict(const struct rd_opts *o, const char *name,
+static void locks_verdict(struct rd_opts *o, const char *name,
 			  const struct lk_result *r)
 {
 	rd_say(o, "  %-14s ", name);
@@ -258,19 +254,52 @@ static void locks_help(FILE *f)
 	int i;
 
 	fprintf(f,
-		"usage: racedemo [--json] locks [-t THREADS] [-d MS] [-c NS] [-o NS] [-l LOCK]\n\n"
-		"THREADS threads take the lock in a loop for MS milliseconds per lock.\n\n"
-		"  -t, --threads N    threads (default 4)\n"
-		"  -d, --duration MS  milliseconds per lock (default 300)\n"
-		"  -c, --cs NS        inside the critical section: yield the CPU, then\n"
-		"                     stay busy NS (default 200)\n"
-		"  -o, --outside NS   time outside it between acquisitions (default 0)\n"
-		"  -l, --lock LOCK    only this lock:\n");
+		"Usage: racedemo [-J] locks [-t THREADS] [-d TIME] [-c TIME] [-o TIME] [-l LOCK]\n\n"
+		"THREADS threads take the lock in a loop for TIME per lock. Times are\n"
+		"durations: 300ms, 2us.\n\n"
+		"  -t, --threads N     threads (default 4; 2 to 256)\n"
+		"  -d, --duration TIME per lock (default 300ms; 1ms to 60s)\n"
+		"  -c, --cs TIME       inside the critical section: yield the CPU, then\n"
+		"                      stay busy TIME (default 200ns; at most 1ms)\n"
+		"  -o, --outside TIME  outside it between acquisitions (default 0)\n"
+		"  -l, --lock LOCK     only this lock:\n");
 	for (i = 0; i < NLOCKS; i++)
-		fprintf(f, "                       %-14s %s\n", locks[i].name,
+		fprintf(f, "                        %-14s %s\n", locks[i].name,
 			locks[i].how);
-	fprintf(f, "      --json         JSON output\n"
-		   "  -h, --help         this help\n");
+	fprintf(f, "  -J, --json          one JSON document\n"
+		   "  -V, --version       the version\n"
+		   "  -h, --help          this help\n");
+}
+
+struct locks_args {
+	struct lk_shared *sh;
+	uint64_t threads, ns;
+	int only;
+};
+
+static void locks_opt(int c, const char *arg, void *ctx)
+{
+	struct locks_args *a = ctx;
+
+	switch (c) {
+	case 't':
+		a->threads = vl_opt_count("--threads", arg, 2, 256);
+		break;
+	case 'd':
+		a->ns = vl_opt_duration("--duration", arg, 1000000,
+					60 * VL_NSEC_PER_SEC);
+		break;
+	case 'c':
+		a->sh->cs_ns =
+			vl_opt_duration("--cs", arg, 0, RD_WINDOW_MAX_NS);
+		break;
+	case 'o':
+		a->sh->ncs_ns =
+			vl_opt_duration("--outside", arg, 0, RD_WINDOW_MAX_NS);
+		break;
+	default: /* -l */
+		a->only = RD_PICK("--lock", arg, locks, "lock");
+	}
 }
 
 int cmd_locks(int argc, char **argv, struct rd_opts *o)
@@ -281,98 +310,61 @@ int cmd_locks(int argc, char **argv, struct rd_opts *o)
 		{ "cs", required_argument, NULL, 'c' },
 		{ "outside", required_argument, NULL, 'o' },
 		{ "lock", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	static const struct rd_col cols[] = {
-		{ "lock", SCOLS_JSON_STRING },
-		{ "threads", SCOLS_JSON_NUMBER },
-		{ "acquisitions", SCOLS_JSON_NUMBER },
-		{ "ops_per_s", SCOLS_JSON_NUMBER },
-		{ "violations", SCOLS_JSON_NUMBER },
-		{ "starved", SCOLS_JSON_NUMBER },
-		{ "max_streak", SCOLS_JSON_NUMBER },
-		{ "min_share", SCOLS_JSON_NUMBER },
-		{ "max_share", SCOLS_JSON_NUMBER },
-		{ "max_wait_us", SCOLS_JSON_NUMBER },
+	static const struct rd_cmdline cl = { "t:d:c:o:l:", longopts,
+					      locks_help, locks_opt };
+	static const struct vl_col cols[] = {
+		{ "lock", 0 },
+		{ "threads", VL_NUM },
+		{ "acquisitions", VL_NUM },
+		{ "ops_per_s", VL_NUM },
+		{ "violations", VL_NUM },
+		{ "starved", VL_NUM },
+		{ "max_streak", VL_NUM },
+		{ "min_share", VL_NUM },
+		{ "max_share", VL_NUM },
+		{ "max_wait_us", VL_NUM },
 	};
 	struct lk_shared sh = { .cs_ns = 200 };
-	struct libscols_table *t;
+	struct locks_args a = { &sh, 4, 300000000, -1 };
+	struct libscols_table *tb;
 	struct lk_result res[NLOCKS];
-	long threads = 4, ms = 300, v;
-	int c, i, only = -1;
+	int i;
 
-	while ((c = getopt_long(argc, argv, "t:d:c:o:l:Jh", longopts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 't':
-			if (rd_parse_count(optarg, &threads) || threads < 2 ||
-			    threads > 256)
-				return rd_usage_error("locks",
-						      "threads must be 2..256");
-			break;
-		case 'd':
-			if (rd_parse_count(optarg, &ms) || ms > 60000)
-				return rd_usage_error(
-					"locks",
-					"duration must be 1..60000 ms");
-			break;
-		case 'c':
-		case 'o':
-			v = atol(optarg);
-			if (v < 0 || v > 1000000)
-				return rd_usage_error(
-					"locks", "times must be 0..1000000 ns");
-			*(c == 'c' ? &sh.cs_ns : &sh.ncs_ns) = v;
-			break;
-		case 'l':
-			for (i = 0; i < NLOCKS; i++)
-				if (!strcmp(optarg, locks[i].name))
-					only = i;
-			if (only < 0)
-				return rd_usage_error(
-					"locks", "unknown lock '%s'", optarg);
-			break;
-		case 'J':
-			o->json = true;
-			break;
-		case 'h':
-			locks_help(stdout);
-			return 0;
-		default:
-			locks_help(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return rd_usage_error("locks", "unexpected argument '%s'",
-				      argv[optind]);
-
+	rd_getopt(argc, argv, &cl, &a, o);
 	rd_say(o,
-	       "%ld threads take each lock in a loop for %ld ms. Inside the critical\n"
+	       "%llu threads take each lock in a loop for %g ms. Inside the critical\n"
 	       "section each offers the CPU once (sched_yield, as if preempted there),\n"
 	       "then stays busy %llu ns; %llu ns outside.\n\n",
-	       threads, ms, (unsigned long long)sh.cs_ns,
-	       (unsigned long long)sh.ncs_ns);
+	       (unsigned long long)a.threads, rd_ms(a.ns),
+	       (unsigned long long)sh.cs_ns, (unsigned long long)sh.ncs_ns);
 	pthread_mutex_init(&sh.mutex, NULL);
-	t = rd_table("locks", cols, 10);
+	tb = RD_TABLE(o, "locks", cols);
 	for (i = 0; i < NLOCKS; i++) {
-		if (only >= 0 && i != only)
+		struct libscols_line *ln;
+
+		if (a.only >= 0 && i != a.only)
 			continue;
 		rd_say(o, "  %-14s %s\n", locks[i].name, locks[i].how);
-		lk_run(&sh, i, threads, ms, &res[i]);
+		lk_run(&sh, i, (int)a.threads, a.ns, &res[i]);
 		res[i].violations = atomic_load(&sh.violations);
 		res[i].max_streak = atomic_load(&sh.max_streak);
-		rd_row(t, "%s|%ld|%ld|%.0f|%ld|%ld|%ld|%.1f|%.1f|%.1f",
-		       locks[i].name, threads, res[i].total, res[i].ops_per_s,
-		       res[i].violations, res[i].starved, res[i].max_streak,
-		       res[i].min_share, res[i].max_share,
-		       res[i].max_wait_ns / 1e3);
+		ln = rd_line(tb);
+		scols_line_set_data(ln, 0, locks[i].name);
+		vl_line_set_u64(ln, 1, a.threads);
+		vl_line_set_i64(ln, 2, res[i].total);
+		vl_line_set_fmt(ln, 3, "%.0f", res[i].ops_per_s);
+		vl_line_set_i64(ln, 4, res[i].violations);
+		vl_line_set_i64(ln, 5, res[i].starved);
+		vl_line_set_i64(ln, 6, res[i].max_streak);
+		vl_line_set_fmt(ln, 7, "%.1f", res[i].min_share);
+		vl_line_set_fmt(ln, 8, "%.1f", res[i].max_share);
+		vl_line_set_fmt(ln, 9, "%.1f", res[i].max_wait_ns / 1e3);
 	}
 	pthread_mutex_destroy(&sh.mutex);
 	rd_say(o, "\n");
-	if (rd_print(o, &t, 1))
+	if (rd_print(o, tb))
 		return 1;
 	rd_say(o,
 	       "mutual exclusion: nobody else inside while a thread holds the lock.\n"
@@ -380,7 +372,7 @@ int cmd_locks(int argc, char **argv, struct rd_opts *o)
 	       "bounded waiting: max_streak, the most times in a row one thread got the\n"
 	       "lock while another was waiting for it. In this run:\n");
 	for (i = 0; i < NLOCKS; i++)
-		if (only < 0 || i == only)
+		if (a.only < 0 || i == a.only)
 			locks_verdict(o, locks[i].name, &res[i]);
 	return 0;
 }

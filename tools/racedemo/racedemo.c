@@ -2,17 +2,13 @@
 /*
  * racedemo: the concurrency lecture's race conditions, critical sections
  * and locks, made measurable. This file holds the dispatcher and the
- * helpers the subcommands share (tables, time, barrier).
+ * helpers the subcommands share (command line, tables, time, barrier).
  */
 #include <errno.h>
-#include <getopt.h>
-#include <math.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "racedemo.h"
 
@@ -43,177 +39,148 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: racedemo [--json] COMMAND [OPTIONS]\n\n");
+	fprintf(f, "Usage: racedemo [-J] COMMAND [OPTIONS]\n\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].what);
 	fprintf(f,
-		"\n'racedemo COMMAND --help' for a command's options; --json may\n"
-		"also follow the command. Kernel modes need /dev/vmlab.\n");
+		"\n  -J, --json      one JSON document (here or after the command)\n"
+		"  -V, --version   the version\n"
+		"  -h, --help      this help\n\n"
+		"'racedemo COMMAND --help' for a command's options. Counts take k, M, G\n"
+		"(powers of 1000); durations ns, us, ms, s or min (a bare number is\n"
+		"seconds). The kernel modes need %s.\n",
+		vl_device());
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	static char prog[32];
 	struct rd_opts o = { 0 };
 	size_t i;
+	int c, ret;
+
+	vl_init(argv, "racedemo");
+	/* Stop at the command: its options are its own. */
+	while ((c = getopt_long(argc, argv, "+JVh", longopts, NULL)) != -1) {
+		if (c == 'J')
+			o.json = true;
+		else
+			vl_other_option(c, usage);
+	}
+	if (optind >= argc)
+		vl_usage_error("missing COMMAND");
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			break;
+	if (i == NCOMMANDS)
+		vl_usage_error("unknown command '%s'", argv[optind]);
+	/* "racedemo saldo: ..." and "Try 'racedemo saldo --help'." */
+	snprintf(prog, sizeof(prog), "racedemo %s", commands[i].name);
+	vl_init(argv + optind, prog);
+	ret = commands[i].fn(argc - optind, argv + optind, &o);
+	if (ret)
+		return ret;
+	if (vl_doc_end(&o.doc)) {
+		vl_error("writing the output: %s", strerror(errno));
+		return VL_EXIT_FAIL;
+	}
+	return VL_EXIT_OK;
+}
+
+void rd_getopt(int argc, char **argv, const struct rd_cmdline *cl, void *ctx,
+	       struct rd_opts *o)
+{
+	static const struct option common[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	size_t n = 0;
+	char shortopts[64];
 	int c;
 
-	/* Stop at the command: its options are its own. */
-	while ((c = getopt_long(argc, argv, "+Jh", longopts, NULL)) != -1) {
+	while (cl->longopts && cl->longopts[n].name)
+		n++;
+
+	struct option longopts[n + 4];
+
+	memcpy(longopts, cl->longopts, n * sizeof(*longopts));
+	memcpy(longopts + n, common, sizeof(common));
+	memset(&longopts[n + 3], 0, sizeof(longopts[0]));
+	snprintf(shortopts, sizeof(shortopts), "%sJVh", cl->shortopts);
+	optind = 0; /* restart getopt: main() parsed the global options */
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
-			o.json = true;
+			o->json = true;
 			break;
+		case 'V':
+			vl_prog = "racedemo";
+			vl_version();
 		case 'h':
-			usage(stdout);
-			return 0;
+		case '?':
+			vl_other_option(c, cl->help);
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			cl->opt(c, optarg, ctx);
 		}
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	for (i = 0; i < NCOMMANDS; i++) {
-		if (!strcmp(argv[optind], commands[i].name)) {
-			argc -= optind;
-			argv += optind;
-			optind = 1;
-			return commands[i].fn(argc, argv, &o);
-		}
-	}
-	fprintf(stderr, "racedemo: unknown command '%s'\n", argv[optind]);
-	usage(stderr);
-	return EXIT_USAGE;
+	if (optind < argc)
+		vl_usage_error("unexpected argument '%s'", argv[optind]);
+	vl_doc_init(&o->doc, o->json);
 }
 
-int rd_usage_error(const char *cmd, const char *fmt, ...)
+int rd_pick(const char *opt, const char *arg, const char *const *first,
+	    size_t n, size_t stride, const char *what)
 {
-	va_list ap;
+	size_t i;
 
-	fprintf(stderr, "racedemo %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'racedemo %s --help'.\n", cmd);
-	return EXIT_USAGE;
+	for (i = 0; i < n; i++)
+		if (!strcmp(arg, *(const char *const *)((const char *)first +
+							i * stride)))
+			return (int)i;
+	vl_usage_error("%s '%s': unknown %s (see %s --help)", opt, arg, what,
+		       vl_prog);
 }
 
-struct libscols_table *rd_table(const char *name, const struct rd_col *cols,
-				int ncols)
+struct libscols_table *rd_table(const struct rd_opts *o, const char *name,
+				const struct vl_col *cols, size_t ncols)
 {
-	struct libscols_table *t = scols_new_table();
-	int i;
+	struct libscols_table *tb = vl_table_new(name, o->json, cols, ncols);
 
-	if (!t) {
-		perror("racedemo: scols_new_table");
-		exit(1);
+	if (!tb) {
+		vl_error("table %s: out of memory", name);
+		exit(VL_EXIT_FAIL);
 	}
-	scols_table_set_name(t, name);
-	for (i = 0; i < ncols; i++) {
-		struct libscols_column *cl =
-			scols_table_new_column(t, cols[i].name, 0, 0);
+	return tb;
+}
 
-		if (!cl) {
-			perror("racedemo: scols_table_new_column");
-			exit(1);
-		}
-		scols_column_set_json_type(cl, cols[i].json_type);
+struct libscols_line *rd_line(struct libscols_table *tb)
+{
+	struct libscols_line *ln = vl_line(tb, NULL);
+
+	if (!ln) {
+		vl_error("table row: out of memory");
+		exit(VL_EXIT_FAIL);
 	}
-	return t;
+	return ln;
 }
 
-void rd_row(struct libscols_table *t, const char *fmt, ...)
+int rd_print(struct rd_opts *o, struct libscols_table *tb)
 {
-	struct libscols_line *ln = scols_table_new_line(t, NULL);
-	char *buf, *cell, *save = NULL;
-	va_list ap;
-	size_t col = 0;
-	int n;
+	int ret = vl_doc_add(&o->doc, tb);
 
-	va_start(ap, fmt);
-	n = vasprintf(&buf, fmt, ap);
-	va_end(ap);
-	if (!ln || n < 0) {
-		perror("racedemo: table row");
-		exit(1);
+	if (ret) {
+		vl_error("printing a table: %s", strerror(-ret));
+		return VL_EXIT_FAIL;
 	}
-	for (cell = strtok_r(buf, "|", &save); cell;
-	     cell = strtok_r(NULL, "|", &save))
-		scols_line_set_data(ln, col++, cell);
-	free(buf);
-}
-
-/* The JSON of one table without its outer braces: "name": [ ... ]. */
-static char *table_json_body(struct libscols_table *t)
-{
-	char *s = NULL, *open, *close;
-
-	scols_table_enable_json(t, 1);
-	if (scols_print_table_to_string(t, &s) || !s)
-		return NULL;
-	open = strchr(s, '{');
-	close = strrchr(s, '}');
-	if (!open || !close || close < open) {
-		free(s);
-		return NULL;
-	}
-	*close = '\0';
-	memmove(s, open + 1, strlen(open + 1) + 1);
-	return s;
-}
-
-int rd_print(const struct rd_opts *o, struct libscols_table **tables, int n)
-{
-	int i, ret = 0;
-
-	if (o->json)
-		printf("{");
-	for (i = 0; i < n; i++) {
-		if (o->json) {
-			char *body = table_json_body(tables[i]);
-
-			if (!body) {
-				ret = 1;
-			} else {
-				printf("%s%s", i ? "," : "", body);
-				free(body);
-			}
-		} else {
-			scols_print_table(tables[i]);
-			printf("\n");
-		}
-		scols_unref_table(tables[i]);
-	}
-	if (o->json)
-		printf("}\n");
-	fflush(stdout);
-	return ret;
-}
-
-void rd_say(const struct rd_opts *o, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (o->json)
-		return;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-}
-
-uint64_t rd_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	rd_say(o, "\n");
+	return 0;
 }
 
 void rd_spin_ns(uint64_t ns)
@@ -222,8 +189,8 @@ void rd_spin_ns(uint64_t ns)
 
 	if (!ns)
 		return;
-	end = rd_now_ns() + ns;
-	while (rd_now_ns() < end)
+	end = vl_now_ns() + ns;
+	while (vl_now_ns() < end)
 		rd_cpu_relax();
 }
 
@@ -233,23 +200,14 @@ void rd_window(uint64_t ns)
 	rd_spin_ns(ns);
 }
 
-int rd_parse_count(const char *s, long *out)
+void rd_thread(pthread_t *tid, void *(*fn)(void *), void *arg)
 {
-	char *end;
-	double v;
+	int err = pthread_create(tid, NULL, fn, arg);
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !(v >= 1) || v > 1e12 || v != floor(v))
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		v *= 1000, end++;
-	else if (*end == 'm' || *end == 'M')
-		v *= 1000000, end++;
-	if (*end)
-		return -1;
-	*out = (long)v;
-	return 0;
+	if (err) {
+		vl_error("pthread_create: %s", strerror(err));
+		exit(VL_EXIT_FAIL);
+	}
 }
 
 void rd_barrier_init(struct rd_barrier *b, unsigned int parties)

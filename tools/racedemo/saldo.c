@@ -6,7 +6,6 @@
  * show one run that lost money, instruction by instruction, in the order
  * the two threads really executed them.
  */
-#include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +27,7 @@ struct saldo_shared {
 	pthread_mutex_t lock;
 	bool use_mutex;
 	uint64_t window_ns;
-	long runs;
+	uint64_t runs;
 	struct saldo_ev ev[2][EV_N];
 };
 
@@ -45,7 +44,8 @@ static void *saldo_thread(void *arg)
 	struct saldo_worker *w = arg;
 	struct saldo_shared *sh = w->sh;
 	struct saldo_ev *ev = sh->ev[w->idx];
-	long r, r1;
+	uint64_t r;
+	long r1;
 
 	for (r = 0; r < sh->runs; r++) {
 		rd_barrier_wait(&sh->bar);
@@ -114,7 +114,7 @@ struct saldo_result {
 	struct saldo_step example[2 * EV_N];
 };
 
-static int saldo_run(bool use_mutex, long runs, uint64_t window_ns,
+static int saldo_run(bool use_mutex, uint64_t runs, uint64_t window_ns,
 		     struct saldo_result *res)
 {
 	struct saldo_shared sh = { .use_mutex = use_mutex,
@@ -122,7 +122,8 @@ static int saldo_run(bool use_mutex, long runs, uint64_t window_ns,
 				   .runs = runs };
 	struct saldo_worker w[2];
 	pthread_t tid[2];
-	long r, final;
+	uint64_t r;
+	long final;
 	int i;
 
 	memset(res, 0, sizeof(*res));
@@ -130,10 +131,7 @@ static int saldo_run(bool use_mutex, long runs, uint64_t window_ns,
 	pthread_mutex_init(&sh.lock, NULL);
 	for (i = 0; i < 2; i++) {
 		w[i] = (struct saldo_worker){ &sh, i, deposits[i] };
-		if (pthread_create(&tid[i], NULL, saldo_thread, &w[i])) {
-			perror("racedemo saldo: pthread_create");
-			exit(1);
-		}
+		rd_thread(&tid[i], saldo_thread, &w[i]);
 	}
 	for (r = 0; r < runs; r++) {
 		atomic_store(&sh.saldo, 100);
@@ -158,13 +156,14 @@ static int saldo_run(bool use_mutex, long runs, uint64_t window_ns,
 static void saldo_help(FILE *f)
 {
 	fprintf(f,
-		"usage: racedemo [--json] saldo [-r RUNS] [-w NS]\n\n"
+		"Usage: racedemo [-J] saldo [-r RUNS] [-w TIME]\n\n"
 		"Two threads deposit 10 and 20 into saldo = 100, RUNS times\n"
 		"without a lock and RUNS times with a pthread mutex.\n\n"
-		"  -r, --runs RUNS     runs per mode (default 1000)\n"
-		"  -w, --window NS     between load and add: yield the CPU, then stay\n"
-		"                      busy NS (default 0)\n"
-		"      --json          JSON output\n"
+		"  -r, --runs RUNS     runs per mode, a count (default 1000; 1k = 1000)\n"
+		"  -w, --window TIME   between load and add: yield the CPU, then stay\n"
+		"                      busy TIME, a duration up to 1ms (default 0; 2us)\n"
+		"  -J, --json          one JSON document\n"
+		"  -V, --version       the version\n"
 		"  -h, --help          this help\n");
 }
 
@@ -174,119 +173,114 @@ static const char *const meaning[3] = {
 	"correct",
 };
 
+struct saldo_args {
+	uint64_t runs, window_ns;
+};
+
+static void saldo_opt(int c, const char *arg, void *ctx)
+{
+	struct saldo_args *a = ctx;
+
+	if (c == 'r')
+		a->runs = vl_opt_count("--runs", arg, 1, 1000000000);
+	else
+		a->window_ns =
+			vl_opt_duration("--window", arg, 0, RD_WINDOW_MAX_NS);
+}
+
+/* Table saldo: the final balances of each mode. */
+static void saldo_dist(struct libscols_table *tb, const char *mode,
+		       const struct saldo_result *res, uint64_t runs)
+{
+	struct libscols_line *ln;
+	int i;
+
+	for (i = 2; i >= -1; i--) {
+		long n = i >= 0 ? res->count[i] : res->other;
+
+		if (i < 0 && !n)
+			break;
+		ln = rd_line(tb);
+		scols_line_set_data(ln, 0, mode);
+		vl_line_set_i64(ln, 1, i >= 0 ? 110 + 10 * i : -1);
+		vl_line_set_i64(ln, 2, n);
+		vl_line_set_fmt(ln, 3, "%.2f", 100.0 * n / runs);
+		scols_line_set_data(ln, 4,
+				    i >= 0 ? meaning[i] : "impossible balance");
+	}
+}
+
 int cmd_saldo(int argc, char **argv, struct rd_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "runs", required_argument, NULL, 'r' },
 		{ "window", required_argument, NULL, 'w' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	static const struct rd_col dist_cols[] = {
-		{ "mode", SCOLS_JSON_STRING },
-		{ "final", SCOLS_JSON_NUMBER },
-		{ "runs", SCOLS_JSON_NUMBER },
-		{ "percent", SCOLS_JSON_NUMBER },
-		{ "meaning", SCOLS_JSON_STRING },
+	static const struct rd_cmdline cl = { "r:w:", longopts, saldo_help,
+					      saldo_opt };
+	static const struct vl_col dist_cols[] = {
+		{ "mode", 0 },	       { "final", VL_NUM }, { "runs", VL_NUM },
+		{ "percent", VL_NUM }, { "meaning", 0 },
 	};
-	static const struct rd_col step_cols[] = {
-		{ "step", SCOLS_JSON_NUMBER },
-		{ "thread", SCOLS_JSON_STRING },
-		{ "instruction", SCOLS_JSON_STRING },
-		{ "r1", SCOLS_JSON_NUMBER },
-		{ "saldo", SCOLS_JSON_NUMBER },
+	static const struct vl_col step_cols[] = {
+		{ "step", VL_NUM }, { "thread", 0 },	 { "instruction", 0 },
+		{ "r1", VL_NUM },   { "saldo", VL_NUM },
 	};
 	static const char *const insn[EV_N] = { "load r1, saldo",
 						"add r1, r1, %ld",
 						"store saldo, r1" };
-	long runs = 1000, window = 0, lost = 0;
-	struct libscols_table *tables[2];
+	struct saldo_args a = { .runs = 1000 };
+	struct libscols_table *tb;
 	struct saldo_result res[2];
-	int c, m, i, n = 1;
+	long lost;
+	int m, i;
 
-	while ((c = getopt_long(argc, argv, "r:w:Jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if (rd_parse_count(optarg, &runs))
-				return rd_usage_error(
-					"saldo", "bad run count '%s'", optarg);
-			break;
-		case 'w':
-			window = atol(optarg);
-			if (window < 0 || window > 1000000)
-				return rd_usage_error(
-					"saldo",
-					"window must be 0..1000000 ns");
-			break;
-		case 'J':
-			o->json = true;
-			break;
-		case 'h':
-			saldo_help(stdout);
-			return 0;
-		default:
-			saldo_help(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return rd_usage_error("saldo", "unexpected argument '%s'",
-				      argv[optind]);
-
+	rd_getopt(argc, argv, &cl, &a, o);
 	rd_say(o,
 	       "saldo = 100; thread A: saldo = saldo + 10; thread B: saldo = saldo + 20.\n"
-	       "Each deposit is load / add / store; %ld runs per mode. Between load and\n"
+	       "Each deposit is load / add / store; %llu runs per mode. Between load and\n"
 	       "add each thread offers the CPU to the other (sched_yield), as a timer\n"
-	       "interrupt could, then stays busy %ld ns (-w).\n\n",
-	       runs, window);
+	       "interrupt could, then stays busy %llu ns (-w).\n\n",
+	       (unsigned long long)a.runs, (unsigned long long)a.window_ns);
 	for (m = 0; m < 2; m++)
-		saldo_run(m == 1, runs, window, &res[m]);
+		saldo_run(m == 1, a.runs, a.window_ns, &res[m]);
 
-	tables[0] = rd_table("saldo", dist_cols, 5);
-	for (m = 0; m < 2; m++) {
-		for (i = 2; i >= 0; i--)
-			rd_row(tables[0], "%s|%d|%ld|%.2f|%s",
-			       m ? "mutex" : "none", 110 + 10 * i,
-			       res[m].count[i], 100.0 * res[m].count[i] / runs,
-			       meaning[i]);
-		if (res[m].other)
-			rd_row(tables[0], "%s|-1|%ld|%.2f|impossible balance",
-			       m ? "mutex" : "none", res[m].other,
-			       100.0 * res[m].other / runs);
-	}
+	tb = RD_TABLE(o, "saldo", dist_cols);
+	saldo_dist(tb, "none", &res[0], a.runs);
+	saldo_dist(tb, "mutex", &res[1], a.runs);
+	rd_say(o, "Final balances over %llu runs each:\n",
+	       (unsigned long long)a.runs);
+	if (rd_print(o, tb))
+		return 1;
 	if (res[0].have_example) {
-		tables[n++] = rd_table("interleaving", step_cols, 5);
+		tb = RD_TABLE(o, "interleaving", step_cols);
 		for (i = 0; i < 2 * EV_N; i++) {
 			struct saldo_step *s = &res[0].example[i];
-			char buf[32];
+			struct libscols_line *ln = rd_line(tb);
 
-			snprintf(buf, sizeof(buf), insn[s->op],
-				 deposits[s->thread]);
-			rd_row(tables[1], "%d|%s|%s|%ld|%ld", i + 1,
-			       s->thread ? "B (+20)" : "A (+10)", buf, s->r1,
-			       s->saldo);
+			vl_line_set_i64(ln, 0, i + 1);
+			scols_line_set_data(ln, 1,
+					    s->thread ? "B (+20)" : "A (+10)");
+			vl_line_set_fmt(ln, 2, insn[s->op],
+					deposits[s->thread]);
+			vl_line_set_i64(ln, 3, s->r1);
+			vl_line_set_i64(ln, 4, s->saldo);
 		}
-	}
-	lost = res[0].count[0] + res[0].count[1];
-	if (o->json)
-		return rd_print(o, tables, n);
-	printf("Final balances over %ld runs each:\n", runs);
-	if (rd_print(o, tables, 1))
-		return 1;
-	if (n == 2) {
 		rd_say(o,
 		       "One run that lost money, in the order the steps happened\n"
 		       "(both threads loaded 100 before either stored):\n");
-		if (rd_print(o, tables + 1, 1))
+		if (rd_print(o, tb))
 			return 1;
 	}
+	lost = res[0].count[0] + res[0].count[1];
 	rd_say(o,
-	       "without a lock: final balance below 130 in %ld of %ld runs (%.2f%%)\n"
-	       "with a mutex:   final balance below 130 in %ld of %ld runs\n",
-	       lost, runs, 100.0 * lost / runs,
-	       res[1].count[0] + res[1].count[1], runs);
-	if (!o->json && !lost)
-		printf("No update was lost this time: try more runs (-r) or a wider window (-w).\n");
+	       "without a lock: final balance below 130 in %ld of %llu runs (%.2f%%)\n"
+	       "with a mutex:   final balance below 130 in %ld of %llu runs\n",
+	       lost, (unsigned long long)a.runs, 100.0 * lost / a.runs,
+	       res[1].count[0] + res[1].count[1], (unsigned long long)a.runs);
+	if (!lost)
+		rd_say(o,
+		       "No update was lost this time: try more runs (-r) or a wider window (-w).\n");
 	return 0;
 }

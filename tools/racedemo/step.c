@@ -9,7 +9,6 @@
  * makes it happen; --predict grades a guess of the final balance.
  */
 #include <ctype.h>
-#include <getopt.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -105,13 +104,14 @@ static void run_step(struct step_shared *sh, int idx)
 static void step_help(FILE *f)
 {
 	fprintf(f,
-		"usage: racedemo step [-s A,B,...] [-p SALDO]\n\n"
+		"Usage: racedemo step [-s A,B,...] [-P SALDO]\n\n"
 		"saldo = 100; thread A: saldo = saldo + 10, thread B: saldo = saldo + 20,\n"
 		"each as load / add / store, on two real threads held between steps.\n"
-		"You choose who runs each next instruction.\n\n"
+		"You choose who runs each next instruction (text only: no --json).\n\n"
 		"  -s, --schedule LIST  the order, e.g. A,A,B,B,A,B (else asked on stdin;\n"
 		"                       a short list is completed with A's, then B's steps)\n"
-		"  -p, --predict SALDO  grade this guess of the final balance\n"
+		"  -P, --predict SALDO  grade this guess of the final balance (a number)\n"
+		"  -V, --version        the version\n"
 		"  -h, --help           this help\n");
 }
 
@@ -186,66 +186,56 @@ static void print_verdict(const struct step_shared *sh)
 		       sh->saldo == 110 ? step_amount[1] : step_amount[0]);
 }
 
+struct step_args {
+	int sched[2 * NSTEPS], nsched;
+	long predict;
+};
+
+static void step_opt(int c, const char *arg, void *ctx)
+{
+	struct step_args *a = ctx;
+	int i, k, n;
+
+	if (c == 'P') {
+		a->predict = (long)vl_opt_uint("--predict", arg, 0, 1000000);
+		return;
+	}
+	a->nsched = parse_schedule(arg, a->sched, 2 * NSTEPS);
+	if (a->nsched < 0)
+		vl_bad_arg("--schedule", arg, "up to 6 of A and B");
+	for (i = 0; i < 2; i++) {
+		for (k = 0, n = 0; k < a->nsched; k++)
+			n += a->sched[k] == i;
+		if (n > NSTEPS)
+			vl_bad_arg("--schedule", arg,
+				   i ? "B has only 3 instructions" :
+				       "A has only 3 instructions");
+	}
+}
+
 int cmd_step(int argc, char **argv, struct rd_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "schedule", required_argument, NULL, 's' },
-		{ "predict", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "predict", required_argument, NULL, 'P' },
 		{ 0 }
 	};
+	static const struct rd_cmdline cl = { "s:P:", longopts, step_help,
+					      step_opt };
 	struct step_shared sh = { .saldo = 100 };
+	struct step_args a = { .nsched = -1, .predict = -1 };
 	struct step_thread th[2];
-	int sched[2 * NSTEPS], nsched = -1, c, i, step;
-	long predict = -1;
+	int i, step;
 	pthread_t tid[2];
 
+	rd_getopt(argc, argv, &cl, &a, o);
 	if (o->json)
-		return rd_usage_error("step",
-				      "an interactive command: no --json");
-	while ((c = getopt_long(argc, argv, "s:p:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			nsched = parse_schedule(optarg, sched, 2 * NSTEPS);
-			if (nsched < 0)
-				return rd_usage_error(
-					"step",
-					"schedule '%s': up to 6 of A and B",
-					optarg);
-			for (i = 0; i < 2; i++) {
-				int k, n = 0;
-
-				for (k = 0; k < nsched; k++)
-					n += sched[k] == i;
-				if (n > NSTEPS)
-					return rd_usage_error(
-						"step",
-						"%c has only 3 instructions",
-						'A' + i);
-			}
-			break;
-		case 'p':
-			predict = atol(optarg);
-			break;
-		case 'h':
-			step_help(stdout);
-			return 0;
-		default:
-			step_help(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return rd_usage_error("step", "unexpected argument '%s'",
-				      argv[optind]);
-
+		vl_usage_error(
+			"--json: step is interactive, its output is text");
 	for (i = 0; i < 2; i++) {
 		th[i] = (struct step_thread){ &sh, i };
 		atomic_store(&sh.turn, TURN_QUIT + 1);
-		if (pthread_create(&tid[i], NULL, step_thread_fn, &th[i])) {
-			perror("racedemo step: pthread_create");
-			return 1;
-		}
+		rd_thread(&tid[i], step_thread_fn, &th[i]);
 		wait_turn(&sh, TURN_MAIN); /* the thread is up and waiting */
 	}
 	printf("saldo = 100. Thread A (TID %d) deposits 10, thread B (TID %d) 20,\n"
@@ -255,17 +245,17 @@ int cmd_step(int argc, char **argv, struct rd_opts *o)
 	for (step = 1; step <= 2 * NSTEPS; step++) {
 		int idx;
 
-		if (nsched < 0) {
+		if (a.nsched < 0) {
 			idx = ask_next(&sh, step);
 			if (idx < 0) {
 				printf("\n(no answer: stopped)\n");
 				give_turn(&sh, TURN_QUIT);
 				break;
 			}
-		} else if (step <= nsched) {
-			idx = sched[step - 1];
+		} else if (step <= a.nsched) {
+			idx = a.sched[step - 1];
 		} else {
-			if (step == nsched + 1)
+			if (step == a.nsched + 1)
 				printf("(schedule ended: A's remaining steps, then B's)\n");
 			idx = sh.pc[0] < NSTEPS ? 0 : 1;
 		}
@@ -277,8 +267,8 @@ int cmd_step(int argc, char **argv, struct rd_opts *o)
 	if (sh.pc[0] < NSTEPS || sh.pc[1] < NSTEPS)
 		return 1;
 	print_verdict(&sh);
-	if (predict >= 0)
-		printf("you predicted %ld: %s\n", predict,
-		       predict == sh.saldo ? "right" : "wrong");
+	if (a.predict >= 0)
+		printf("you predicted %ld: %s\n", a.predict,
+		       a.predict == sh.saldo ? "right" : "wrong");
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cli.h"
+#include "table.h"
 
 static atomic_int release_word;
 static atomic_int stop_spin;
@@ -100,32 +104,70 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: threadpark [options]\n"
 		"\n"
-		"Start threads in known states and keep them there, printing the TIDs.\n"
+		"Start threads in known states and keep them there; print the PID and\n"
+		"what was started. Counts take k (1000): 10k.\n"
 		"\n"
 		"  -s, --sleep N      N threads asleep on a futex (Waiting)\n"
-		"  -r, --spin N       N threads spinning (Ready/Running)\n"
-		"  -y, --yield N      N threads calling sched_yield in a loop\n"
+		"  -r, --spin N       N threads spinning (Ready/Running), at most 64\n"
+		"  -y, --yield N      N threads calling sched_yield in a loop, at most 64\n"
 		"  -F, --fifo         spinners and yielders run SCHED_FIFO (priority 1)\n"
 		"  -x, --exit N       N threads that return at once and are never joined\n"
 		"  -z, --zombie       also fork a child that exits and is never waited for\n"
 		"  -l, --life N       N threads that sleep 10 ms, compute, then finish\n"
-		"  -t, --time SECS    keep the threads SECS seconds (default: until a signal;\n"
-		"                     with only -l: until they finish)\n"
-		"  -S, --stack SIZE   thread stack size in KiB (default 64)\n"
+		"  -t, --time TIME    keep the threads TIME, a duration: 30s, 500ms (a bare\n"
+		"                     number is seconds; default: until a signal; with\n"
+		"                     only -l: until they finish)\n"
+		"  -S, --stack SIZE   thread stack size, 16K to 64M (default 64K)\n"
+		"  -J, --json         what was started as one JSON document\n"
+		"  -V, --version      the version\n"
 		"  -h, --help         this help\n");
-}
-
-static long parse_count(const char *s, long max)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	return end == s || *end || v < 0 || v > max ? -1 : v;
 }
 
 static void on_signal(int sig)
 {
 	(void)sig;
+}
+
+/* Roles in the order they are started (and counted in n[]). */
+enum { SLEEP, SPIN, QUIT, LIFE, YIELD, NROLES };
+
+/* What was started: a line of text, or the JSON document. */
+static int report(bool json, const long n[NROLES], pid_t zpid)
+{
+	static const struct vl_col cols[] = {
+		{ "pid", VL_NUM },	 { "sleeping", VL_NUM },
+		{ "spinning", VL_NUM },	 { "exited", VL_NUM },
+		{ "lifecycle", VL_NUM }, { "yielding", VL_NUM },
+		{ "zombie", VL_NUM },
+	};
+	struct libscols_table *tb;
+	struct libscols_line *ln;
+	struct vl_doc doc;
+	int k;
+
+	if (!json) {
+		printf("threadpark pid %d: %ld sleeping, %ld spinning, %ld exited, %ld lifecycle",
+		       (int)getpid(), n[SLEEP], n[SPIN], n[QUIT], n[LIFE]);
+		if (n[YIELD])
+			printf(", %ld yielding", n[YIELD]);
+		if (zpid > 0)
+			printf(", zombie child %d", (int)zpid);
+		printf("\n");
+		return fflush(stdout) ? -1 : 0;
+	}
+	vl_doc_init(&doc, json);
+	tb = VL_TABLE("threadpark", json, cols);
+	ln = tb ? vl_line(tb, NULL) : NULL;
+	if (!ln) {
+		scols_unref_table(tb);
+		return -1;
+	}
+	vl_line_set_i64(ln, 0, getpid());
+	for (k = 0; k < NROLES; k++)
+		vl_line_set_i64(ln, 1 + (k == YIELD ? 4 : k), n[k]);
+	if (zpid > 0) /* else null */
+		vl_line_set_i64(ln, 6, zpid);
+	return vl_doc_add(&doc, tb) || vl_doc_end(&doc) ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -140,87 +182,86 @@ int main(int argc, char **argv)
 		{ "life", required_argument, NULL, 'l' },
 		{ "time", required_argument, NULL, 't' },
 		{ "stack", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	long n[5] = { 0 }, stack_kib = 64, secs = -1, i, total;
-	void *(*fn[5])(void *) = { sleeper, spinner, quitter, lifecycle,
-				   yielder };
+	/* The option, the role it counts and its largest count. */
+	static const struct {
+		int opt;
+		const char *name;
+		int role;
+		long max;
+	} counts[] = {
+		{ 's', "--sleep", SLEEP, 100000 },
+		{ 'r', "--spin", SPIN, 64 },
+		{ 'y', "--yield", YIELD, 64 },
+		{ 'x', "--exit", QUIT, 100000 },
+		{ 'l', "--life", LIFE, 100000 },
+	};
+	void *(*fn[NROLES])(void *) = { sleeper, spinner, quitter, lifecycle,
+					yielder };
+	long n[NROLES] = { 0 }, i, total;
+	uint64_t stack = 64 << 10, time_ns = 0;
+	bool zombie = false, json = false, timed = false;
 	pthread_t *th;
 	pthread_attr_t attr;
-	int opt, zombie = 0, k, err;
+	int opt, k, err;
 	pid_t zpid = 0;
-	size_t made = 0;
+	size_t made = 0, c;
 
-	while ((opt = getopt_long(argc, argv, "s:r:y:Fx:zl:t:S:h", longopts,
+	vl_init(argv, "threadpark");
+	while ((opt = getopt_long(argc, argv, "s:r:y:Fx:zl:t:S:JVh", longopts,
 				  NULL)) != -1) {
-		long *dst = NULL, max = 100000;
-
-		switch (opt) {
-		case 's':
-			dst = &n[0];
-			break;
-		case 'r':
-			dst = &n[1];
-			max = 64;
-			break;
-		case 'y':
-			dst = &n[4];
-			max = 64;
-			break;
-		case 'x':
-			dst = &n[2];
-			break;
-		case 'l':
-			dst = &n[3];
-			break;
-		case 'z':
-			zombie = 1;
+		for (c = 0; c < sizeof(counts) / sizeof(counts[0]); c++)
+			if (counts[c].opt == opt)
+				break;
+		if (c < sizeof(counts) / sizeof(counts[0])) {
+			n[counts[c].role] = (long)vl_opt_count(
+				counts[c].name, optarg, 0, counts[c].max);
 			continue;
+		}
+		switch (opt) {
+		case 'z':
+			zombie = true;
+			break;
 		case 'F':
 			fifo = 1;
-			continue;
+			break;
 		case 't':
-			dst = &secs;
-			max = 86400;
+			time_ns = vl_opt_duration("--time", optarg, 0,
+						  86400 * VL_NSEC_PER_SEC);
+			timed = true;
 			break;
 		case 'S':
-			dst = &stack_kib;
-			max = 65536;
+			stack = vl_opt_size("--stack", optarg, 16 << 10,
+					    64 << 20);
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
+		case 'J':
+			json = true;
+			break;
 		default:
-			usage(stderr);
-			return 2;
-		}
-		*dst = parse_count(optarg, max);
-		if (*dst < 0) {
-			fprintf(stderr,
-				"threadpark: bad value '%s' for -%c (0..%ld)\n",
-				optarg, opt, max);
-			return 2;
+			vl_other_option(opt, usage);
 		}
 	}
-	if (optind < argc || stack_kib < 16) {
-		usage(stderr);
-		return 2;
-	}
-	total = n[0] + n[1] + n[2] + n[3] + n[4];
+	if (optind < argc)
+		vl_usage_error("unexpected argument '%s'", argv[optind]);
+	total = n[SLEEP] + n[SPIN] + n[QUIT] + n[LIFE] + n[YIELD];
 	th = calloc((size_t)total + 1, sizeof(*th));
-	if (!th)
-		return 1;
+	if (!th) {
+		vl_error("out of memory");
+		return VL_EXIT_FAIL;
+	}
 	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, (size_t)stack_kib * 1024);
-	for (k = 0; k < 5; k++) {
+	pthread_attr_setstacksize(&attr, (size_t)stack);
+	for (k = 0; k < NROLES; k++) {
 		for (i = 0; i < n[k]; i++) {
 			err = pthread_create(&th[made], &attr, fn[k],
 					     (void *)i);
 			if (err) {
-				fprintf(stderr, "threadpark: thread %zu: %s\n",
-					made, strerror(err));
-				return 1;
+				vl_error("thread %zu: %s", made, strerror(err));
+				return VL_EXIT_FAIL;
 			}
 			made++;
 		}
@@ -230,23 +271,21 @@ int main(int argc, char **argv)
 		zpid = fork();
 		if (!zpid)
 			_exit(0);
+		if (zpid < 0) {
+			vl_error("fork: %s", strerror(errno));
+			return VL_EXIT_FAIL;
+		}
 	}
-	printf("threadpark pid %d: %ld sleeping, %ld spinning, %ld exited, %ld lifecycle%s",
-	       (int)getpid(), n[0], n[1], n[2], n[3],
-	       n[4]   ? "" :
-	       zombie ? "" :
-			"\n");
-	if (n[4])
-		printf(", %ld yielding%s", n[4], zombie ? "" : "\n");
-	if (zombie)
-		printf(", zombie child %d\n", (int)zpid);
-	fflush(stdout);
+	if (report(json, n, zpid)) {
+		vl_error("writing the report failed");
+		return VL_EXIT_FAIL;
+	}
 
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
-	if (secs > 0)
-		sleep((unsigned int)secs);
-	else if (secs < 0 && (n[0] || n[1] || n[2] || n[4] || zombie))
+	if (timed)
+		vl_sleep_ns(time_ns);
+	else if (n[SLEEP] || n[SPIN] || n[QUIT] || n[YIELD] || zombie)
 		pause();
 	atomic_store(&release_word, 1);
 	syscall(SYS_futex, &release_word, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL,
@@ -257,5 +296,5 @@ int main(int argc, char **argv)
 	if (zpid > 0)
 		waitpid(zpid, NULL, 0);
 	free(th);
-	return 0;
+	return VL_EXIT_OK;
 }

@@ -1,1 +1,1 @@
-threadpark_LDLIBS := -pthread
+threadpark_LDLIBS := -lsmartcols -pthread
