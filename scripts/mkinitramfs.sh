@@ -49,6 +49,9 @@ draw=()
 for p in gnuplot dot; do
 	command -v "$p" >/dev/null && draw+=("$(command -v "$p")")
 done
+# ptdump-fixture: a process to draw (many mappings, a sparse range).
+fixture=$(dirname "$0")/../tools/ptdump/ptdump-fixture
+[ -x "$fixture" ] && draw+=("$fixture")
 gvdir=/usr/lib/x86_64-linux-gnu/graphviz
 if command -v dot >/dev/null && [ -d "$gvdir" ]; then
 	mkdir -p "$root/usr/lib/x86_64-linux-gnu/graphviz"

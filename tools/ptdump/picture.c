@@ -441,8 +441,12 @@ static int tree_empty(struct tree *tr, const struct target *t, uint64_t start,
 {
 	uint64_t tables[5], g = table_span(1), slot, prev = 1;
 	size_t i;
-	int ret;
+	int ret = count_tables(t, start, end, tables);
 
+	if (ret)
+		return ret;
+	if (tables[0] == tr->lv[0].n && tables[1] == tr->lv[1].n)
+		return 0; /* no empty table: nothing to look for */
 	for (i = 0; i < t->nvmas; i++) {
 		uint64_t s = t->vmas[i].start > start ? t->vmas[i].start : start;
 		uint64_t e = t->vmas[i].end < end ? t->vmas[i].end : end;
