@@ -58,7 +58,7 @@ echo "ptdump --svg and ptdump --tree --svg of ptdump-fixture in the VM:"
 echo "$(sed -n 's/^VMLAB-VMAS //p' "$dir/out.txt") mappings (\`-n 10000\`), and a 128 TiB sparse range"
 echo "touched every 64 GiB (\`-s 128T -e 64G\`: $(sed -n 's/^VMLAB-RANGE //p' "$dir/out.txt"); on 4-level"
 echo "paging only half of it fits). Render: headless Chromium on the host, median of 5"
-echo "screenshots less that of a blank SVG (${base} s, the browser's start)."
+echo "screenshots less that of a blank SVG ($(printf "%.2f" "$base") s, the browser's start)."
 echo
 echo "| picture | SVG bytes | render (s) | targets < 2 MB, < 2 s |"
 echo "|---|---|---|---|"
@@ -69,7 +69,7 @@ for f in vmas10k-map vmas10k-tree sparse128t-map sparse128t-tree; do
 		continue
 	fi
 	bytes=$(stat -c %s "$svg")
-	r=$(echo "$(med "$svg") - $base" | bc)
+	r=$(printf "%.2f" "$(echo "$(med "$svg") - $base" | bc)")
 	met=$(echo "$bytes < 2000000 && $r < 2" | bc)
 	echo "| $f | $bytes | $r | $([ "$met" = 1 ] && echo met || echo NOT met) |"
 done

@@ -39,31 +39,20 @@ int vl_svg_close(FILE *f)
 
 void vl_svg_esc(FILE *f, const char *s)
 {
+	static const char *const ent[128] = {
+		['&'] = "&amp;",  ['<'] = "&lt;",    ['>'] = "&gt;",
+		['"'] = "&quot;", ['\''] = "&apos;",
+	};
+
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		switch (c) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&apos;", f);
-			break;
-		default:
-			if (c < 0x20 || c > 0x7e || (c == '\\' && s[1] == 'x'))
-				fprintf(f, "\\x%02x", c);
-			else
-				fputc(c, f);
-		}
+		if (c < 128 && ent[c])
+			fputs(ent[c], f);
+		else if (c < 0x20 || c > 0x7e || (c == '\\' && s[1] == 'x'))
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
 	}
 }
 
@@ -108,7 +97,8 @@ int vl_draw_open(struct vl_draw *d, const char *const argv[], const char *pkg,
 		close(fd);
 		return -1;
 	}
-	signal(SIGPIPE, SIG_IGN); /* a program that dies early: an error, not a kill */
+	signal(SIGPIPE,
+	       SIG_IGN); /* a program that dies early: an error, not a kill */
 	d->pid = fork();
 	if (d->pid == 0) {
 		dup2(p[0], 0);

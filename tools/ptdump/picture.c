@@ -91,6 +91,13 @@ static void map_addr(struct map_out *m, double y, uint64_t va)
 		BAR_X - 6, y + 3, va);
 }
 
+static void map_fill(FILE *f, double y, double w, double h, const char *fill)
+{
+	fprintf(f,
+		"<rect x=\"%d\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"/>\n",
+		BAR_X, y, w, h, fill);
+}
+
 /* The bar of one shape: n mappings vmas[0..n), drawn from y down, h high. */
 static void map_shape(struct map_out *m, const struct target *t,
 		      const struct vma_stat *st, size_t first, size_t n,
@@ -125,19 +132,15 @@ static void map_shape(struct map_out *m, const struct target *t,
 	fprintf(m->f,
 		"<rect x=\"%d\" y=\"%.2f\" width=\"%d\" height=\"%.2f\" fill=\"#f4f4f4\" stroke=\"%s\" stroke-width=\"0.8\"/>\n",
 		BAR_X, m->y, BAR_W, h, vma_colour(v->label));
+	/* present over the bar, accessed over its middle, dirty its bottom */
 	if (pages && p)
-		fprintf(m->f,
-			"<rect x=\"%d\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#a6cee3\"/>\n",
-			BAR_X, m->y, BAR_W * (double)p / pages, h);
+		map_fill(m->f, m->y, BAR_W * (double)p / pages, h, "#a6cee3");
 	if (pages && a)
-		fprintf(m->f,
-			"<rect x=\"%d\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#1f78b4\"/>\n",
-			BAR_X, m->y + h / 3, BAR_W * (double)a / pages, h / 3);
+		map_fill(m->f, m->y + h / 3, BAR_W * (double)a / pages, h / 3,
+			 "#1f78b4");
 	if (pages && d)
-		fprintf(m->f,
-			"<rect x=\"%d\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"#e31a1c\"/>\n",
-			BAR_X, m->y + 2 * h / 3, BAR_W * (double)d / pages,
-			h / 3);
+		map_fill(m->f, m->y + 2 * h / 3, BAR_W * (double)d / pages,
+			 h / 3, "#e31a1c");
 	fprintf(m->f, "</g>\n");
 	/* A label where it does not run into the one above. */
 	if (m->y + h / 2 - m->last_label >= 11) {
@@ -356,9 +359,8 @@ static int tree_add(struct tree *tr, int i, uint64_t va, uint64_t entries,
 
 		if (i == 3 && tr->levels == 4)
 			return 0; /* no P4D tables: the PGD points at PUDs */
-		fresh = !tr->lv[i].n ||
-			tr->lv[i].v[tr->lv[i].n - 1].va !=
-				(va & ~(table_span(i) - 1));
+		fresh = !tr->lv[i].n || tr->lv[i].v[tr->lv[i].n - 1].va !=
+						(va & ~(table_span(i) - 1));
 		nd = tree_node(tr, i, va);
 		if (!nd)
 			return -ENOMEM;
@@ -403,13 +405,7 @@ static int count_tables(const struct target *t, uint64_t start, uint64_t end,
 	struct vmlab_pt_query q;
 	int ret;
 
-	memset(&q, 0, sizeof(q));
-	q.start = start;
-	q.end = end;
-	if (t->pagemap >= 0) {
-		q.flags = VMLAB_PT_PAGEMAP_FD;
-		q.pagemap_fd = t->pagemap;
-	}
+	ptdump_query_init(t, start, end, &q);
 	ret = VMLAB_CALL(t->fd, VMLAB_IOC_PT_QUERY, &q);
 	memcpy(tables, q.tables, sizeof(q.tables));
 	return ret;
@@ -448,7 +444,8 @@ static int tree_empty(struct tree *tr, const struct target *t, uint64_t start,
 	if (tables[0] == tr->lv[0].n && tables[1] == tr->lv[1].n)
 		return 0; /* no empty table: nothing to look for */
 	for (i = 0; i < t->nvmas; i++) {
-		uint64_t s = t->vmas[i].start > start ? t->vmas[i].start : start;
+		uint64_t s = t->vmas[i].start > start ? t->vmas[i].start :
+							start;
 		uint64_t e = t->vmas[i].end < end ? t->vmas[i].end : end;
 
 		for (slot = s & ~(g - 1); s < e && slot < e; slot += g) {
@@ -468,8 +465,9 @@ static int tree_empty(struct tree *tr, const struct target *t, uint64_t start,
 			if (k == l->n || l->v[k].va != slot) {
 				/* a PMD table with no record below: insert it */
 				struct pt_node nd = { .va = slot, .n = 1 };
-				size_t u = tree_find(&tr->lv[2],
-						     slot & ~(table_span(2) - 1));
+				size_t u =
+					tree_find(&tr->lv[2],
+						  slot & ~(table_span(2) - 1));
 
 				if (level_room(l))
 					return -ENOMEM;
@@ -503,7 +501,7 @@ static void dot_node(FILE *f, int i, const struct pt_node *nd, bool empty)
 	uint64_t n = empty ? nd->empty : nd->n;
 	char span[32];
 
-	approx_size(table_span(i), span, sizeof(span));
+	approx_size(table_span(i) / 512, span, sizeof(span)); /* an entry's */
 	fprintf(f, "  \"%s_%" PRIu64 "_%" PRIx64 "%s\" [label=\"", lv_id[i], n,
 		nd->va, empty ? "_empty" : "");
 	if (empty)
@@ -520,8 +518,10 @@ static void dot_node(FILE *f, int i, const struct pt_node *nd, bool empty)
 	if (nd->leaves && !empty)
 		fprintf(f, "\\n(%" PRIu64 " %s pages)", nd->leaves,
 			i == 1 ? "2M" : "1G");
-	fprintf(f, "\\neach maps %s\"%s];\n", span,
-		empty ? ", style=dashed" : n > 1 ? ", style=\"filled\"" : "");
+	fprintf(f, "\\nan entry maps %s\"%s];\n", span,
+		empty ? ", style=dashed" :
+		n > 1 ? ", style=\"filled\"" :
+			"");
 }
 
 static void dot_edge(FILE *f, int pi, const struct pt_node *p, int ci,
@@ -599,8 +599,8 @@ static void dot_kids(FILE *f, const struct tree *tr, int pi,
 
 static void tree_dot(FILE *f, const struct tree *tr, const char *title)
 {
-	uint64_t total = 1, i, user = vmlab_pt_task_size(tr->levels) +
-				     VMLAB_PT_PAGE;
+	uint64_t total = 1, i,
+		 user = vmlab_pt_task_size(tr->levels) + VMLAB_PT_PAGE;
 	struct pt_node pgd = { .va = 0, .n = 1 };
 	char flat[32], user_sz[32];
 	int top = tr->levels == 5 ? 3 : 2;
@@ -614,7 +614,7 @@ static void tree_dot(FILE *f, const struct tree *tr, const char *title)
 	approx_size(user, user_sz, sizeof(user_sz));
 	fprintf(f,
 		"digraph pagetables {\n  rankdir=LR; nodesep=0.08; ranksep=0.5;\n"
-		"  node [shape=box, fontname=\"sans-serif\", fontsize=10, fillcolor=\"#dde8f4\"];\n"
+		"  node [shape=box, margin=\"0.25,0.05\", fontname=\"sans-serif\", fontsize=10, fillcolor=\"#dde8f4\"];\n"
 		"  labelloc=t; fontname=\"sans-serif\"; label=\"");
 	for (; *title; title++)
 		fprintf(f, *title == '"' || *title == '\\' ? "\\%c" : "%c",
@@ -625,7 +625,7 @@ static void tree_dot(FILE *f, const struct tree *tr, const char *title)
 		total, total * 4, user_sz, flat);
 	fprintf(f,
 		"  \"pgd_1_0\" [label=\"PGD\\n%" PRIu64
-		"/512 used\\neach maps %s\", style=filled, fillcolor=\"#f4dede\"];\n",
+		"/512 used\\nan entry maps %s\", style=filled, fillcolor=\"#f4dede\"];\n",
 		pgd.used, tr->levels == 5 ? "256 TiB" : "512 GiB");
 	dot_kids(f, tr, 4, &pgd, 0, tr->lv[top].n);
 	fprintf(f, "}\n");

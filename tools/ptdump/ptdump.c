@@ -283,6 +283,18 @@ static void flags_str(uint32_t flags, char *buf, size_t len)
 				      flag_names[i].name);
 }
 
+void ptdump_query_init(const struct target *t, uint64_t start, uint64_t end,
+		       struct vmlab_pt_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->start = start;
+	q->end = end;
+	if (t->pagemap >= 0) {
+		q->flags = VMLAB_PT_PAGEMAP_FD;
+		q->pagemap_fd = t->pagemap;
+	}
+}
+
 int ptdump_walk(const struct target *t, uint64_t start, uint64_t end,
 		uint32_t flags, int (*fn)(const struct vmlab_pte *r, void *ctx),
 		void *ctx)
@@ -292,13 +304,7 @@ int ptdump_walk(const struct target *t, uint64_t start, uint64_t end,
 	unsigned int i;
 	int ret;
 
-	memset(&q, 0, sizeof(q));
-	q.start = start;
-	q.end = end;
-	if (t->pagemap >= 0) {
-		q.flags |= VMLAB_PT_PAGEMAP_FD;
-		q.pagemap_fd = t->pagemap;
-	}
+	ptdump_query_init(t, start, end, &q);
 	q.flags |= flags;
 	while (q.start < q.end) {
 		q.count = BATCH;
@@ -560,13 +566,7 @@ static int dump_summary(const struct target *t, const struct opts *o,
 	uint64_t total = 0;
 	int i, ret;
 
-	memset(&q, 0, sizeof(q));
-	q.start = o->start;
-	q.end = o->end;
-	if (t->pagemap >= 0) {
-		q.flags = VMLAB_PT_PAGEMAP_FD;
-		q.pagemap_fd = t->pagemap;
-	}
+	ptdump_query_init(t, o->start, o->end, &q);
 	ret = VMLAB_CALL(t->fd, VMLAB_IOC_PT_QUERY, &q);
 	if (ret)
 		return ret;

@@ -52,6 +52,10 @@ struct ranges_ctx {
 
 extern const struct vl_col ptdump_range_cols[10];
 
+/* A query of [start, end) of t's address space, no records asked for. */
+void ptdump_query_init(const struct target *t, uint64_t start, uint64_t end,
+		       struct vmlab_pt_query *q);
+
 /* Call fn for each record of [start, end), in address order: 0 or -errno. */
 int ptdump_walk(const struct target *t, uint64_t start, uint64_t end,
 		uint32_t flags, int (*fn)(const struct vmlab_pte *r, void *ctx),

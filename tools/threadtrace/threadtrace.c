@@ -451,9 +451,9 @@ static int draw_timeline(const char *file, unsigned long long end)
 
 			for (j = 0; j < t->nsteps; j++) {
 				const struct step *s = &t->steps[j];
-				unsigned long long to = j + 1 < t->nsteps ?
-								t->steps[j + 1].ts :
-								end;
+				unsigned long long to =
+					j + 1 < t->nsteps ? t->steps[j + 1].ts :
+							    end;
 
 				if (s->state != k)
 					continue;

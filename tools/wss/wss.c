@@ -209,8 +209,8 @@ static int heat_draw(const struct region *r, const struct opts *o,
 		 r->npages, o->hands ? "clock" : "working set",
 		 o->interval_ns / 1000000,
 		 o->hands ? " (x: evicted by the hand)" : "");
-	snprintf(ylab, sizeof(ylab), h->group > 1 ? "page (rows of %zu)" : "page",
-		 h->group);
+	snprintf(ylab, sizeof(ylab),
+		 h->group > 1 ? "page (rows of %zu)" : "page", h->group);
 	gp_head(d.in, "svg size 960,720 font 'sans-serif,11'", NULL, title,
 		o->hands ? "tick" : "scan", ylab);
 	fprintf(d.in,
