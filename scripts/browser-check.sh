@@ -44,15 +44,14 @@ for f in "$@"; do
 		done
 	fi
 	if [ -z "$why" ]; then
-		log=$(timeout 60 "${browser[@]}" --enable-logging=stderr --v=0 --window-size=1000,800 \
-			--screenshot="$png" "file://$abs" 2>&1)
-		console=$(grep ':CONSOLE' <<<"$log" | head -n 3)
+		# one run: the screenshot, the DOM on stdout, the console on stderr
+		timeout 60 "${browser[@]}" --enable-logging=stderr --v=0 --window-size=1000,800 \
+			--screenshot="$png" --dump-dom "file://$abs" >"$profile/dom" 2>"$profile/log"
+		console=$(grep ':CONSOLE' "$profile/log" | head -n 3)
 		[ -n "$console" ] && why="console: $console"
 		[ -s "$png" ] || why="${why:+$why; }no screenshot"
 		[ -s "$png" ] && blank "$png" && why="${why:+$why; }blank screenshot"
-		if [[ $f == *.svg ]] && timeout 60 "${browser[@]}" --dump-dom "file://$abs" 2>/dev/null | grep -q '<parsererror'; then
-			why="${why:+$why; }XML error"
-		fi
+		grep -q '<parsererror' "$profile/dom" && why="${why:+$why; }XML error"
 	fi
 	if [ -z "$why" ]; then
 		echo "ok $n browser: $f ($(stat -c %s "$abs") bytes, screenshot $png)"

@@ -98,6 +98,14 @@ static void map_fill(FILE *f, double y, double w, double h, const char *fill)
 		BAR_X, y, w, h, fill);
 }
 
+/* The name of v, and of the n - 1 after it in a shared shape (more: "%zu"). */
+static void map_name(FILE *f, const struct vma *v, size_t n, const char *more)
+{
+	vl_svg_esc(f, v->label);
+	if (n > 1)
+		fprintf(f, more, n - 1);
+}
+
 /* The bar of one shape: n mappings vmas[0..n), drawn from y down, h high. */
 static void map_shape(struct map_out *m, const struct target *t,
 		      const struct vma_stat *st, size_t first, size_t n,
@@ -122,9 +130,7 @@ static void map_shape(struct map_out *m, const struct target *t,
 		n, pages, p, a, d);
 	fprintf(m->f, "0x%" PRIx64 "-0x%" PRIx64 " %s ", v->start, last->end,
 		n > 1 ? "" : v->perms);
-	vl_svg_esc(m->f, v->label);
-	if (n > 1)
-		fprintf(m->f, " and %zu more mappings", n - 1);
+	map_name(m->f, v, n, " and %zu more mappings");
 	fprintf(m->f,
 		": %s, %" PRIu64 " pages, %" PRIu64 " present, %" PRIu64
 		" accessed, %" PRIu64 " dirty</title>\n",
@@ -149,9 +155,7 @@ static void map_shape(struct map_out *m, const struct target *t,
 		fprintf(m->f,
 			"<text x=\"%d\" y=\"%.1f\"><tspan font-family=\"monospace\" font-size=\"10\">%s %8s</tspan> ",
 			LABEL_X, y, n > 1 ? "    " : v->perms, sz);
-		vl_svg_esc(m->f, v->label);
-		if (n > 1)
-			fprintf(m->f, " +%zu", n - 1);
+		map_name(m->f, v, n, " +%zu");
 		fprintf(m->f,
 			" <tspan fill=\"#555\">%" PRIu64 "/%" PRIu64 "/%" PRIu64
 			" of %" PRIu64 "</tspan></text>\n",
