@@ -1,6 +1,8 @@
 #!/bin/bash
 # make demo [CHAPTER=…]: build, boot the VM on the first kernel of the
 # matrix, load the module and run the tour. Pauses only in a terminal.
+# Else the tour's output comes through the VM's vmlab.tap port, and with
+# the pictures the VM drew it makes build/demo/index.html (demo-page.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 kver=${DEMO_KERNEL:-${KERNELS%% *}}
@@ -16,4 +18,13 @@ append="VMLAB_CHAPTER=$chapter"
 if [ -t 0 ] && [ -t 1 ]; then
 	exec bash "$TOP/scripts/vm-run.sh" -i -a "$append VMLAB_PAUSE=1" "$kver" "$dir/initrd.cpio" "$dir/console.log"
 fi
-bash "$TOP/scripts/vm-run.sh" -a "$append" "$kver" "$dir/initrd.cpio" "$dir/console.log"
+out=$dir/tour.out
+: >"$out"
+bash "$TOP/scripts/vm-run.sh" -a "$append" -t "$out" "$kver" "$dir/initrd.cpio" "$dir/console.log" &
+vm=$!
+# The tour as it runs, without the pictures' base64.
+tail -n +1 -f --pid=$vm "$out" | sed -u '/^VMLAB-FILE /,/^VMLAB-FILE-END/d; /^VMLAB-SUITE-RC/d'
+rc=0
+wait $vm || rc=$?
+bash "$TOP/scripts/demo-page.sh" "$out" "$dir" "$kver"
+exit $rc

@@ -42,8 +42,29 @@ nogroup:x:65534:
 EOT
 chown 1000:1000 "$root/home/student"
 
+# The drawing programs of --svg, when the host has them: gnuplot, and dot
+# with the two Graphviz plugins that write SVG (core) and lay out trees
+# (dot_layout), registered in a config6a of their own (dot -c).
+draw=()
+for p in gnuplot dot; do
+	command -v "$p" >/dev/null && draw+=("$(command -v "$p")")
+done
+# ptdump-fixture: a process to draw (many mappings, a sparse range).
+fixture=$(dirname "$0")/../tools/ptdump/ptdump-fixture
+[ -x "$fixture" ] && draw+=("$fixture")
+gvdir=/usr/lib/x86_64-linux-gnu/graphviz
+if command -v dot >/dev/null && [ -d "$gvdir" ]; then
+	mkdir -p "$root/usr/lib/x86_64-linux-gnu/graphviz"
+	cp -L "$gvdir"/libgvplugin_core.so.[0-9] "$gvdir"/libgvplugin_dot_layout.so.[0-9] "$root$gvdir/"
+	GVBINDIR=$root$gvdir dot -c
+	draw+=("$root$gvdir"/libgvplugin_*)
+fi
 libs=()
-for f in "$@"; do
+for f in "$@" "${draw[@]}"; do
+	case $f in "$root"/*)	# a plugin, in place already: only its libraries
+		mapfile -t -O ${#libs[@]} libs < <(ldd "$f" | awk '/=> \// { print $3 }')
+		continue ;;
+	esac
 	cp -L "$f" "$root/opt/vmlab/bin/"
 	if file -L "$f" | grep -q 'dynamically linked'; then
 		mapfile -t -O ${#libs[@]} libs < <(ldd "$f" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }')
@@ -55,7 +76,9 @@ for lib in $(printf '%s\n' "${libs[@]}" | sort -u); do
 done
 # glibc finds its libraries through /lib64 and /lib/x86_64-linux-gnu.
 [ -e "$root/lib" ] || mkdir -p "$root/lib"
-[ -d "$root/usr/lib" ] && cp -a "$root/usr/lib/." "$root/lib/" && rm -rf "$root/usr/lib"
+# /usr/lib is /lib (as on Debian): dot finds its plugins at the built-in path.
+[ -d "$root/usr/lib" ] && cp -a "$root/usr/lib/." "$root/lib/" && rm -rf "$root/usr/lib" &&
+	ln -s ../lib "$root/usr/lib"
 
 # Not compressed: QEMU copies 8 MiB in no time, while gunzip in the
 # emulated guest would delay the boot.

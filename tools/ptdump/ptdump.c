@@ -24,7 +24,8 @@
 
 struct opts {
 	pid_t pid; /* 0: this process */
-	bool pages, levels, json, summary, have_range, have_explain;
+	bool pages, levels, json, summary, have_range, have_explain, tree;
+	const char *svg;
 	uint64_t start, end, explain;
 	uint64_t wait_ns;
 	unsigned int bench;
@@ -66,6 +67,9 @@ static void usage(FILE *f)
 		"                       units ns, us, ms, s, min; a bare number is seconds)\n"
 		"  -b, --bench N        time N range walks against reading /proc/PID/pagemap\n"
 		"                       (a count: k = 1000)\n"
+		"      --svg FILE       draw the address space into FILE (SVG); with -J the\n"
+		"                       tables still go to stdout\n"
+		"      --tree           with --svg: the tree of page-table pages (by dot)\n"
 		"  -J, --json           one JSON document\n"
 		"  -V, --version        version\n"
 		"  -h, --help           this help\n"
@@ -102,9 +106,23 @@ static void parse_explain(const char *s, struct opts *o)
 	o->have_explain = true;
 }
 
+static void check_svg(const struct opts *o)
+{
+	if (o->tree && !o->svg)
+		vl_usage_error("--tree draws a picture: give --svg FILE");
+	if (o->svg && (o->pages || o->have_explain || o->bench))
+		vl_usage_error(
+			"--svg draws the ranges: not with --pages, --levels, --explain or --bench");
+	if (o->svg && o->summary && !o->tree)
+		vl_usage_error("--svg with --summary: give --tree");
+}
+
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
+	enum { O_SVG = 256, O_TREE };
 	static const struct option longopts[] = {
+		{ "svg", required_argument, NULL, O_SVG },
+		{ "tree", no_argument, NULL, O_TREE },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "pages", no_argument, NULL, 'P' },
 		{ "levels", no_argument, NULL, 'l' },
@@ -154,10 +172,19 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			o->bench = (unsigned int)vl_opt_count("--bench", optarg,
 							      1, 1000);
 			break;
+		case O_SVG:
+			if (!*optarg)
+				vl_bad_arg("--svg", optarg, "want a file name");
+			o->svg = optarg;
+			break;
+		case O_TREE:
+			o->tree = true;
+			break;
 		default:
 			vl_other_option(c, usage);
 		}
 	}
+	check_svg(o);
 	if (optind < argc && !strcmp(argv[optind - 1], "--")) {
 		if (o->pid)
 			vl_usage_error("give a PID or a command, not both");
@@ -256,6 +283,18 @@ static void flags_str(uint32_t flags, char *buf, size_t len)
 				      flag_names[i].name);
 }
 
+void ptdump_query_init(const struct target *t, uint64_t start, uint64_t end,
+		       struct vmlab_pt_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->start = start;
+	q->end = end;
+	if (t->pagemap >= 0) {
+		q->flags = VMLAB_PT_PAGEMAP_FD;
+		q->pagemap_fd = t->pagemap;
+	}
+}
+
 int ptdump_walk(const struct target *t, uint64_t start, uint64_t end,
 		uint32_t flags, int (*fn)(const struct vmlab_pte *r, void *ctx),
 		void *ctx)
@@ -265,13 +304,7 @@ int ptdump_walk(const struct target *t, uint64_t start, uint64_t end,
 	unsigned int i;
 	int ret;
 
-	memset(&q, 0, sizeof(q));
-	q.start = start;
-	q.end = end;
-	if (t->pagemap >= 0) {
-		q.flags |= VMLAB_PT_PAGEMAP_FD;
-		q.pagemap_fd = t->pagemap;
-	}
+	ptdump_query_init(t, start, end, &q);
 	q.flags |= flags;
 	while (q.start < q.end) {
 		q.count = BATCH;
@@ -407,6 +440,13 @@ static int flush_run(struct ranges_ctx *c)
 	vl_line_set_u64(ln, 8, r->dirty);
 	vl_line_set_name(ln, 9, r->vma ? r->vma->label : "",
 			 sizeof(r->vma->label));
+	if (c->stats && r->vma) {
+		struct vma_stat *st = &c->stats[r->vma - c->t->vmas];
+
+		st->present += r->present;
+		st->accessed += r->accessed;
+		st->dirty += r->dirty;
+	}
 	c->present += r->present;
 	c->accessed += r->accessed;
 	c->dirty += r->dirty;
@@ -483,17 +523,18 @@ int ptdump_ranges(struct ranges_ctx *c, uint64_t start, uint64_t end)
 	return ret ? ret : flush_run(c);
 }
 
+/* With stats (--svg), the table shows only in JSON. */
 static int dump_ranges(const struct target *t, const struct opts *o,
-		       struct vl_doc *doc)
+		       struct vl_doc *doc, struct vma_stat *stats)
 {
-	struct ranges_ctx c = { .t = t, .json = o->json };
+	struct ranges_ctx c = { .t = t, .json = o->json, .stats = stats };
 	int ret;
 
 	c.tb = VL_TABLE("ranges", o->json, ptdump_range_cols);
 	if (!c.tb)
 		return -ENOMEM;
 	ret = ptdump_ranges(&c, o->start, o->end);
-	if (ret) {
+	if (ret || (stats && !o->json)) {
 		scols_unref_table(c.tb);
 		return ret;
 	}
@@ -525,13 +566,7 @@ static int dump_summary(const struct target *t, const struct opts *o,
 	uint64_t total = 0;
 	int i, ret;
 
-	memset(&q, 0, sizeof(q));
-	q.start = o->start;
-	q.end = o->end;
-	if (t->pagemap >= 0) {
-		q.flags = VMLAB_PT_PAGEMAP_FD;
-		q.pagemap_fd = t->pagemap;
-	}
+	ptdump_query_init(t, o->start, o->end, &q);
 	ret = VMLAB_CALL(t->fd, VMLAB_IOC_PT_QUERY, &q);
 	if (ret)
 		return ret;
@@ -869,7 +904,44 @@ static void say_error(pid_t pid, int err)
 		vl_error("%s", strerror(-err));
 }
 
-static int run(const struct target *t, struct opts *o, struct vl_doc *doc)
+/* --svg: the picture; with -J the tables it was drawn from on stdout. */
+static int draw(const struct target *t, const struct opts *o, pid_t pid,
+		struct vl_doc *doc)
+{
+	struct vma_stat *st = calloc(t->nvmas + 1, sizeof(*st));
+	char title[160];
+	int ret;
+
+	if (!st)
+		return -ENOMEM;
+	snprintf(title, sizeof(title), "%s of process %d",
+		 o->tree ? "page-table pages" : "address space",
+		 pid ? (int)pid : (int)getpid());
+	if (o->tree) {
+		ret = ptdump_tree_svg(t, o->start, o->end, title, o->svg);
+		if (ret > 0)
+			exit(VL_EXIT_FAIL); /* the drawing program said why */
+		if (!ret && o->json)
+			ret = dump_summary(t, o, doc);
+	} else {
+		ret = dump_ranges(t, o, doc, st);
+		if (!ret)
+			ret = ptdump_map_svg(t, st, title, o->svg);
+		if (ret == -ENOENT || ret == -EACCES || ret == -EISDIR) {
+			vl_error("--svg '%s': %s", o->svg, strerror(-ret));
+			exit(VL_EXIT_FAIL);
+		}
+		if (!ret && o->json)
+			ret = dump_summary(t, o, doc);
+	}
+	free(st);
+	if (!ret && !o->json)
+		vl_doc_text(doc, "wrote %s\n", o->svg);
+	return ret;
+}
+
+static int run(const struct target *t, struct opts *o, pid_t pid,
+	       struct vl_doc *doc)
 {
 	int ret;
 
@@ -877,6 +949,8 @@ static int run(const struct target *t, struct opts *o, struct vl_doc *doc)
 		o->start = 0;
 		o->end = vmlab_pt_task_size(t->levels);
 	}
+	if (o->svg)
+		return draw(t, o, pid, doc);
 	if (o->bench)
 		return ptdump_bench(t, o->start, o->end, o->bench, doc);
 	if (o->have_explain)
@@ -885,7 +959,7 @@ static int run(const struct target *t, struct opts *o, struct vl_doc *doc)
 		return dump_summary(t, o, doc);
 	if (o->pages)
 		return dump_pages(t, o, doc);
-	ret = dump_ranges(t, o, doc);
+	ret = dump_ranges(t, o, doc, NULL);
 	return ret ? ret : dump_summary(t, o, doc);
 }
 
@@ -910,7 +984,7 @@ int main(int argc, char **argv)
 	ret = open_target(&t, o.pid);
 	if (!ret) {
 		vl_doc_init(&doc, o.json);
-		ret = run(&t, &o, &doc);
+		ret = run(&t, &o, o.pid, &doc);
 		if (!ret)
 			ret = vl_doc_end(&doc);
 		if (ret < 0) {

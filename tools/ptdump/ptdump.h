@@ -36,8 +36,14 @@ struct run {
 	uint64_t entries, present, accessed, dirty;
 };
 
+/* Entries counted per VMA, for the map (--svg). */
+struct vma_stat {
+	uint64_t present, accessed, dirty;
+};
+
 struct ranges_ctx {
 	const struct target *t;
+	struct vma_stat *stats; /* per t->vmas[i], or NULL */
 	struct libscols_table *tb;
 	bool json;
 	struct run run;
@@ -45,6 +51,10 @@ struct ranges_ctx {
 };
 
 extern const struct vl_col ptdump_range_cols[10];
+
+/* A query of [start, end) of t's address space, no records asked for. */
+void ptdump_query_init(const struct target *t, uint64_t start, uint64_t end,
+		       struct vmlab_pt_query *q);
 
 /* Call fn for each record of [start, end), in address order: 0 or -errno. */
 int ptdump_walk(const struct target *t, uint64_t start, uint64_t end,
@@ -57,5 +67,13 @@ int ptdump_ranges(struct ranges_ctx *c, uint64_t start, uint64_t end);
 /* --bench N over [start, end): 0 or -errno. */
 int ptdump_bench(const struct target *t, uint64_t start, uint64_t end,
 		 unsigned int reps, struct vl_doc *doc);
+
+/* --svg: the map of t's mappings, st[i] the entries of t->vmas[i]. */
+int ptdump_map_svg(const struct target *t, const struct vma_stat *st,
+		   const char *title, const char *path);
+
+/* --tree --svg: the page-table pages under [start, end), drawn by dot. */
+int ptdump_tree_svg(const struct target *t, uint64_t start, uint64_t end,
+		    const char *title, const char *path);
 
 #endif

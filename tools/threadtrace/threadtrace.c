@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "svg.h"
 #include "table.h"
 #include "threadtrace.h"
 #include "threadtrace.skel.h"
@@ -58,6 +59,7 @@ struct opts {
 	unsigned int tgid, tid;
 	uint64_t duration_ns;
 	int json, hist, quiet;
+	const char *svg;
 	char **cmd;
 };
 
@@ -84,6 +86,7 @@ static void usage(FILE *out)
 		"  -H, --hist             histogram of the time spent Ready (run-queue wait)\n"
 		"  -q, --quiet            no live timeline, only the summary\n"
 		"  -J, --json             one JSON document: the summary and each timeline\n"
+		"      --svg FILE         draw each thread's timeline into FILE, by gnuplot\n"
 		"  -V, --version          version\n"
 		"  -h, --help             this help\n"
 		"\n"
@@ -404,6 +407,88 @@ static void print_hist(void)
 	}
 }
 
+/*
+ * --svg: a row a thread, a bar for each state it was in from the step
+ * that entered it to the next (the last, to the end of the trace), a dot
+ * where it finished. One data block a state: its bars in one plot.
+ */
+static int draw_timeline(const char *file, unsigned long long end)
+{
+	static const char *const argv[] = { "gnuplot", NULL };
+	static const char *const colour[NSTATES] = { "#bbbbbb", "#ff7f00",
+						     "#33a02c", "#1f78b4",
+						     "#000000" };
+	double span = (double)(end - t0) / 1e6;
+	unsigned int k, first = 1;
+	struct vl_draw d;
+	size_t i, j, have[NSTATES] = { 0 };
+
+	if (vl_draw_open(&d, argv, "gnuplot-nox", file))
+		return -1;
+	fprintf(d.in,
+		"set terminal svg size 960,%zu font 'sans-serif,11'\n"
+		"set title 'threads through Init, Ready, Running, Waiting, Finished (%zu threads)'\n"
+		"set xlabel 'time since the first event (ms)'\nset key off\n"
+		"set style fill solid noborder\nset xrange [0:%.6f]\nset yrange [-0.6:%zu.6]\n"
+		"set ytics (",
+		160 + 26 * nthreads, nthreads, span > 0 ? span : 1,
+		nthreads ? nthreads - 1 : 0);
+	for (i = 0; i < nthreads; i++)
+		fprintf(d.in, "%s'%u %.15s' %zu", i ? ", " : "", order[i]->tid,
+			order[i]->comm[0] && !strchr(order[i]->comm, '\'') ?
+				order[i]->comm :
+				"?",
+			i);
+	fprintf(d.in, ")\n");
+	for (k = 0; k < NSTATES; k++)
+		fprintf(d.in,
+			"set label %u '%s' at screen %.3f, screen 0.97 textcolor rgb '%s'\n",
+			k + 1, state_names[k], 0.62 + 0.075 * k, colour[k]);
+	for (k = 0; k < NSTATES; k++) {
+		fprintf(d.in, "$s%u << EOD\n", k);
+		for (i = 0; i < nthreads; i++) {
+			const struct thread *t = order[i];
+
+			for (j = 0; j < t->nsteps; j++) {
+				const struct step *s = &t->steps[j];
+				unsigned long long to =
+					j + 1 < t->nsteps ? t->steps[j + 1].ts :
+							    end;
+
+				if (s->state != k)
+					continue;
+				have[k]++;
+				if (k == TT_FINISHED)
+					fprintf(d.in, "%.6f %zu\n",
+						(double)(s->ts - t0) / 1e6, i);
+				else
+					fprintf(d.in, "%.6f %.6f %zu\n",
+						(double)(s->ts - t0) / 1e6,
+						(double)(to - t0) / 1e6, i);
+			}
+		}
+		fprintf(d.in, "EOD\n");
+	}
+	fprintf(d.in, "plot");
+	for (k = 0; k < NSTATES; k++) {
+		if (!have[k])
+			continue;
+		if (k == TT_FINISHED)
+			fprintf(d.in,
+				"%s $s%u using 1:2 with points pt 7 ps 0.8 lc rgb '%s' title '%s'",
+				first ? "" : ",", k, colour[k], state_names[k]);
+		else
+			fprintf(d.in,
+				"%s $s%u using (($1+$2)/2):3:1:2:($3-0.35):($3+0.35) with boxxy lc rgb '%s' title '%s'",
+				first ? "" : ",", k, colour[k], state_names[k]);
+		first = 0;
+	}
+	if (first) /* nothing traced: an empty frame */
+		fprintf(d.in, " 1/0 notitle");
+	fprintf(d.in, "\n");
+	return vl_draw_close(&d);
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -447,9 +532,11 @@ static void check_exists(const char *what, unsigned int id)
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
+	enum { O_SVG = 256 };
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
 		{ "tid", required_argument, NULL, 't' },
+		{ "svg", required_argument, NULL, O_SVG },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "hist", no_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -483,6 +570,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'J':
 			o->json = 1;
 			break;
+		case O_SVG:
+			if (!*optarg)
+				vl_bad_arg("--svg", optarg, "want a file name");
+			o->svg = optarg;
+			break;
 		default:
 			vl_other_option(opt, usage);
 		}
@@ -504,7 +596,7 @@ int main(int argc, char **argv)
 	struct threadtrace_bpf *skel;
 	struct ring_buffer *rb = NULL;
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-	unsigned long long deadline = 0, dropped;
+	unsigned long long deadline = 0, dropped, end_ns;
 	pid_t child = 0;
 	int go_fd = -1, ret, status = 0, exit_code = 0;
 
@@ -581,7 +673,8 @@ int main(int argc, char **argv)
 			break;
 	}
 	ring_buffer__consume(rb); /* what the last threads left behind */
-	finish_times(vl_now_ns());
+	end_ns = vl_now_ns();
+	finish_times(end_ns);
 	dropped = skel->bss->dropped;
 
 	if (o.json) {
@@ -595,6 +688,8 @@ int main(int argc, char **argv)
 			printf("\n%llu events lost: the ring buffer was full\n",
 			       dropped);
 	}
+	if (o.svg && draw_timeline(o.svg, end_ns))
+		exit_code = 1;
 	ring_buffer__free(rb);
 	threadtrace_bpf__destroy(skel);
 	if (child) {

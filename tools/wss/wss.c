@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "libvmlab.h"
+#include "svg.h"
 #include "table.h"
 #include "vmlab_pt.h"
 
@@ -32,7 +33,19 @@ struct opts {
 	uint64_t interval_ns;
 	unsigned int samples, hands, step, spread;
 	bool flush, json;
-	const char *plot;
+	const char *plot, *svg;
+};
+
+/*
+ * --svg: the accessed bits of each scan, pages x scans. Up to ROWS_MAX
+ * rows: beyond, a row stands for a group of pages and counts them.
+ */
+#define ROWS_MAX 512
+#define SVG_SCANS_MAX 2000
+
+struct heat {
+	size_t rows, group; /* rows of group pages each */
+	uint16_t *acc, *ev; /* [scan * rows + row]: accessed, evicted */
 };
 
 struct region {
@@ -43,6 +56,7 @@ struct region {
 	atomic_bool stop;
 	atomic_uint phase; /* phases workload: which quarter is in use */
 	uint8_t *acc; /* accessed bit per page, last read */
+	struct heat heat; /* --svg: every scan's bits, by row */
 };
 
 static void usage(FILE *f)
@@ -61,6 +75,8 @@ static void usage(FILE *f)
 		"      --spread PAGES     two-handed: distance between the hands (default: an eighth)\n"
 		"      --no-flush         do not flush the TLB after clearing (see the TLB at work)\n"
 		"      --plot PREFIX      write PREFIX.dat and a gnuplot script PREFIX.gp\n"
+		"      --svg FILE         draw the accessed bits, pages x scans (and with -c the\n"
+		"                         pages the hand evicts) into FILE, by gnuplot\n"
 		"  -J, --json             one JSON document\n"
 		"  -V, --version          version\n"
 		"  -h, --help             this help\n"
@@ -145,6 +161,82 @@ static int clear_pages(struct region *r, size_t first, size_t n, bool flush)
 	return flush ? vmlab_flush_tlb() : 0;
 }
 
+/* Keep scan s's bits (and evictions, in ev[] when not NULL) for --svg. */
+static void heat_keep(struct region *r, unsigned int s, const uint8_t *ev)
+{
+	struct heat *h = &r->heat;
+	size_t i;
+
+	if (!h->acc)
+		return;
+	for (i = 0; i < r->npages; i++) {
+		h->acc[s * h->rows + i / h->group] += r->acc[i];
+		if (ev)
+			h->ev[s * h->rows + i / h->group] += ev[i] == 2;
+	}
+}
+
+/*
+ * The gnuplot script's start, shared by --plot (a script file) and --svg
+ * (gnuplot's input): terminal, output, title and axes.
+ */
+static void gp_head(FILE *gp, const char *term, const char *out,
+		    const char *title, const char *x, const char *y)
+{
+	fprintf(gp, "set terminal %s\n", term);
+	if (out)
+		fprintf(gp, "set output '%s.png'\n", out);
+	fprintf(gp, "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n", title,
+		x, y);
+}
+
+/* --svg: one square a page (or group) and scan where A was set; x: evicted. */
+static int heat_draw(const struct region *r, const struct opts *o,
+		     unsigned int scans)
+{
+	static const char *const argv[] = { "gnuplot", NULL };
+	const struct heat *h = &r->heat;
+	double cell = 560.0 / (double)(h->rows > scans ? h->rows : scans);
+	char title[160], ylab[64];
+	struct vl_draw d;
+	unsigned int s;
+	size_t i;
+
+	if (vl_draw_open(&d, argv, "gnuplot-nox", o->svg))
+		return 1;
+	snprintf(title, sizeof(title),
+		 "accessed bits of %zu pages, %s, every %" PRIu64 " ms%s",
+		 r->npages, o->hands ? "clock" : "working set",
+		 o->interval_ns / 1000000,
+		 o->hands ? " (x: evicted by the hand)" : "");
+	snprintf(ylab, sizeof(ylab),
+		 h->group > 1 ? "page (rows of %zu)" : "page", h->group);
+	gp_head(d.in, "svg size 960,720 font 'sans-serif,11'", NULL, title,
+		o->hands ? "tick" : "scan", ylab);
+	fprintf(d.in,
+		"set xrange [0.5:%u.5]\nset yrange [-0.5:%zu.5]\nset cbrange [0:1]\n"
+		"set palette defined (0 '#deebf7', 1 '#08519c')\nset cblabel 'share of the row accessed'\n"
+		"set key off\n$acc << EOD\n",
+		scans, h->rows - 1);
+	for (s = 0; s < scans; s++)
+		for (i = 0; i < h->rows; i++)
+			if (h->acc[s * h->rows + i])
+				fprintf(d.in, "%u %zu %.3f\n", s + 1, i,
+					(double)h->acc[s * h->rows + i] /
+						(double)h->group);
+	fprintf(d.in, "0 0 0\nEOD\n$ev << EOD\n");
+	for (s = 0; o->hands && s < scans; s++)
+		for (i = 0; i < h->rows; i++)
+			if (h->ev[s * h->rows + i])
+				fprintf(d.in, "%u %zu\n", s + 1, i);
+	/* a point out of range: an empty block would be an error */
+	fprintf(d.in,
+		"0 0\nEOD\nplot $acc using 1:2:3 with points pt 5 ps %.3f lc palette, "
+		"$ev using 1:2 with points pt 1 ps %.3f lc rgb '#e31a1c'\n",
+		cell / 9, cell / 6);
+	return vl_draw_close(&d) ? 1 : 0;
+}
+
 /* Working set: clear A, let the workload run one interval, count A. */
 static int sample_wss(struct region *r, const struct opts *o,
 		      struct vl_doc *doc)
@@ -188,6 +280,7 @@ static int sample_wss(struct region *r, const struct opts *o,
 			ret = (int)n;
 			break;
 		}
+		heat_keep(r, s, NULL);
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			break;
@@ -212,13 +305,13 @@ static int sample_wss(struct region *r, const struct opts *o,
 		gp = fopen(path, "w");
 		if (!gp)
 			return -errno;
-		fprintf(gp,
-			"set terminal pngcairo size 800,400\nset output '%s.png'\n"
-			"set xlabel 'time (ms)'\nset ylabel 'working set (KiB)'\n"
-			"set title 'working set from accessed bits, every %" PRIu64
-			" ms'\n"
-			"plot '%s.dat' using 1:3 with steps title 'WSS'\n",
-			o->plot, interval_ms, o->plot);
+		snprintf(path, sizeof(path),
+			 "working set from accessed bits, every %" PRIu64 " ms",
+			 interval_ms);
+		gp_head(gp, "pngcairo size 800,400", o->plot, path, "time (ms)",
+			"working set (KiB)");
+		fprintf(gp, "plot '%s.dat' using 1:3 with steps title 'WSS'\n",
+			o->plot);
 		fclose(gp);
 		fprintf(stderr,
 			"wss: wrote %s.dat and %s.gp (gnuplot %s.gp makes %s.png)\n",
@@ -344,10 +437,13 @@ static int clock_sim(struct region *r, const struct opts *o, struct vl_doc *doc)
 				kept += !evicted[back];
 				continue;
 			}
-			evicted[back] = 1;
+			evicted[back] = 2; /* this tick's, for --svg */
 			evl[ev++] = back;
 			hot_ev += back < hot;
 		}
+		heat_keep(r, t - 1, evicted);
+		for (i = 0; i < ev; i++)
+			evicted[evl[i]] = 1;
 		format_list(list, sizeof(list), evl, ev);
 		/* Second chance: the passed pages lose their A bit. */
 		if (hand + o->step <= n) {
@@ -418,7 +514,7 @@ static void check_pages(struct opts *o, const char *step, const char *spread)
 
 static void parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_STEP = 256, O_SPREAD, O_NOFLUSH, O_PLOT };
+	enum { O_STEP = 256, O_SPREAD, O_NOFLUSH, O_PLOT, O_SVG };
 	static const struct option longopts[] = {
 		{ "size", required_argument, NULL, 's' },
 		{ "workload", required_argument, NULL, 'w' },
@@ -429,6 +525,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		{ "spread", required_argument, NULL, O_SPREAD },
 		{ "no-flush", no_argument, NULL, O_NOFLUSH },
 		{ "plot", required_argument, NULL, O_PLOT },
+		{ "svg", required_argument, NULL, O_SVG },
 		{ "json", no_argument, NULL, 'J' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -481,6 +578,11 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case O_PLOT:
 			o->plot = optarg;
 			break;
+		case O_SVG:
+			if (!*optarg)
+				vl_bad_arg("--svg", optarg, "want a file name");
+			o->svg = optarg;
+			break;
 		case 'J':
 			o->json = true;
 			break;
@@ -492,6 +594,9 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		vl_usage_error("unexpected argument '%s'", argv[optind]);
 	o->npages = size / VMLAB_PT_PAGE;
 	check_pages(o, step, spread);
+	if (o->svg && o->samples > SVG_SCANS_MAX)
+		vl_usage_error("--svg draws up to %d scans (--samples %u)",
+			       SVG_SCANS_MAX, o->samples);
 }
 
 int main(int argc, char **argv)
@@ -519,6 +624,18 @@ int main(int argc, char **argv)
 	/* 4 KiB pages (a THP carries one A bit for 512 pages), then populate. */
 	madvise((void *)r.base, r.npages * VMLAB_PT_PAGE, MADV_NOHUGEPAGE);
 	memset((void *)r.base, 1, r.npages * VMLAB_PT_PAGE);
+	if (o.svg) {
+		struct heat *h = &r.heat;
+
+		h->group = (r.npages + ROWS_MAX - 1) / ROWS_MAX;
+		h->rows = (r.npages + h->group - 1) / h->group;
+		h->acc = calloc((size_t)o.samples * h->rows, sizeof(*h->acc));
+		h->ev = calloc((size_t)o.samples * h->rows, sizeof(*h->ev));
+		if (!h->acc || !h->ev) {
+			vl_error("out of memory");
+			return VL_EXIT_FAIL;
+		}
+	}
 	if (pthread_create(&th, NULL, workload, &r)) {
 		vl_error("cannot start the workload thread");
 		return VL_EXIT_FAIL;
@@ -533,5 +650,7 @@ int main(int argc, char **argv)
 		vl_error("%s", strerror(-ret));
 		return VL_EXIT_FAIL;
 	}
+	if (o.svg && heat_draw(&r, &o, o.samples))
+		return VL_EXIT_FAIL;
 	return 0;
 }
