@@ -17,7 +17,7 @@ CACHE=${CACHE:-${VMLAB_CACHE:-$HOME/.cache/vmlab}}
 PACKAGES=(build-essential bc bison flex libelf-dev libssl-dev kmod cpio gzip
 	xz-utils zstd perl python3 qemu-system-x86 busybox-static sparse dkms
 	libsmartcols-dev libbpf-dev bpftool clang llvm gnuplot-nox stress-ng procps pkg-config file
-	mmdebstrap mandoc shellcheck clang-format graphviz chromium)
+	mmdebstrap mandoc shellcheck clang-format graphviz chromium tmux)
 
 die() { echo "deps: $*" >&2; exit 1; }
 say() { echo "deps: $*"; }
