@@ -22,11 +22,14 @@ work=$TOP/build/time-check/$mode
 rm -rf "$work"
 mkdir -p "$work"
 git clone -q "$TOP" "$work/clone" || exit 1
-env=()
-[ "$mode" = warm ] || env=(CACHE="$work/cache" VMLAB_CACHE="$work/cache")
+commit=$(git -C "$work/clone" rev-parse --short HEAD)
+# A clean environment, as CI's: nothing of a calling make (BUILD, MAKEFLAGS,
+# STEPS, ...) may reach the clone's make, or it would use this tree's build.
+env=(PATH="$PATH" HOME="$HOME" LANG=C.UTF-8 TERM=dumb)
+[ "$mode" = warm ] || env+=(CACHE="$work/cache")
 
 start=$(date +%s)
-(cd "$work/clone" && env "${env[@]}" "${cmd[@]}") >"$work/log" 2>&1
+(cd "$work/clone" && env -i "${env[@]}" "${cmd[@]}") >"$work/log" 2>&1
 rc=$?
 secs=$(($(date +%s) - start))
 result=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$work/log" | tail -n 1)
@@ -36,7 +39,7 @@ tsv=$TOP/bench/check-times.tsv
 [ -e "$tsv" ] || printf 'date\tmode\tcommit\tseconds\texit\tresult\tload\n' >"$tsv"
 row() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u '+%Y-%m-%d %H:%M')" "$1" \
-		"$(git -C "$TOP" rev-parse --short HEAD)" "$2" "$3" "$4" "$load" >>"$tsv"
+		"$commit" "$2" "$3" "$4" "$load" >>"$tsv"
 }
 # .ci/run says how long its make check took: that is a cold make check too.
 if [ "$mode" = ci-cold ]; then
