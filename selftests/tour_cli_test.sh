@@ -91,13 +91,14 @@ check "pagealign -J 0x10: MAP_FIXED unaligned fails EINVAL; the hint comes back 
 	'pagealign -J 0x10 | json | grep -q "\"page_size\":4096,\"pages_32bit\":1048576.*\"error\":\"EINVAL\"},{\"try\":\"hintonly,aligned+offset\",\"addr\":\"0x[0-9a-f]*010\",\"mapped_at\":\"0x[0-9a-f]*000\",\"aligned\":true,"'
 check "earlyvm -J: 5 images swapped in (192 KiB), overlays peak at 100 KiB" \
 	'earlyvm -J | json | grep -q "\"swapping_total\":\[{\"swapped_in\":5,\"moved_kib\":192}\].*\"overlays_total\":\[{\"loads\":4,\"read_kib\":110,\"peak_kib\":100,\"memory_kib\":100}\]"'
-check "vmquiz -J -n 7: seven questions, one of each kind, of process $pid" \
-	'[ "$(vmquiz -J -n 7 -p $pid | json | grep -o "\"type\":\"[a-z]*\"" | tr -d "\n")" = "$(for k in split level read write newframe fork clock; do printf "\"type\":\"%s\"" $k; done)" ]'
+check "vmquiz -J -n 14: fourteen questions of the seven kinds, about process $pid" \
+	'vmquiz -J -n 14 -p $pid | json | grep -o "\"type\":\"[a-z]*\"" >$f.q && [ "$(wc -l <$f.q)" = 14 ] && [ "$(sort -u $f.q | wc -l)" = 7 ] &&
+	vmquiz -J -n 14 -p $pid | json | grep -q "^{\"quiz\":\[{\"seed\":1,\"pid\":$pid,\"vmas\":[1-9][0-9]*,\"levels\":[45]}\]"'
 check "vmquiz -J -c: empty answers are all wrong, the score says so" \
 	'vmquiz -J -n 7 -c /dev/null $pid | json | grep -q "\"right\":false}\],\"score\":\[{\"right\":0,\"asked\":7}\]}$"'
 check "vmquiz: -p PID and PID ask the same questions" \
 	'[ "$(vmquiz -s 5 -p $pid)" = "$(vmquiz -s 0x5 $pid)" ]'
 kill $pid
 wait $pid 2>/dev/null
-rm -f $f
+rm -f $f $f.q
 [ "$failed" -eq 0 ]

@@ -307,8 +307,7 @@ int main(int argc, char **argv)
 {
 	vl_init(argv, "earlyvm");
 	vl_doc_init(&doc, vl_jvh_options(argc, argv, usage));
-	if (optind < argc)
-		vl_usage_error("unexpected argument '%s'", argv[optind]);
+	vl_no_operands(argc, argv);
 	vl_doc_text(
 		&doc,
 		"SIMULATION: made-up memories, checked and translated as each scheme's\n"

@@ -24,3 +24,9 @@ bool vl_jvh_options(int argc, char **argv, void (*usage)(FILE *out))
 	}
 	return json;
 }
+
+void vl_no_operands(int argc, char **argv)
+{
+	if (optind < argc)
+		vl_usage_error("unexpected argument '%s'", argv[optind]);
+}

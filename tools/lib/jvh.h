@@ -18,4 +18,7 @@
  */
 bool vl_jvh_options(int argc, char **argv, void (*usage)(FILE *out));
 
+/* After the options of a tool that takes no operand: any is an error (2). */
+void vl_no_operands(int argc, char **argv);
+
 #endif

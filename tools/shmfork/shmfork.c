@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jvh.h"
 #include "table.h"
 
 /* The frame that maps addr in this process, or 0 when not visible. */
@@ -151,8 +152,7 @@ int main(int argc, char **argv)
 		else
 			vl_other_option(opt, usage);
 	}
-	if (optind < argc)
-		vl_usage_error("unexpected argument '%s'", argv[optind]);
+	vl_no_operands(argc, argv);
 	vl_format_duration(wait_ns, waited, sizeof(waited));
 	snprintf(when, sizeof(when), "after %s", waited);
 	shmem = create_shared_memory(128);

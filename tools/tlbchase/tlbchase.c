@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 
 #include "cli.h"
+#include "jvh.h"
 #include "table.h"
 
 #define PAGE 4096UL
@@ -171,8 +172,7 @@ int main(int argc, char **argv)
 		else
 			vl_other_option(c, usage);
 	}
-	if (optind < argc)
-		vl_usage_error("unexpected argument '%s'", argv[optind]);
+	vl_no_operands(argc, argv);
 	tb = VL_TABLE("tlbchase", json, cols);
 	if (!tb) {
 		vl_error("out of memory");
