@@ -66,6 +66,16 @@ static const char *const commands[] = {
 	"vmlabfuzz -J -n 300 -j 2 -s 3",
 	"forkbench -J -m fork,pthread -n 1 -d 10ms -w 0",
 	"forkbench --show-sharing -J",
+	"heapalloc malloc:a:100 dump free:a vma malloc:b:10K -J dump",
+	"heapalloc -J bench 2",
+	"protfault write-ro -J write-rw read:ffffffff80000000",
+	"tlbchase -J -l 1k -m 64",
+	"filemap -s 64K /tmp/json%d.map -J",
+	"shmfork -w 10ms -J",
+	"pagealign -J 0x10",
+	"earlyvm -J",
+	"vmquiz -J -n 3 %d",
+	"vmquiz -s 2 -n 7 -c /dev/null -J %d",
 };
 
 TEST(every_tool_prints_one_json_document)

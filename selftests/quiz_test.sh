@@ -4,6 +4,9 @@
 # same page tables),
 # then graded all right, all wrong and half right; a seed gives the same
 # questions twice and another seed others.
+# check evals its second argument: the variables in it expand then.
+# shellcheck disable=SC2016,SC2034
+# shellcheck source-path=SCRIPTDIR source=vm_util.sh
 . /opt/vmlab/bin/vm_util.sh
 echo "TAP version 13"
 echo "1..6"
@@ -13,6 +16,7 @@ sleep 0.3
 count=14
 quiz=$(vmquiz -s 3 -n $count "$pid")
 
+# shellcheck source=../scripts/demo/quiz-answers.sh
 . /opt/vmlab/bin/quiz-answers.sh
 right=/tmp/quiz.right wrong=/tmp/quiz.wrong half=/tmp/quiz.half
 : >$right
@@ -30,24 +34,23 @@ while read -r line; do
 	if [ $((asked % 2)) = 1 ]; then echo "$a" >>$half; else echo "not-$a" >>$half; fi
 done </tmp/quiz.q
 kinds=$(sed -n 's/^Q[0-9]* \[\([a-z]*\)\].*/\1/p' /tmp/quiz.q | sort -u | wc -l)
-[ "$asked" = $count ] && [ "$kinds" = 7 ] && ok "quiz: $asked questions of $kinds kinds" ||
-	nok "quiz: $asked questions of $kinds kinds"
+check "quiz: $asked questions of $kinds kinds" '[ "$asked" = $count ] && [ "$kinds" = 7 ]'
 
 score() { vmquiz -s 3 -n $count -c "$1" "$pid" | sed -n 's/^score: //p'; }
 s=$(score $right)
-[ "$s" = "$count of $count" ] && ok "the answers worked out from ptdump: $s" || {
+if [ "$s" = "$count of $count" ]; then ok "the answers worked out from ptdump: $s"; else
 	nok "the answers worked out from ptdump: $s"
 	vmquiz -s 3 -n $count -c $right "$pid" | grep -B3 WRONG | sed 's/^/# /'
-}
+fi
 s=$(score $wrong)
-[ "$s" = "0 of $count" ] && ok "wrong answers: $s" || nok "wrong answers: $s"
+check "wrong answers: $s" '[ "$s" = "0 of $count" ]'
 graded=$(vmquiz -s 3 -n $count -c $half "$pid" | grep -E '^   (right|WRONG)$' | tr -d ' ' | tr '\n' ' ')
-want=$(i=1; while [ $i -le $count ]; do [ $((i % 2)) = 1 ] && printf 'right ' || printf 'WRONG '; i=$((i + 1)); done)
-[ "$graded" = "$want" ] && ok "half right: graded question by question" || nok "half right: got '$graded'"
+want=$(i=1; while [ $i -le $count ]; do if [ $((i % 2)) = 1 ]; then printf 'right '; else printf 'WRONG '; fi; i=$((i + 1)); done)
+check "half right: graded question by question (got '$graded')" '[ "$graded" = "$want" ]'
 again=$(vmquiz -s 3 -n $count "$pid")
 other=$(vmquiz -s 4 -n $count "$pid")
-[ "$again" = "$quiz" ] && ok "seed 3 twice: the same questions" || nok "seed 3 twice: the same questions"
-[ "$other" != "$quiz" ] && ok "seed 4: other questions" || nok "seed 4: other questions"
+check "seed 3 twice: the same questions" '[ "$again" = "$quiz" ]'
+check "seed 4: other questions" '[ "$other" != "$quiz" ]'
 kill "$pid"
 wait "$pid" 2>/dev/null
 rm -f $right $wrong $half /tmp/quiz.q

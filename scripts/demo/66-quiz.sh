@@ -9,6 +9,7 @@ echo "evicts. --check grades answers against the page tables as they are then."
 echo "On a terminal you answer; otherwise the answers are worked out from"
 echo "ptdump --explain and /proc/PID/maps (another tool, the same tables)."
 echo
+# shellcheck source=quiz-answers.sh
 . /opt/vmlab/bin/quiz-answers.sh
 seed=$(awk '{ printf "%d", ($1 * 100) % 100 + 1 }' /proc/uptime)
 sleep 60 &

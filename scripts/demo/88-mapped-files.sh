@@ -9,8 +9,8 @@ echo "entry (and, for files, those of neighbours already cached: fault-around)."
 echo "filemap reads an 8 MiB file both ways:"
 echo
 f=/tmp/mapped.$$
-echo "\$ filemap $f 8"
-out=$(filemap "$f" 8)
+echo "\$ filemap -s 8M $f"
+out=$(filemap -s 8M "$f")
 rm -f "$f"
 row() { echo "$out" | awk -v m="$1" -v c="$2" '$1 == "METHOD" { for (i = 1; i <= NF; i++) h[$i] = i }
 	$1 == m && h[c] { print $h[c] }'; }

@@ -4,7 +4,7 @@
 # same page tables, read by another tool). Needs $pid.
 # quiz_answer TYPE VA LINE: the right answer to one question, from ptdump
 quiz_answer() {
-	ex=$(ptdump --explain "${2#0x}" "$pid")
+	ex=$(ptdump --explain "${2#0x}" "${pid:?}")
 	leaf=$(echo "$ex" | grep 'leaf: ')
 	has() { echo "$leaf" | sed 's/.*flags //' | tr ' ' '\n' | grep -qx "$1"; }
 	perms=$(echo "$3" | sed -n 's/.*, \([-r][-w][-x][ps])\).*/\1/p')

@@ -9,7 +9,29 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli.h"
+#include "jvh.h"
+#include "table.h"
+
 #define KIB 1024UL
+
+/* The output: text, or with -J one document of the four tables. */
+static struct vl_doc doc;
+
+/* With -J a table named name, else NULL (lines of it are then no-ops). */
+static struct libscols_table *table(const char *name, const struct vl_col *cols,
+				    size_t n)
+{
+	return doc.json ? vl_table_new(name, true, cols, n) : NULL;
+}
+
+#define TABLE(name, cols) table(name, cols, sizeof(cols) / sizeof((cols)[0]))
+
+/* Keep tb in the document (JSON only): 0 or -errno. */
+static int keep(struct libscols_table *tb)
+{
+	return doc.json ? vl_doc_add(&doc, tb) : 0;
+}
 
 struct proc {
 	const char *name;
@@ -17,8 +39,15 @@ struct proc {
 };
 
 /* The fence: user accesses below it trap; above it, anything goes. */
-static void fence(void)
+static int fence(void)
 {
+	static const struct vl_col cols[] = {
+		{ "WHO", 0 },
+		{ "ADDRESS", VL_NUM },
+		{ "RESULT", 0 },
+		{ "WHAT", 0 },
+	};
+	struct libscols_table *tb = TABLE("fence", cols);
 	static const struct {
 		const char *who, *what;
 		unsigned long addr;
@@ -31,13 +60,23 @@ static void fence(void)
 	const unsigned long fence_at = 16 * KIB;
 	size_t i;
 
-	printf("== fence at %lu KiB: the OS below it; A at 16-40 KiB, B at 40-64 KiB\n",
-	       fence_at / KIB);
-	printf("WHO ADDRESS   RESULT  WHAT\n");
-	for (i = 0; i < sizeof(acc) / sizeof(acc[0]); i++)
-		printf("%-3s 0x%05lx   %-7s %s\n", acc[i].who, acc[i].addr,
-		       acc[i].addr < fence_at ? "trap" : "allowed",
-		       acc[i].what);
+	vl_doc_text(
+		&doc,
+		"== fence at %lu KiB: the OS below it; A at 16-40 KiB, B at 40-64 KiB\n",
+		fence_at / KIB);
+	vl_doc_text(&doc, "WHO ADDRESS   RESULT  WHAT\n");
+	for (i = 0; i < sizeof(acc) / sizeof(acc[0]); i++) {
+		const char *res = acc[i].addr < fence_at ? "trap" : "allowed";
+		struct libscols_line *ln = vl_line(tb, NULL);
+
+		vl_doc_text(&doc, "%-3s 0x%05lx   %-7s %s\n", acc[i].who,
+			    acc[i].addr, res, acc[i].what);
+		vl_line_set_name(ln, 0, acc[i].who, 8);
+		vl_line_set_u64(ln, 1, acc[i].addr);
+		vl_line_set_name(ln, 2, res, 8);
+		vl_line_set_name(ln, 3, acc[i].what, 64);
+	}
+	return keep(tb);
 }
 
 /* Translate: bounds check, then add the base. 0: trap. */
@@ -49,8 +88,15 @@ static int translate(const struct proc *p, unsigned long va, unsigned long *pa)
 	return 1;
 }
 
-static void base_bounds(void)
+static int base_bounds(void)
 {
+	static const struct vl_col cols[] = {
+		{ "WHO", 0 },		{ "BASE", VL_NUM },
+		{ "BOUNDS", VL_NUM },	{ "VIRTUAL", VL_NUM },
+		{ "PHYSICAL", VL_NUM }, { "RESULT", 0 },
+		{ "WHAT", 0 },
+	};
+	struct libscols_table *tb = TABLE("base_bounds", cols);
 	static const struct proc a = { "A", 16 * KIB, 24 * KIB },
 				 b = { "B", 40 * KIB, 24 * KIB };
 	static const struct {
@@ -65,33 +111,62 @@ static void base_bounds(void)
 	};
 	size_t i;
 
-	printf("\n== base and bounds: A base %lu KiB bounds %lu KiB, B base %lu KiB bounds %lu KiB\n",
-	       a.base / KIB, a.bounds / KIB, b.base / KIB, b.bounds / KIB);
-	printf("WHO VIRTUAL   PHYSICAL  RESULT  WHAT\n");
+	vl_doc_text(
+		&doc,
+		"\n== base and bounds: A base %lu KiB bounds %lu KiB, B base %lu KiB bounds %lu KiB\n",
+		a.base / KIB, a.bounds / KIB, b.base / KIB, b.bounds / KIB);
+	vl_doc_text(&doc, "WHO VIRTUAL   PHYSICAL  RESULT  WHAT\n");
 	for (i = 0; i < sizeof(acc) / sizeof(acc[0]); i++) {
+		const struct proc *p = acc[i].p;
 		unsigned long pa = 0;
-		int ok = translate(acc[i].p, acc[i].va, &pa);
+		int ok = translate(p, acc[i].va, &pa);
+		struct libscols_line *ln = vl_line(tb, NULL);
 
 		if (ok)
-			printf("%-3s 0x%05lx   0x%05lx   allowed %s\n",
-			       acc[i].p->name, acc[i].va, pa, acc[i].what);
+			vl_doc_text(&doc,
+				    "%-3s 0x%05lx   0x%05lx   allowed %s\n",
+				    p->name, acc[i].va, pa, acc[i].what);
 		else
-			printf("%-3s 0x%05lx   -         trap    %s\n",
-			       acc[i].p->name, acc[i].va, acc[i].what);
+			vl_doc_text(&doc,
+				    "%-3s 0x%05lx   -         trap    %s\n",
+				    p->name, acc[i].va, acc[i].what);
+		vl_line_set_name(ln, 0, p->name, 8);
+		vl_line_set_u64(ln, 1, p->base);
+		vl_line_set_u64(ln, 2, p->bounds);
+		vl_line_set_u64(ln, 3, acc[i].va);
+		if (ok)
+			vl_line_set_u64(ln, 4, pa);
+		vl_line_set_name(ln, 5, ok ? "allowed" : "trap", 8);
+		vl_line_set_name(ln, 6, acc[i].what, 64);
 	}
+	return keep(tb);
 }
 
 /* Two slots of 24 KiB, three processes taking turns: swap the idle one out. */
-static void swapping(void)
+static int swapping(void)
 {
+	static const struct vl_col cols[] = {
+		{ "TURN", VL_NUM },   { "RUNS", 0 },
+		{ "SLOT", VL_NUM },   { "BASE_KIB", VL_NUM },
+		{ "SWAPPED_OUT", 0 }, { "SWAPPED_IN", 0 },
+	};
+	static const struct vl_col total_cols[] = {
+		{ "SWAPPED_IN", VL_NUM },
+		{ "MOVED_KIB", VL_NUM },
+	};
+	struct libscols_table *tb = TABLE("swapping", cols),
+			      *tt = TABLE("swapping_total", total_cols);
+	struct libscols_line *ln;
 	static const char order[] = "ABCACB";
 	char slot[2] = { 0, 0 };
 	int last[2] = { -1, -1 }, turn, s, loads = 0;
 	unsigned long moved = 0;
 
-	printf("\n== swapping: room for 2 images of 24 KiB, processes A B C run in turn %s\n",
-	       order);
-	printf("TURN RUNS SLOT BASE    SWAPPED_OUT SWAPPED_IN\n");
+	vl_doc_text(
+		&doc,
+		"\n== swapping: room for 2 images of 24 KiB, processes A B C run in turn %s\n",
+		order);
+	vl_doc_text(&doc, "TURN RUNS SLOT BASE    SWAPPED_OUT SWAPPED_IN\n");
 	for (turn = 0; order[turn]; turn++) {
 		char p = order[turn], out = '-', in = '-';
 
@@ -113,17 +188,47 @@ static void swapping(void)
 			slot[s] = p;
 		}
 		last[s] = turn;
-		printf("%-4d %-4c %-4d %2d KiB  %-11c %c\n", turn + 1, p, s,
-		       16 + 24 * s, out, in);
+		vl_doc_text(&doc, "%-4d %-4c %-4d %2d KiB  %-11c %c\n",
+			    turn + 1, p, s, 16 + 24 * s, out, in);
+		ln = vl_line(tb, NULL);
+		vl_line_set_u64(ln, 0, (uint64_t)turn + 1);
+		vl_line_set_fmt(ln, 1, "%c", p);
+		vl_line_set_u64(ln, 2, (uint64_t)s);
+		vl_line_set_u64(ln, 3, 16 + 24 * (uint64_t)s);
+		if (out != '-')
+			vl_line_set_fmt(ln, 4, "%c", out);
+		if (in != '-')
+			vl_line_set_fmt(ln, 5, "%c", in);
 	}
-	printf("%d images swapped in, %lu KiB moved; an image runs at its slot's base,\n"
-	       "wherever it was before\n",
-	       loads, moved);
+	vl_doc_text(
+		&doc,
+		"%d images swapped in, %lu KiB moved; an image runs at its slot's base,\n"
+		"wherever it was before\n",
+		loads, moved);
+	ln = vl_line(tt, NULL);
+	vl_line_set_u64(ln, 0, (uint64_t)loads);
+	vl_line_set_u64(ln, 1, moved);
+	return keep(tb) ?: keep(tt);
 }
 
 /* 100 KiB of memory, a 200 KiB program: A stays, B..E share one overlay area. */
-static void overlays(void)
+static int overlays(void)
 {
+	static const struct vl_col cols[] = {
+		{ "CALL", 0 },
+		{ "LOADS", 0 },
+		{ "KIB", VL_NUM },
+		{ "OVERLAYS", 0 },
+	};
+	static const struct vl_col total_cols[] = {
+		{ "LOADS", VL_NUM },
+		{ "READ_KIB", VL_NUM },
+		{ "PEAK_KIB", VL_NUM },
+		{ "MEMORY_KIB", VL_NUM },
+	};
+	struct libscols_table *tb = TABLE("overlays", cols),
+			      *tt = TABLE("overlays_total", total_cols);
+	struct libscols_line *ln;
 	static const struct {
 		char caller, callee;
 	} calls[] = { { 'A', 'B' }, { 'A', 'C' }, { 'C', 'D' }, { 'C', 'E' } };
@@ -134,20 +239,34 @@ static void overlays(void)
 	size_t i;
 	int loads = 1;
 
-	printf("\n== overlays: 100 KiB of memory, a program of A (40 KiB, resident) and\n"
-	       "   B 30, C 35, D 20, E 25 KiB; the programmer decides what overlays what\n");
-	printf("CALL LOADS       OVERLAYS\n");
-	printf("start B           -\n");
+	vl_doc_text(
+		&doc,
+		"\n== overlays: 100 KiB of memory, a program of A (40 KiB, resident) and\n"
+		"   B 30, C 35, D 20, E 25 KiB; the programmer decides what overlays what\n");
+	vl_doc_text(&doc, "CALL LOADS       OVERLAYS\n");
+	vl_doc_text(&doc, "start B           -\n");
+	ln = vl_line(tb, NULL);
+	vl_line_set_name(ln, 0, "start", 8);
+	vl_line_set_name(ln, 1, "B", 8);
+	vl_line_set_u64(ln, 2, size[1]);
 	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		char c = calls[i].callee,
 		     *where = calls[i].caller == 'A' ? &area[0] : &area[1];
 
+		ln = vl_line(tb, NULL);
+		vl_line_set_fmt(ln, 0, "%c->%c", calls[i].caller, c);
 		if (*where == c) {
-			printf("%c->%c  (resident)  -\n", calls[i].caller, c);
+			vl_doc_text(&doc, "%c->%c  (resident)  -\n",
+				    calls[i].caller, c);
 			continue;
 		}
-		printf("%c->%c  %c (%2lu KiB)  %c\n", calls[i].caller, c, c,
-		       size[c - 'A'], *where ? *where : '-');
+		vl_doc_text(&doc, "%c->%c  %c (%2lu KiB)  %c\n",
+			    calls[i].caller, c, c, size[c - 'A'],
+			    *where ? *where : '-');
+		vl_line_set_fmt(ln, 1, "%c", c);
+		vl_line_set_u64(ln, 2, size[c - 'A']);
+		if (*where)
+			vl_line_set_fmt(ln, 3, "%c", *where);
 		loaded += size[c - 'A'];
 		loads++;
 		*where = c;
@@ -159,24 +278,44 @@ static void overlays(void)
 		if (now > peak)
 			peak = now;
 	}
-	printf("%d overlay loads, %lu KiB read, at most %lu KiB of 100 in memory at once,\n"
-	       "by code the programmer wrote\n",
-	       loads, loaded, peak);
+	vl_doc_text(
+		&doc,
+		"%d overlay loads, %lu KiB read, at most %lu KiB of 100 in memory at once,\n"
+		"by code the programmer wrote\n",
+		loads, loaded, peak);
+	ln = vl_line(tt, NULL);
+	vl_line_set_u64(ln, 0, (uint64_t)loads);
+	vl_line_set_u64(ln, 1, loaded);
+	vl_line_set_u64(ln, 2, peak);
+	vl_line_set_u64(ln, 3, 100);
+	return keep(tb) ?: keep(tt);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: earlyvm [options]\n"
+		"A simulation of the schemes before paging on made-up memories (sizes\n"
+		"in KiB, addresses in bytes): fence, base and bounds, swapping, overlays.\n\n"
+		"  -J, --json      one JSON document: a table per scheme, and totals\n"
+		"  -V, --version   version\n"
+		"  -h, --help      this help\n"
+		"\nExit status: 0 done, 1 failed (output), 2 bad usage.\n");
 }
 
 int main(int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr,
-			"usage: earlyvm   (a simulation: fence, base and bounds, swapping, overlays)\n");
-		return 2;
+	vl_init(argv, "earlyvm");
+	vl_doc_init(&doc, vl_jvh_options(argc, argv, usage));
+	vl_no_operands(argc, argv);
+	vl_doc_text(
+		&doc,
+		"SIMULATION: made-up memories, checked and translated as each scheme's\n"
+		"hardware would; nothing here runs on this machine's MMU.\n\n");
+	if (fence() || base_bounds() || swapping() || overlays() ||
+	    vl_doc_end(&doc)) {
+		vl_error("cannot print the tables");
+		return VL_EXIT_FAIL;
 	}
-	printf("SIMULATION: made-up memories, checked and translated as each scheme's\n"
-	       "hardware would; nothing here runs on this machine's MMU.\n\n");
-	fence();
-	base_bounds();
-	swapping();
-	overlays();
-	return 0;
+	return VL_EXIT_OK;
 }

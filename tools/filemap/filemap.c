@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,9 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cli.h"
+#include "table.h"
 
 #define PAGE 4096UL
 #define BUF (64 * 1024)
@@ -84,41 +89,160 @@ static int make_file(const char *path, size_t size)
 		return -1;
 	for (done = 0; done < size; done += BUF) {
 		memset(block, (int)(done / BUF), sizeof(block));
-		if (write(fd, block, BUF) != BUF)
+		if (write(fd, block, BUF) != BUF) {
+			close(fd);
 			return -1;
+		}
 	}
 	return fd;
 }
 
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: filemap [options] FILE\n"
+		"Create FILE, read it with read() and then through mmap(); count system\n"
+		"calls, bytes copied, page faults, pagemap entries and time (ms).\n\n"
+		"  -s, --size SIZE   the file's size (default 8M; binary units K, M, G;\n"
+		"                    a multiple of 64K, up to 1G)\n"
+		"  -J, --json        one JSON document\n"
+		"  -V, --version     version\n"
+		"  -h, --help        this help\n"
+		"\nExit status: 0 done, 1 failed (the file, mmap), 2 bad usage.\n");
+}
+
+/* The results: one line of text each, or with -J a document of three tables. */
+struct result {
+	const char *path;
+	size_t size, pages, cached, calls, copied, before, after;
+	long f_read, f_map;
+	double t_read, t_map;
+	uint64_t frame_map, frame_again, frame_buf;
+	unsigned long sum;
+};
+
+static void print_text(const struct result *r)
+{
+	printf("file %s: %zu KiB, %zu pages; %zu of them in the page cache before the\n"
+	       "mapping was touched (mincore)\n",
+	       r->path, r->size / 1024, r->pages, r->cached);
+	printf("METHOD SYSCALLS BYTES_COPIED FAULTS ENTRIES_BEFORE ENTRIES_AFTER MS\n");
+	printf("read   %8zu %12zu %6ld %14s %13s %.2f\n", r->calls, r->copied,
+	       r->f_read, "-", "-", r->t_read);
+	printf("mmap   %8d %12d %6ld %14zu %13zu %.2f\n", 0, 0, r->f_map,
+	       r->before, r->after, r->t_map);
+	printf("frames of page 0: the mapping 0x%" PRIx64
+	       ", a second mapping 0x%" PRIx64 ", the read() buffer 0x%" PRIx64
+	       "\n",
+	       r->frame_map, r->frame_again, r->frame_buf);
+	printf("(checksum %lu)\n", r->sum);
+}
+
+static int print_json(const struct result *r)
+{
+	static const struct vl_col file_cols[] = {
+		{ "PATH", 0 },		{ "KIB", VL_NUM },
+		{ "PAGES", VL_NUM },	{ "CACHED", VL_NUM },
+		{ "CHECKSUM", VL_NUM },
+	};
+	static const struct vl_col method_cols[] = {
+		{ "METHOD", 0 },
+		{ "SYSCALLS", VL_NUM },
+		{ "BYTES_COPIED", VL_NUM },
+		{ "FAULTS", VL_NUM },
+		{ "ENTRIES_BEFORE", VL_NUM },
+		{ "ENTRIES_AFTER", VL_NUM },
+		{ "MS", VL_NUM },
+	};
+	static const struct vl_col frame_cols[] = {
+		{ "MAPPING_PFN", VL_NUM },
+		{ "SECOND_MAPPING_PFN", VL_NUM },
+		{ "READ_BUFFER_PFN", VL_NUM },
+	};
+	struct libscols_table *ft = VL_TABLE("file", true, file_cols),
+			      *mt = VL_TABLE("methods", true, method_cols),
+			      *pt = VL_TABLE("frames", true, frame_cols);
+	struct libscols_line *ln;
+	struct vl_doc doc;
+
+	ln = vl_line(ft, NULL);
+	vl_line_set_name(ln, 0, r->path, 4096);
+	vl_line_set_u64(ln, 1, r->size / 1024);
+	vl_line_set_u64(ln, 2, r->pages);
+	vl_line_set_u64(ln, 3, r->cached);
+	vl_line_set_u64(ln, 4, r->sum);
+	ln = vl_line(mt, NULL);
+	vl_line_set_name(ln, 0, "read", 8);
+	vl_line_set_u64(ln, 1, r->calls);
+	vl_line_set_u64(ln, 2, r->copied);
+	vl_line_set_i64(ln, 3, r->f_read);
+	vl_line_set_fmt(ln, 6, "%.2f", r->t_read);
+	ln = vl_line(mt, NULL);
+	vl_line_set_name(ln, 0, "mmap", 8);
+	vl_line_set_u64(ln, 1, 0);
+	vl_line_set_u64(ln, 2, 0);
+	vl_line_set_i64(ln, 3, r->f_map);
+	vl_line_set_u64(ln, 4, r->before);
+	vl_line_set_u64(ln, 5, r->after);
+	vl_line_set_fmt(ln, 6, "%.2f", r->t_map);
+	ln = vl_line(pt, NULL);
+	vl_line_set_u64(ln, 0, r->frame_map);
+	vl_line_set_u64(ln, 1, r->frame_again);
+	vl_line_set_u64(ln, 2, r->frame_buf);
+	vl_doc_init(&doc, true);
+	return vl_doc_add(&doc, ft) || vl_doc_add(&doc, mt) ||
+			       vl_doc_add(&doc, pt) || vl_doc_end(&doc) ?
+		       -1 :
+		       0;
+}
+
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "size", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	static char buf[BUF];
-	size_t size = 8UL << 20, pages, i, calls = 0, copied = 0, before, after,
-	       cached;
-	unsigned long sum = 0;
-	double t0, t_read, t_map;
-	long f0, f_read, f_map;
+	struct result r = { .size = 8UL << 20 };
+	size_t i;
+	double t0;
+	long f0;
 	char *map, *again;
+	bool json = false;
 	ssize_t n;
-	int fd;
+	int fd, c;
 
-	if (argc < 2 || argc > 3 || argv[1][0] == '-') {
-		fprintf(stderr,
-			"usage: filemap FILE [MiB]   (created; default 8 MiB)\n");
-		return 2;
+	vl_init(argv, "filemap");
+	while ((c = getopt_long(argc, argv, "s:JVh", longopts, NULL)) != -1) {
+		if (c == 's') {
+			r.size = vl_opt_size("--size", optarg, BUF, 1UL << 30);
+			if (r.size % BUF)
+				vl_bad_arg("--size", optarg,
+					   "not a multiple of 64K");
+		} else if (c == 'J') {
+			json = true;
+		} else {
+			vl_other_option(c, usage);
+		}
 	}
-	if (argc == 3)
-		size = strtoul(argv[2], NULL, 10) << 20;
-	if (!size || size > (1UL << 30)) {
-		fprintf(stderr, "filemap: size must be 1..1024 MiB\n");
-		return 2;
-	}
-	pages = size / PAGE;
+	if (optind == argc)
+		vl_usage_error("no FILE given");
+	if (optind + 1 < argc)
+		vl_usage_error("unexpected argument '%s'", argv[optind + 1]);
+	r.path = argv[optind];
+	r.pages = r.size / PAGE;
 	pagemap = open("/proc/self/pagemap", O_RDONLY);
-	fd = make_file(argv[1], size);
-	if (fd < 0 || pagemap < 0) {
-		perror("filemap");
-		return 1;
+	if (pagemap < 0) {
+		vl_error("/proc/self/pagemap: %s", strerror(errno));
+		return VL_EXIT_FAIL;
+	}
+	fd = make_file(r.path, r.size);
+	if (fd < 0) {
+		vl_error("%s: %s", r.path, strerror(errno));
+		return VL_EXIT_FAIL;
 	}
 
 	/* read(): every byte copied into buf */
@@ -126,47 +250,39 @@ int main(int argc, char **argv)
 	f0 = minor_faults();
 	t0 = now_ms();
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		calls++;
-		copied += (size_t)n;
+		r.calls++;
+		r.copied += (size_t)n;
 		for (i = 0; i < (size_t)n; i += PAGE)
-			sum += (unsigned char)buf[i];
+			r.sum += (unsigned char)buf[i];
 	}
-	t_read = now_ms() - t0;
-	f_read = minor_faults() - f0;
+	r.t_read = now_ms() - t0;
+	r.f_read = minor_faults() - f0;
 
 	/* mmap(): the page-cache pages themselves, brought in by faults */
-	map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	map = mmap(NULL, r.size, PROT_READ, MAP_SHARED, fd, 0);
 	again = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED || again == MAP_FAILED) {
-		perror("filemap: mmap");
-		return 1;
+		vl_error("mmap: %s", strerror(errno));
+		return VL_EXIT_FAIL;
 	}
-	cached = in_page_cache(map, pages);
-	before = present(map, pages);
+	r.cached = in_page_cache(map, r.pages);
+	r.before = present(map, r.pages);
 	f0 = minor_faults();
 	t0 = now_ms();
-	for (i = 0; i < pages; i++)
-		sum += (unsigned char)map[i * PAGE];
-	t_map = now_ms() - t0;
-	f_map = minor_faults() - f0;
-	after = present(map, pages);
+	for (i = 0; i < r.pages; i++)
+		r.sum += (unsigned char)map[i * PAGE];
+	r.t_map = now_ms() - t0;
+	r.f_map = minor_faults() - f0;
+	r.after = present(map, r.pages);
 	(void)*(volatile char *)again;
-
-	printf("file %s: %zu KiB, %zu pages; %zu of them in the page cache before the\n"
-	       "mapping was touched (mincore)\n",
-	       argv[1], size / 1024, pages, cached);
-	printf("METHOD SYSCALLS BYTES_COPIED FAULTS ENTRIES_BEFORE ENTRIES_AFTER MS\n");
-	printf("read   %8zu %12zu %6ld %14s %13s %.2f\n", calls, copied, f_read,
-	       "-", "-", t_read);
-	printf("mmap   %8d %12d %6ld %14zu %13zu %.2f\n", 0, 0, f_map, before,
-	       after, t_map);
-	printf("frames of page 0: the mapping 0x%jx, a second mapping 0x%jx, the read() buffer 0x%jx\n",
-	       (uintmax_t)(pm(map) & ((1ULL << 55) - 1)),
-	       (uintmax_t)(pm(again) & ((1ULL << 55) - 1)),
-	       (uintmax_t)(pm(buf) & ((1ULL << 55) - 1)));
-	printf("(checksum %lu)\n", sum);
-	munmap(map, size);
+	r.frame_map = pm(map) & ((1ULL << 55) - 1);
+	r.frame_again = pm(again) & ((1ULL << 55) - 1);
+	r.frame_buf = pm(buf) & ((1ULL << 55) - 1);
+	munmap(map, r.size);
 	munmap(again, PAGE);
 	close(fd);
-	return 0;
+	if (json)
+		return print_json(&r) ? VL_EXIT_FAIL : VL_EXIT_OK;
+	print_text(&r);
+	return VL_EXIT_OK;
 }

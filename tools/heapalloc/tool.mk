@@ -6,3 +6,4 @@ heapalloc/accessbench-O%.o: heapalloc/access.h heapalloc/heapalloc.h
 	$(CC) $(filter-out -O%,$(CFLAGS)) -O$* -DOPT=O$* -x c -c -o $@ $<
 
 CLEAN_EXTRA += heapalloc/accessbench-O0.o heapalloc/accessbench-O2.o
+heapalloc_LDLIBS := -lsmartcols

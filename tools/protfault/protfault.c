@@ -6,7 +6,6 @@
  * shared page before the child exits; the parent prints one row each.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +14,10 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "cli.h"
+#include "jvh.h"
+#include "table.h"
 
 struct report {
 	uintptr_t target; /* the address accessed */
@@ -41,14 +44,10 @@ static void *page(int prot)
 	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED) {
-		perror("protfault: mmap");
-		exit(1);
-	}
-	memset(p, 0xc3, 4096);
-	if (mprotect(p, 4096, prot)) {
-		perror("protfault: mprotect");
-		exit(1);
+	if (p == MAP_FAILED ||
+	    (memset(p, 0xc3, 4096), mprotect(p, 4096, prot))) {
+		vl_error("mmap: %s", strerror(errno));
+		exit(VL_EXIT_FAIL);
 	}
 	return p;
 }
@@ -145,21 +144,25 @@ static const char *meaning(const struct report *r)
 	return "-";
 }
 
-static int parse_spec(const char *spec, uintptr_t *addr)
+/* The access spec names, and its address for read:ADDR; exit 2 if bad. */
+static void parse_spec(const char *spec, uintptr_t *addr)
 {
+	const char *why;
+	uint64_t a;
 	size_t i;
-	char *end;
 
 	*addr = 0;
 	if (!strncmp(spec, "read:", 5)) {
-		errno = 0;
-		*addr = strtoull(spec + 5, &end, 16);
-		return errno || end == spec + 5 || *end ? -1 : 0;
+		why = vl_parse_hex(spec + 5, &a);
+		if (why)
+			vl_bad_arg("access", spec, why);
+		*addr = (uintptr_t)a;
+		return;
 	}
 	for (i = 0; i < sizeof(accesses) / sizeof(accesses[0]); i++)
 		if (!strcmp(spec, accesses[i].name))
-			return 0;
-	return -1;
+			return;
+	vl_usage_error("unknown access '%s' (see protfault --help)", spec);
 }
 
 static int run_child(const char *spec, uintptr_t addr)
@@ -172,7 +175,7 @@ static int run_child(const char *spec, uintptr_t addr)
 	memset(report, 0, sizeof(*report));
 	pid = fork();
 	if (pid < 0) {
-		perror("protfault: fork");
+		vl_error("fork: %s", strerror(errno));
 		return -1;
 	}
 	if (!pid) {
@@ -183,9 +186,7 @@ static int run_child(const char *spec, uintptr_t addr)
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status)) {
-		fprintf(stderr,
-			"protfault: %s: the child did not exit normally\n",
-			spec);
+		vl_error("%s: the child did not exit normally", spec);
 		return -1;
 	}
 	return 0;
@@ -196,69 +197,73 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-		"usage: protfault ACCESS...\n\n"
+		"Usage: protfault [options] ACCESS...\n"
 		"Each ACCESS runs in a child; its SIGSEGV handler reports si_code and\n"
 		"si_addr. ACCESS is one of:\n");
 	for (i = 0; i < sizeof(accesses) / sizeof(accesses[0]); i++)
-		fprintf(f, "  %-10s %s\n", accesses[i].name, accesses[i].what);
-	fprintf(f, "  -h, --help this help\n");
+		fprintf(f, "  %-15s %s\n", accesses[i].name, accesses[i].what);
+	fprintf(f,
+		"\n"
+		"  -J, --json      one JSON document\n"
+		"  -V, --version   version\n"
+		"  -h, --help      this help\n"
+		"\nExit status: 0 done, 1 failed (mmap, fork, a child killed), 2 bad usage.\n");
+}
+
+/* One row: what happened to the access spec. */
+static void add_row(struct libscols_table *tb, const char *spec, bool json)
+{
+	struct libscols_line *ln = vl_line(tb, NULL);
+	const struct report *r = report;
+
+	vl_line_set_name(ln, 0, spec, 64);
+	vl_line_set_fmt(ln, 1, "0x%016jx", (uintmax_t)r->target);
+	vl_line_set_name(ln, 2, r->survived ? "none" : signal_name(r->signo),
+			 16);
+	if (!r->survived) {
+		vl_line_set_name(ln, 3, code_name(r->signo, r->code), 16);
+		vl_line_set_fmt(ln, 4, "0x%016jx", (uintmax_t)r->fault_addr);
+	} else if (!json) {
+		vl_line_set_name(ln, 3, "-", 2); /* JSON: null */
+		vl_line_set_name(ln, 4, "-", 2);
+	}
+	vl_line_set_name(ln, 5, meaning(r), 64);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' }, { 0 }
+	static const struct vl_col cols[] = {
+		{ "ACCESS", 0 },  { "ADDRESS", 0 }, { "SIGNAL", 0 },
+		{ "SI_CODE", 0 }, { "SI_ADDR", 0 }, { "MEANING", 0 },
 	};
-	int c, i, failed = 0;
+	struct libscols_table *tb;
+	struct vl_doc doc;
+	int i, failed = 0;
+	uintptr_t addr;
+	bool json;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		usage(stderr);
-		return 2;
-	}
-	if (optind == argc) {
-		usage(stderr);
-		return 2;
-	}
-	for (i = optind; i < argc; i++) {
-		uintptr_t addr;
-
-		if (parse_spec(argv[i], &addr)) {
-			fprintf(stderr, "protfault: unknown access '%s'\n",
-				argv[i]);
-			usage(stderr);
-			return 2;
-		}
-	}
+	vl_init(argv, "protfault");
+	json = vl_jvh_options(argc, argv, usage);
+	if (optind == argc)
+		vl_usage_error("no ACCESS given");
+	for (i = optind; i < argc; i++)
+		parse_spec(argv[i], &addr);
 	report = mmap(NULL, sizeof(*report), PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (report == MAP_FAILED) {
-		perror("protfault: mmap");
-		return 1;
+	tb = VL_TABLE("protfault", json, cols);
+	if (report == MAP_FAILED || !tb) {
+		vl_error("mmap: %s", strerror(errno));
+		return VL_EXIT_FAIL;
 	}
-	printf("%-22s %-18s %-7s %-11s %-18s %s\n", "ACCESS", "ADDRESS",
-	       "SIGNAL", "SI_CODE", "SI_ADDR", "MEANING");
 	for (i = optind; i < argc; i++) {
-		uintptr_t addr;
-
 		parse_spec(argv[i], &addr);
-		if (run_child(argv[i], addr)) {
+		if (run_child(argv[i], addr))
 			failed = 1;
-			continue;
-		}
-		if (report->survived)
-			printf("%-22s 0x%016jx %-7s %-11s %-18s %s\n", argv[i],
-			       (uintmax_t)report->target, "none", "-", "-",
-			       meaning(report));
 		else
-			printf("%-22s 0x%016jx %-7s %-11s 0x%016jx %s\n",
-			       argv[i], (uintmax_t)report->target,
-			       signal_name(report->signo),
-			       code_name(report->signo, report->code),
-			       (uintmax_t)report->fault_addr, meaning(report));
+			add_row(tb, argv[i], json);
 	}
-	return failed;
+	vl_doc_init(&doc, json);
+	if (vl_doc_add(&doc, tb) || vl_doc_end(&doc))
+		return VL_EXIT_FAIL;
+	return failed ? VL_EXIT_FAIL : VL_EXIT_OK;
 }

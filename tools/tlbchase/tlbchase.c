@@ -14,19 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
+
+#include "cli.h"
+#include "jvh.h"
+#include "table.h"
 
 #define PAGE 4096UL
 #define HUGE (2UL << 20)
 #define LINE 64
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static uint64_t rng = 88172645463325252ULL;
 
@@ -83,14 +78,15 @@ static long anon_huge_kib(void)
  * ns per load of a random cycle through one line of each of n pages; the
  * KiB of it in huge pages go to *huge_kib.
  */
-static double chase(size_t pages, int huge, long loads, int *ok, long *huge_kib)
+static double chase(size_t pages, int huge, uint64_t loads, int *ok,
+		    long *huge_kib)
 {
 	size_t *order = malloc(pages * sizeof(*order)), i;
 	struct region r;
 	char *base;
 	void **p;
 	uint64_t t0;
-	long k;
+	uint64_t k;
 
 	*ok = order && !region(&r, pages, huge);
 	if (!*ok)
@@ -113,13 +109,12 @@ static double chase(size_t pages, int huge, long loads, int *ok, long *huge_kib)
 	}
 	p = (void **)(base + order[0] * PAGE +
 		      (order[0] % (PAGE / LINE)) * LINE);
-	for (k = 0; k < (long)pages;
-	     k++) /* warm: caches and TLB as they settle */
+	for (k = 0; k < pages; k++) /* warm: caches and TLB as they settle */
 		p = *p;
-	t0 = now_ns();
+	t0 = vl_now_ns();
 	for (k = 0; k < loads; k++)
 		p = *p;
-	t0 = now_ns() - t0;
+	t0 = vl_now_ns() - t0;
 	*ok = p != NULL;
 	*huge_kib = anon_huge_kib();
 	munmap(r.map, r.len);
@@ -130,12 +125,17 @@ static double chase(size_t pages, int huge, long loads, int *ok, long *huge_kib)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tlbchase [-l LOADS] [-m MAXPAGES]\n\n"
+		"Usage: tlbchase [options]\n"
 		"A dependent chase through one line per page, over 16, 64, ... MAXPAGES\n"
-		"pages (default 16384 = 64 MiB), with 4 KiB and with 2 MiB pages.\n\n"
-		"  -l, --loads N      loads timed per size (default 2000000)\n"
-		"  -m, --max PAGES    the largest working set, in 4 KiB pages\n"
-		"  -h, --help         this help\n");
+		"pages, with 4 KiB and with 2 MiB pages; the cost of a load in ns.\n\n"
+		"  -l, --loads N       loads timed per size (default 2M; a count: k = 1000,\n"
+		"                      M = 10^6; 1k to 1G)\n"
+		"  -m, --max PAGES     the largest working set, in 4 KiB pages (default 16k\n"
+		"                      = 64 MiB; a count, 16 to 1048576)\n"
+		"  -J, --json          one JSON document\n"
+		"  -V, --version       version\n"
+		"  -h, --help          this help\n"
+		"\nExit status: 0 done, 1 failed (memory), 2 bad usage.\n");
 }
 
 int main(int argc, char **argv)
@@ -143,48 +143,62 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "loads", required_argument, NULL, 'l' },
 		{ "max", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
+		{ NULL, 0, NULL, 0 },
 	};
-	long loads = 2000000, max = 16384;
+	static const struct vl_col cols[] = {
+		{ "PAGES", VL_NUM }, { "WORKING_SET_KIB", VL_NUM },
+		{ "NS_4K", VL_NUM }, { "NS_2M", VL_NUM },
+		{ "RATIO", VL_NUM }, { "IN_2M_PAGES_KIB", VL_NUM },
+	};
+	uint64_t loads = 2000000, max = 16384;
+	struct libscols_table *tb;
+	struct vl_doc doc;
+	bool json = false;
 	size_t pages;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "l:m:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			loads = atol(optarg);
-			break;
-		case 'm':
-			max = atol(optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
+	vl_init(argv, "tlbchase");
+	while ((c = getopt_long(argc, argv, "l:m:JVh", longopts, NULL)) != -1) {
+		if (c == 'l')
+			loads = vl_opt_count("--loads", optarg, 1000,
+					     1000000000);
+		else if (c == 'm')
+			max = vl_opt_count("--max", optarg, 16, 1 << 20);
+		else if (c == 'J')
+			json = true;
+		else
+			vl_other_option(c, usage);
 	}
-	if (loads < 1000 || max < 16 || max > (1L << 20)) {
-		usage(stderr);
-		return 2;
+	vl_no_operands(argc, argv);
+	tb = VL_TABLE("tlbchase", json, cols);
+	if (!tb) {
+		vl_error("out of memory");
+		return VL_EXIT_FAIL;
 	}
-	printf("PAGES  WORKING_SET NS_4K NS_2M 4K/2M IN_2M_PAGES\n");
-	for (pages = 16; pages <= (size_t)max; pages *= 4) {
+	for (pages = 16; pages <= max; pages *= 4) {
 		long h4, h2;
 		int ok4, ok2;
 		double small = chase(pages, 0, loads, &ok4, &h4);
 		double huge = chase(pages, 1, loads, &ok2, &h2);
+		struct libscols_line *ln;
 
 		if (!ok4 || !ok2) {
-			fprintf(stderr, "tlbchase: no memory for %zu pages\n",
-				pages);
-			return 1;
+			vl_error("no memory for %zu pages", pages);
+			scols_unref_table(tb);
+			return VL_EXIT_FAIL;
 		}
-		printf("%-6zu %8zu KiB %5.1f %5.1f %5.2f %7ld KiB\n", pages,
-		       pages * PAGE / 1024, small, huge, small / huge, h2);
-		fflush(stdout);
+		ln = vl_line(tb, NULL);
+		vl_line_set_u64(ln, 0, pages);
+		vl_line_set_u64(ln, 1, pages * PAGE / 1024);
+		vl_line_set_fmt(ln, 2, "%.1f", small);
+		vl_line_set_fmt(ln, 3, "%.1f", huge);
+		vl_line_set_fmt(ln, 4, "%.2f", small / huge);
+		vl_line_set_i64(ln, 5, h2);
 	}
-	return 0;
+	vl_doc_init(&doc, json);
+	return vl_doc_add(&doc, tb) || vl_doc_end(&doc) ? VL_EXIT_FAIL :
+							  VL_EXIT_OK;
 }

@@ -21,7 +21,9 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "libvmlab.h"
+#include "table.h"
 #include "vmlab_pt.h"
 
 #define MAX_VMAS 512
@@ -116,8 +118,8 @@ static bool lookup(struct target *t, uint64_t va, struct vmlab_pte *pte)
 	q.count = 1;
 	q.entries = (uintptr_t)pte;
 	if (VMLAB_CALL(t->fd, VMLAB_IOC_PT_QUERY, &q)) {
-		perror("vmquiz: VMLAB_IOC_PT_QUERY");
-		exit(1);
+		vl_error("VMLAB_IOC_PT_QUERY: %s", strerror(errno));
+		exit(VL_EXIT_FAIL);
 	}
 	t->levels = (int)q.levels;
 	return q.count == 1;
@@ -409,114 +411,218 @@ static bool graded_right(const struct question *q, const char *given)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vmquiz [-s SEED] [-n N] [-c FILE] {-p PID | PID}\n\n"
+		"Usage: vmquiz [options] {-p PID | PID}\n"
 		"Questions about the live address space of PID, made from a seed.\n\n"
-		"  -s, --seed SEED    the questions' seed (default 1)\n"
-		"  -n, --count N      how many questions (default 7: one of each kind)\n"
+		"  -s, --seed SEED    the questions' seed (a number, decimal or 0x hex;\n"
+		"                     default 1)\n"
+		"  -n, --count N      how many questions (a count, 1 to 100; default 7:\n"
+		"                     one of each kind)\n"
 		"  -p, --pid PID      the process (or PID as the argument)\n"
 		"  -c, --check FILE   grade FILE's answers, one per line (- for stdin),\n"
 		"                     against the walk done now, and show the walk\n"
+		"  -J, --json         one JSON document\n"
+		"  -V, --version      version\n"
 		"  -h, --help         this help\n\n"
 		"Kinds, in turn: split (indexes, offset), level (PTE/PMD/PUD/none),\n"
 		"read and write (a page fault? yes/no), newframe (yes/no/segv), fork\n"
-		"(writable after fork? yes/no), clock (pages evicted, or none).\n");
+		"(writable after fork? yes/no), clock (pages evicted, or none).\n"
+		"\nExit status: 0 done, 1 failed (the process, the device, FILE), 2 bad usage.\n");
 }
 
-int main(int argc, char **argv)
+struct opts {
+	uint64_t seed;
+	int count;
+	pid_t pid;
+	const char *check;
+	bool json;
+};
+
+static void parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "seed", required_argument, NULL, 's' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "check", required_argument, NULL, 'c' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
+		{ NULL, 0, NULL, 0 },
 	};
-	struct target t = { .fd = -1 };
-	const char *check = NULL;
-	uint64_t seed = 1;
-	int c, n = Q_TYPES, i, made = 0, right = 0, pid = 0;
-	char path[64];
-	FILE *answers = NULL;
+	int c;
 
-	while ((c = getopt_long(argc, argv, "s:n:c:p:h", longopts, NULL)) !=
+	memset(o, 0, sizeof(*o));
+	o->seed = 1;
+	o->count = Q_TYPES;
+	while ((c = getopt_long(argc, argv, "s:n:c:p:JVh", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 's':
-			seed = strtoull(optarg, NULL, 0);
+			o->seed = vl_opt_uint("--seed", optarg, 0, UINT64_MAX);
 			break;
 		case 'n':
-			n = atoi(optarg);
+			o->count = (int)vl_opt_count("--count", optarg, 1, 100);
 			break;
 		case 'c':
-			check = optarg;
+			o->check = optarg;
 			break;
 		case 'p':
-			pid = atoi(optarg);
+			o->pid = vl_opt_pid("--pid", optarg);
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
+		case 'J':
+			o->json = true;
+			break;
 		default:
-			usage(stderr);
-			return 2;
+			vl_other_option(c, usage);
 		}
 	}
-	if (optind + (pid ? 0 : 1) != argc || n < 1 || n > 100) {
-		usage(stderr);
-		return 2;
+	if (o->pid && optind < argc)
+		vl_usage_error("give the PID once: -p %d or %s", (int)o->pid,
+			       argv[optind]);
+	if (!o->pid && optind == argc)
+		vl_usage_error("no PID given");
+	if (!o->pid)
+		o->pid = vl_opt_pid("PID", argv[optind++]);
+	if (optind < argc)
+		vl_usage_error("unexpected argument '%s'", argv[optind]);
+}
+
+/* The question's text on one line (JSON): "\n   " is a space. */
+static void one_line(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < len; in++) {
+		if (*in == '\n') {
+			out[n++] = ' ';
+			in += strspn(in + 1, " ");
+		} else {
+			out[n++] = *in;
+		}
 	}
-	if (!pid)
-		pid = atoi(argv[optind]);
-	if (pid <= 0) {
-		usage(stderr);
-		return 2;
+	out[n] = '\0';
+}
+
+static void add_question(struct libscols_table *tb, int made,
+			 const struct question *q, const char *given, bool ok,
+			 bool graded)
+{
+	struct libscols_line *ln = vl_line(tb, NULL);
+	char text[sizeof(q->text)];
+
+	one_line(q->text, text, sizeof(text));
+	vl_line_set_u64(ln, 0, (uint64_t)made);
+	vl_line_set_name(ln, 1, qnames[q->type], 16);
+	vl_line_set_fmt(ln, 2, "0x%016" PRIx64, q->va);
+	vl_line_set_name(ln, 3, q->vma->name, sizeof(q->vma->name));
+	vl_line_set_name(ln, 4, text, sizeof(text));
+	if (!graded)
+		return;
+	vl_line_set_name(ln, 5, given, 256);
+	vl_line_set_name(ln, 6, q->answer, sizeof(q->answer));
+	vl_line_set_name(ln, 7, q->why, sizeof(q->why));
+	vl_line_set_bool(ln, 8, ok);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct vl_col quiz_cols[] = {
+		{ "SEED", VL_NUM },
+		{ "PID", VL_NUM },
+		{ "VMAS", VL_NUM },
+		{ "LEVELS", VL_NUM },
+	};
+	static const struct vl_col q_cols[] = {
+		{ "N", VL_NUM },       { "TYPE", 0 },	  { "VA", 0 },
+		{ "VMA", 0 },	       { "QUESTION", 0 }, { "ANSWER", 0 },
+		{ "RIGHT_ANSWER", 0 }, { "WALK", 0 },	  { "RIGHT", VL_BOOL },
+	};
+	static const struct vl_col score_cols[] = {
+		{ "RIGHT", VL_NUM },
+		{ "ASKED", VL_NUM },
+	};
+	struct target t = { .fd = -1 };
+	struct libscols_table *tq = NULL, *tb = NULL, *ts = NULL;
+	struct libscols_line *ln;
+	struct opts o;
+	struct vl_doc doc;
+	int i, made = 0, right = 0, ret;
+	char path[64];
+	FILE *answers = NULL;
+
+	vl_init(argv, "vmquiz");
+	parse_opts(argc, argv, &o);
+	t.rng = o.seed * 0x9E3779B97F4A7C15ULL + 1;
+	ret = read_maps(&t, o.pid);
+	if (ret) {
+		vl_error("/proc/%d/maps: %s%s", (int)o.pid, strerror(-ret),
+			 ret == -ENOENT ? " (no such process)" : "");
+		return VL_EXIT_FAIL;
 	}
-	t.rng = seed * 0x9E3779B97F4A7C15ULL + 1;
-	if (read_maps(&t, pid)) {
-		fprintf(stderr, "vmquiz: cannot read /proc/%d/maps\n", pid);
-		return 1;
-	}
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)o.pid);
 	t.pagemap = open(path, O_RDONLY);
-	t.fd = vmlab_open();
-	if (t.pagemap < 0 || t.fd < 0) {
-		fprintf(stderr, "vmquiz: %s: %s\n",
-			t.pagemap < 0 ? path : VMLAB_DEVICE,
-			strerror(t.pagemap < 0 ? errno : -t.fd));
-		return 1;
+	if (t.pagemap < 0) {
+		vl_error("%s: %s", path, strerror(errno));
+		return VL_EXIT_FAIL;
 	}
+	t.fd = vl_device_open();
+	if (t.fd < 0)
+		return VL_EXIT_FAIL;
 	t.levels = vmlab_pt_levels(t.fd);
-	if (check) {
-		answers = strcmp(check, "-") ? fopen(check, "r") : stdin;
+	if (o.check) {
+		answers = strcmp(o.check, "-") ? fopen(o.check, "r") : stdin;
 		if (!answers) {
-			perror(check);
-			return 1;
+			vl_error("%s: %s", o.check, strerror(errno));
+			return VL_EXIT_FAIL;
 		}
 	}
-	printf("vmquiz seed %" PRIu64 ", process %d (%d VMAs)\n", seed, pid,
-	       t.nvmas);
-	for (i = 0; made < n && i < 20 * n; i++) {
+	vl_doc_init(&doc, o.json);
+	if (o.json) {
+		tq = VL_TABLE("quiz", true, quiz_cols);
+		tb = VL_TABLE("questions", true, q_cols);
+		ts = answers ? VL_TABLE("score", true, score_cols) : NULL;
+	}
+	vl_doc_text(&doc, "vmquiz seed %" PRIu64 ", process %d (%d VMAs)\n",
+		    o.seed, (int)o.pid, t.nvmas);
+	ln = vl_line(tq, NULL);
+	vl_line_set_u64(ln, 0, o.seed);
+	vl_line_set_u64(ln, 1, (uint64_t)o.pid);
+	vl_line_set_u64(ln, 2, (uint64_t)t.nvmas);
+	vl_line_set_u64(ln, 3, (uint64_t)t.levels);
+	for (i = 0; made < o.count && i < 20 * o.count; i++) {
 		struct question q;
 		char line[256] = "";
+		bool ok;
 
 		if (!make_question(&t, i, &q))
 			continue;
 		made++;
-		printf("\nQ%d [%s] %s\n", made, qnames[q.type], q.text);
-		if (!answers)
+		vl_doc_text(&doc, "\nQ%d [%s] %s\n", made, qnames[q.type],
+			    q.text);
+		if (!answers) {
+			add_question(tb, made, &q, NULL, false, false);
 			continue;
+		}
 		if (!fgets(line, sizeof(line), answers))
 			line[0] = '\0';
 		line[strcspn(line, "\n")] = '\0';
-		bool ok = graded_right(&q, line);
-
+		ok = graded_right(&q, line);
 		right += ok;
-		printf("   your answer: %s\n   the walk:    %s (%s)\n   %s\n",
-		       line[0] ? line : "(none)", q.answer, q.why,
-		       ok ? "right" : "WRONG");
+		vl_doc_text(
+			&doc,
+			"   your answer: %s\n   the walk:    %s (%s)\n   %s\n",
+			line[0] ? line : "(none)", q.answer, q.why,
+			ok ? "right" : "WRONG");
+		add_question(tb, made, &q, line, ok, true);
 	}
-	if (answers)
-		printf("\nscore: %d of %d\n", right, made);
-	return 0;
+	if (answers) {
+		vl_doc_text(&doc, "\nscore: %d of %d\n", right, made);
+		ln = vl_line(ts, NULL);
+		vl_line_set_u64(ln, 0, (uint64_t)right);
+		vl_line_set_u64(ln, 1, (uint64_t)made);
+	}
+	if (o.json && (vl_doc_add(&doc, tq) || vl_doc_add(&doc, tb) ||
+		       (answers && vl_doc_add(&doc, ts))))
+		return VL_EXIT_FAIL;
+	return vl_doc_end(&doc) ? VL_EXIT_FAIL : VL_EXIT_OK;
 }

@@ -1,0 +1,1 @@
+earlyvm_LDLIBS := -lsmartcols

@@ -1,0 +1,1 @@
+pagealign_LDLIBS := -lsmartcols

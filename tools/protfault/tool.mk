@@ -1,0 +1,1 @@
+protfault_LDLIBS := -lsmartcols

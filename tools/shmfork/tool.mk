@@ -1,0 +1,1 @@
+shmfork_LDLIBS := -lsmartcols

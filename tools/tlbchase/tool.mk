@@ -1,0 +1,1 @@
+tlbchase_LDLIBS := -lsmartcols
