@@ -112,6 +112,13 @@ pid_t vl_opt_pid(const char *opt, const char *arg)
 	return (pid_t)vl_opt_uint(opt, arg, 1, VL_PID_MAX);
 }
 
+const char *vl_opt_file(const char *opt, const char *arg)
+{
+	if (!*arg)
+		vl_bad_arg(opt, arg, "want a file name");
+	return arg;
+}
+
 const char *vl_device(void)
 {
 	const char *path = getenv("VMLAB_DEVICE");

@@ -60,6 +60,8 @@ uint64_t vl_opt_size(const char *opt, const char *arg, uint64_t min,
 uint64_t vl_opt_duration(const char *opt, const char *arg, uint64_t min_ns,
 			 uint64_t max_ns);
 pid_t vl_opt_pid(const char *opt, const char *arg);
+/* A file name: arg itself, not empty ("want a file name"). */
+const char *vl_opt_file(const char *opt, const char *arg);
 
 /* The device path: $VMLAB_DEVICE, else /dev/vmlab. */
 const char *vl_device(void);

@@ -84,6 +84,19 @@ int vl_line_set_u64(struct libscols_line *ln, size_t col, uint64_t v)
 	return vl_line_set_fmt(ln, col, "%" PRIu64, v);
 }
 
+int vl_line_set_u64s(struct libscols_line *ln, const uint64_t *v, size_t n)
+{
+	size_t col;
+	int ret = 0, r;
+
+	for (col = 0; col < n; col++) {
+		r = vl_line_set_u64(ln, col, v[col]);
+		if (!ret)
+			ret = r;
+	}
+	return ret;
+}
+
 int vl_line_set_i64(struct libscols_line *ln, size_t col, int64_t v)
 {
 	return vl_line_set_fmt(ln, col, "%" PRId64, v);

@@ -39,6 +39,13 @@ int vl_line_set_u64(struct libscols_line *ln, size_t col, uint64_t v);
 int vl_line_set_i64(struct libscols_line *ln, size_t col, int64_t v);
 int vl_line_set_hex(struct libscols_line *ln, size_t col, uint64_t v);
 int vl_line_set_bool(struct libscols_line *ln, size_t col, bool v);
+/* Cells 0 to n - 1 of ln, a row of counts, from v: 0 or the first -errno. */
+int vl_line_set_u64s(struct libscols_line *ln, const uint64_t *v, size_t n);
+/* vl_line_set_u64s() with the values listed: VL_LINE_U64S(ln, a, b, c). */
+#define VL_LINE_U64S(ln, ...)                                        \
+	vl_line_set_u64s(ln, (const uint64_t[]){ __VA_ARGS__ },      \
+			 sizeof((const uint64_t[]){ __VA_ARGS__ }) / \
+				 sizeof(uint64_t))
 /*
  * Text from elsewhere (a thread's name, a path, a region's name): bytes
  * outside printable ASCII, and a backslash before x, as \xHH. Every such

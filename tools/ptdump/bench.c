@@ -147,13 +147,8 @@ static int bench_rep(const struct target *t, int pm, uint64_t start,
 	ln = ret ? NULL : vl_line(tb, NULL);
 	if (!ln)
 		return ret ? ret : -ENOMEM;
-	vl_line_set_u64(ln, 0, rep);
-	vl_line_set_u64(ln, 1, pt_pages);
-	vl_line_set_u64(ln, 2, pt_ns);
-	vl_line_set_u64(ln, 3, pm_pages);
-	vl_line_set_u64(ln, 4, pm_ns);
-	vl_line_set_u64(ln, 5, sc_pages);
-	vl_line_set_u64(ln, 6, sc_ns);
+	VL_LINE_U64S(ln, rep, pt_pages, pt_ns, pm_pages, pm_ns, sc_pages,
+		     sc_ns);
 	return 0;
 }
 

@@ -173,9 +173,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 							      1, 1000);
 			break;
 		case O_SVG:
-			if (!*optarg)
-				vl_bad_arg("--svg", optarg, "want a file name");
-			o->svg = optarg;
+			o->svg = vl_opt_file("--svg", optarg);
 			break;
 		case O_TREE:
 			o->tree = true;

@@ -571,9 +571,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->json = 1;
 			break;
 		case O_SVG:
-			if (!*optarg)
-				vl_bad_arg("--svg", optarg, "want a file name");
-			o->svg = optarg;
+			o->svg = vl_opt_file("--svg", optarg);
 			break;
 		default:
 			vl_other_option(opt, usage);

@@ -364,12 +364,7 @@ static int clock_totals(const struct opts *o, size_t n, size_t hot,
 		scols_unref_table(tb);
 		return -ENOMEM;
 	}
-	vl_line_set_u64(ln, 0, o->hands);
-	vl_line_set_u64(ln, 1, n);
-	vl_line_set_u64(ln, 2, hot);
-	vl_line_set_u64(ln, 3, evictions);
-	vl_line_set_u64(ln, 4, hot_evictions);
-	vl_line_set_u64(ln, 5, refaults);
+	VL_LINE_U64S(ln, o->hands, n, hot, evictions, hot_evictions, refaults);
 	return vl_doc_add(doc, tb);
 }
 
@@ -461,11 +456,7 @@ static int clock_sim(struct region *r, const struct opts *o, struct vl_doc *doc)
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			break;
-		vl_line_set_u64(ln, 0, t);
-		vl_line_set_u64(ln, 1, kept);
-		vl_line_set_u64(ln, 2, ev);
-		vl_line_set_u64(ln, 3, hot_ev);
-		vl_line_set_u64(ln, 4, refaults);
+		VL_LINE_U64S(ln, t, kept, ev, hot_ev, refaults);
 		scols_line_set_data(ln, 5, list);
 	}
 	free(evicted);
@@ -579,9 +570,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			o->plot = optarg;
 			break;
 		case O_SVG:
-			if (!*optarg)
-				vl_bad_arg("--svg", optarg, "want a file name");
-			o->svg = optarg;
+			o->svg = vl_opt_file("--svg", optarg);
 			break;
 		case 'J':
 			o->json = true;
