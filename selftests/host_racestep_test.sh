@@ -9,26 +9,22 @@ check() {
 	if [ "$1" = 0 ]; then echo "ok $n $2"; else failed=$((failed + 1)); echo "not ok $n $2"; fi
 }
 final() { sed -n 's/^final saldo: \([0-9]*\).*/\1/p'; }
+# by_schedule SCHEDULE PREDICTION FINAL GRADE DESCRIPTION [LOST]: step by
+# --schedule leaves FINAL, grades PREDICTION GRADE, and says LOST is gone.
+by_schedule() {
+	local out
+	out=$("$rd" step -s "$1" -P "$2")
+	[ "$(final <<<"$out")" = "$3" ] && grep -q "^you predicted $2: $4\$" <<<"$out" &&
+		{ [ -z "${6:-}" ] || grep -q "the $6 is gone" <<<"$out"; }
+	check $? "$5"
+}
 echo "TAP version 13"
 echo "1..9"
 
-out=$("$rd" step -s A,A,A,B,B,B -P 130)
-[ "$(final <<<"$out")" = 130 ] && grep -q '^you predicted 130: right$' <<<"$out"
-check $? "serial A then B: 130, prediction 130 graded right"
-
-out=$("$rd" step -s A,B,A,B,A,B -P 130)
-[ "$(final <<<"$out")" = 120 ] && grep -q '^you predicted 130: wrong$' <<<"$out" &&
-	grep -q "the +10 is gone" <<<"$out"
-check $? "A,B,A,B,A,B: B's store wins, 120, prediction 130 graded wrong"
-
-out=$("$rd" step -s B,A,A,A,B,B -P 110)
-[ "$(final <<<"$out")" = 120 ] && grep -q '^you predicted 110: wrong$' <<<"$out"
-check $? "B loads, A runs through, B stores: 120"
-
-out=$("$rd" step -s A,B,B,B,A,A -P 110)
-[ "$(final <<<"$out")" = 110 ] && grep -q '^you predicted 110: right$' <<<"$out" &&
-	grep -q "the +20 is gone" <<<"$out"
-check $? "A loads, B runs through, A stores: 110, prediction graded right"
+by_schedule A,A,A,B,B,B 130 130 right "serial A then B: 130, prediction 130 graded right"
+by_schedule A,B,A,B,A,B 130 120 wrong "A,B,A,B,A,B: B's store wins, 120, prediction 130 graded wrong" +10
+by_schedule B,A,A,A,B,B 110 120 wrong "B loads, A runs through, B stores: 120"
+by_schedule A,B,B,B,A,A 110 110 right "A loads, B runs through, A stores: 110, prediction graded right" +20
 
 # Two real threads: two TIDs, neither the process's PID.
 tids=$("$rd" step -s A | sed -n 's/.*Thread A (TID \([0-9]*\)).*thread B (TID \([0-9]*\)).*/\1 \2/p')
