@@ -13,6 +13,16 @@ stats='function stats(a, n,   i, j, t) {
 		for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 	med = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 	return sprintf("%.0f | %.0f | %.0f", a[1], med, a[n])
+}
+# add(key, x): one more figure of key; keys keep the order they came in.
+function add(key, x) {
+	n[key]++; v[key, n[key]] = x
+	if (!(key in seen)) { seen[key] = 1; order[++k] = key }
+}
+# key_stats(key): stats() of the figures of key.
+function key_stats(key,   j) {
+	for (j = 1; j <= n[key]; j++) a[j] = v[key, j]
+	return stats(a, n[key])
 }'
 
 runs=""
@@ -27,14 +37,13 @@ echo
 echo "### Uncontended: one thread, one file, $ops ioctls per figure, $reps repetitions"
 echo
 echo "$runs" | awk "$stats"'
-NF == 2 { n[$1]++; v[$1, n[$1]] = $2; if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+NF == 2 { add($1, $2) }
 END {
 	print "| ns per ioctl | min | median | max |"
 	print "|---|---|---|---|"
 	for (i = 1; i <= k; i++) {
 		op = order[i]
-		for (j = 1; j <= n[op]; j++) a[j] = v[op, j]
-		s = stats(a, n[op]); m[op] = med
+		s = key_stats(op); m[op] = med
 		print "| " op " | " s " |"
 	}
 	print ""
@@ -59,14 +68,13 @@ for m in kernel-mutex kernel-spin kernel-atomic kernel-racy; do
 	done
 done
 echo "$rows" | awk "$stats"'
-NF == 3 { key = $1 " " $2; n[key]++; v[key, n[key]] = $3; if (!(key in seen)) { seen[key] = 1; order[++k] = key } }
+NF == 3 { add($1 " " $2, $3) }
 END {
 	print "| ops/s | threads | min | median | max |"
 	print "|---|---|---|---|---|"
 	for (i = 1; i <= k; i++) {
 		key = order[i]
-		for (j = 1; j <= n[key]; j++) a[j] = v[key, j]
-		s = stats(a, n[key]); med_of[key] = med
+		s = key_stats(key); med_of[key] = med
 		if (med > top) top = med
 		split(key, f, " ")
 		print "| " f[1] " | " f[2] " | " s " |"
