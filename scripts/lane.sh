@@ -51,21 +51,32 @@ compiler() {
 	fi
 }
 
+# build_verdict STATUS LOG PATTERN MAX PASS FAIL: a build's result line,
+# PASS if STATUS is 0; else FAIL, then the first MAX distinct lines of LOG
+# that match PATTERN and its last five, as TAP comments.
+build_verdict() {
+	if [ "$1" = 0 ]; then
+		pass "$5"
+	else
+		fail "$6"
+		grep -E "$3" "$2" | sort -u | head -n "$4" | sed 's/^/# /'
+		tail -n 5 "$2" | sed 's/^/# /'
+	fi
+}
+
 module_step() {
-	local log=$BUILD/kmod/$krel/build.log how="W=1 and sparse"
+	local log=$BUILD/kmod/$krel/build.log how="W=1 and sparse" ok=1 cc
 	build_module "$krel" W=1 C=1
 	local rc=$?
 	# Debian's 7.3 headers lack scripts/checker-valid.sh: kbuild turns C=1
 	# off there, and says so.
 	grep -q 'C=1 specified, but sparse is not available' "$log" &&
 		how="W=1 (sparse: not run, kbuild refuses it with these headers)"
-	if [ $rc = 0 ] && ! grep -E 'warning:|error:' "$log" >/dev/null; then
-		pass "module builds for $krel with $how, no warnings ($(compiler))"
-	else
-		fail "module build for $krel with $how ($(compiler))"
-		grep -E 'warning:|error:' "$log" | sort -u | head -n 20 | sed 's/^/# /'
-		tail -n 5 "$log" | sed 's/^/# /'
-	fi
+	[ $rc = 0 ] && ! grep -E 'warning:|error:' "$log" >/dev/null && ok=0
+	cc=$(compiler)
+	build_verdict $ok "$log" 'warning:|error:' 20 \
+		"module builds for $krel with $how, no warnings ($cc)" \
+		"module build for $krel with $how ($cc)"
 }
 
 # DKMS in private trees under $BUILD (scripts/dkms-private.sh), by the
@@ -81,13 +92,9 @@ dkms_step() {
 	else
 		in_root "$root" "$d" bash /build/dkms-private.sh /build/src "$krel" /build >"$d/dkms.log" 2>&1
 	fi
-	if [ $? = 0 ]; then
-		pass "dkms build vmlab/$ver for $krel, in private trees"
-	else
-		fail "dkms build vmlab/$ver for $krel"
-		grep -E 'error:|Error' "$d/dkms.log" | sort -u | head -n 10 | sed 's/^/# /'
-		tail -n 5 "$d/dkms.log" | sed 's/^/# /'
-	fi
+	build_verdict $? "$d/dkms.log" 'error:|Error' 10 \
+		"dkms build vmlab/$ver for $krel, in private trees" \
+		"dkms build vmlab/$ver for $krel"
 }
 
 vm_step() {
