@@ -19,10 +19,11 @@ function add(key, x) {
 	n[key]++; v[key, n[key]] = x
 	if (!(key in seen)) { seen[key] = 1; order[++k] = key }
 }
-# key_stats(key): stats() of the figures of key.
-function key_stats(key,   j) {
+# key_stats(key): stats() of the figures of key; its median in med_of[key].
+function key_stats(key,   j, s) {
 	for (j = 1; j <= n[key]; j++) a[j] = v[key, j]
-	return stats(a, n[key])
+	s = stats(a, n[key]); med_of[key] = med
+	return s
 }'
 
 runs=""
@@ -41,15 +42,12 @@ NF == 2 { add($1, $2) }
 END {
 	print "| ns per ioctl | min | median | max |"
 	print "|---|---|---|---|"
-	for (i = 1; i <= k; i++) {
-		op = order[i]
-		s = key_stats(op); m[op] = med
-		print "| " op " | " s " |"
-	}
+	for (i = 1; i <= k; i++)
+		print "| " order[i] " | " key_stats(order[i]) " |"
 	print ""
-	r = m["ctr-add-mutex"] / m["version"]
+	r = med_of["ctr-add-mutex"] / med_of["version"]
 	printf "CTR_ADD (mutex) / VMLAB_IOC_VERSION, medians: **%.2fx** (target <= 1.5x: %s).\n", r, (r <= 1.5 ? "met" : "NOT met")
-	printf "CTR_ADD (mutex) / unknown command (-ENOTTY): %.2fx.\n", m["ctr-add-mutex"] / m["noop-enotty"]
+	printf "CTR_ADD (mutex) / unknown command (-ENOTTY): %.2fx.\n", med_of["ctr-add-mutex"] / med_of["noop-enotty"]
 }'
 echo
 echo "### Contended: $total CTR_ADDs in total, split over 1, 2 or 4 threads (2 vCPUs), $reps repetitions"
@@ -74,7 +72,7 @@ END {
 	print "|---|---|---|---|---|"
 	for (i = 1; i <= k; i++) {
 		key = order[i]
-		s = key_stats(key); med_of[key] = med
+		s = key_stats(key)
 		if (med > top) top = med
 		split(key, f, " ")
 		print "| " f[1] " | " f[2] " | " s " |"
