@@ -34,9 +34,11 @@ echo "$out"
 out1=$(vmstat pswpout) in1=$(vmstat pswpin)
 pages=16
 echo
-# Entries of the dump labelled $1 (as "who: label"): pages present, and swap entries.
-present() { echo "$out" | awk -v l="$1" '$0 ~ "^" l " " { s = 1; next } /^[a-z]/ { s = 0 } s && $1 ~ /^[0-9]+$/ && $4 == 1' | wc -l; }
-swapped() { echo "$out" | awk -v l="$1" '$0 ~ "^" l " " { s = 1; next } /^[a-z]/ { s = 0 } s && $1 ~ /^[0-9]+$/ && $4 == 0 && / swap /' | wc -l; }
+# The rows of the dump labelled $1 ("who: label"); of them, the pages
+# present, and the swap entries.
+rows() { echo "$out" | awk -v l="$1" '$0 ~ "^" l " " { s = 1; next } /^[a-z]/ { s = 0 } s && $1 ~ /^[0-9]+$/'; }
+present() { rows "$1" | awk '$4 == 1' | wc -l; }
+swapped() { rows "$1" | awk '$4 == 0 && / swap /' | wc -l; }
 sw=$(swapped swapped) swp=$(present swapped)
 # Major faults between a process's two "faults" lines.
 majors() { echo "$out" | awk -v w="$1" '$0 ~ "^" w ": faults" { n++; v[n] = $(NF - 1) } END { print v[2] - v[1] }'; }
@@ -44,7 +46,7 @@ minors() { echo "$out" | awk -v w="$1" '$0 ~ "^" w ": faults" { n++; gsub(",", "
 cmaj=$(majors child) pmaj=$(majors parent) pmin=$(minors parent)
 cback=$(present "child: back") pback=$(present "parent: back")
 # The frames each process maps after its reads.
-frames() { echo "$out" | awk -v l="$1" '$0 ~ "^" l " " { s = 1; next } /^[a-z]/ { s = 0 } s && $1 ~ /^[0-9]+$/ { printf "%s ", $3 }'; }
+frames() { rows "$1" | awk '{ printf "%s ", $3 }'; }
 cfr=$(frames "child: back") pfr=$(frames "parent: back")
 echo "after pageout: $sw of $pages entries are swap entries, $swp present"
 echo "the child's reads: $cmaj major faults; the parent's: $pmaj major, $pmin minor"
@@ -53,7 +55,7 @@ echo "pages written to swap: $((out1 - out0)); read back from it: $((in1 - in0))
 if [ "$(uname -m)" = x86_64 ]; then
 	# x86-64 keeps the swap area in bits 63-59 and the offset inverted in
 	# bits 58-9 (inverted: a stale entry points at no real frame, L1TF).
-	raws=$(echo "$out" | awk '/^swapped /{ s = 1; next } /^[a-z]/ { s = 0 } s && / swap / { sub(/.*raw=/, ""); print }')
+	raws=$(rows swapped | awk '/ swap / { sub(/.*raw=/, ""); print }')
 	offs=""
 	for r in $raws; do
 		offs="$offs$((((~r) << 5 >> 14) & ((1 << 50) - 1)))
