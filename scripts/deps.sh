@@ -52,13 +52,17 @@ mapfile -t all_suites < <(ls "$APT_DIR/index")
 # load order in modules/load.order. Refetched when the package's version
 # changes.
 fetch_kernel() {
-	local krel=$1 pkg=$2 dir=$CACHE/kernels/$1 ver tmp mods m
+	local krel=$1 pkg=$2 dir=$CACHE/kernels/$1 ver tmp mods m want
 	ver=$(suite_versions "$pkg" "${all_suites[@]}" | awk '{ print $2 }' | sort -V | tail -n 1)
-	[ -e "$dir/vmlinuz" ] && [ -e "$dir/modules/zram.order" ] && [ "$(cat "$dir/source" 2>/dev/null)" = "$pkg=$ver" ] && return 0
-	say "fetching $pkg $ver"
+	# 7.3's linux-binary-* has the image only; its modules (zram) are in
+	# linux-modules-*.
+	want=("$pkg=$ver")
+	case $pkg in linux-binary-*) want+=("linux-modules-${pkg#linux-binary-}=$ver") ;; esac
+	[ -e "$dir/vmlinuz" ] && [ -e "$dir/modules/zram.order" ] && [ "$(cat "$dir/source" 2>/dev/null)" = "${want[*]}" ] && return 0
+	say "fetching ${want[*]}"
 	tmp=$dir.tmp
 	rm -rf "$tmp" && mkdir -p "$tmp"
-	(cd "$tmp" && apt-get "${PAPT[@]}" download -qq "$pkg=$ver" >/dev/null && dpkg -x ./*.deb root && rm -f ./*.deb)
+	(cd "$tmp" && apt-get "${PAPT[@]}" download -qq "${want[@]}" >/dev/null && for d in ./*.deb; do dpkg -x "$d" root; done && rm -f ./*.deb)
 	mods=$(find "$tmp/root" -maxdepth 4 -type d -path "*/modules/$krel" | head -n 1)
 	cp "$(ls "$tmp/root/boot/vmlinuz-$krel" "$mods/vmlinuz" 2>/dev/null | head -n 1)" "$tmp/vmlinuz"
 	mkdir -p "$tmp/modules"
@@ -71,7 +75,7 @@ fetch_kernel() {
 		unpack_modules "$mods" "$tmp/modules/zram.order" zram
 	fi
 	rm -rf "$tmp/root"
-	echo "$pkg=$ver" >"$tmp/source"
+	echo "${want[*]}" >"$tmp/source"
 	# Renamed, not removed first: a VM booting meanwhile finds a kernel.
 	rm -rf "$dir.old" && { [ ! -e "$dir" ] || mv "$dir" "$dir.old"; } && mv "$tmp" "$dir" && rm -rf "$dir.old"
 }
