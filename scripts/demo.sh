@@ -14,7 +14,11 @@ make -s -C "$TOP/tools" && make -s -C "$TOP/selftests"
 build_module "$kver" || { cat "$BUILD/kmod/$kver/build.log"; exit 1; }
 make_initramfs "$kver" "$TOP/scripts/vm-demo.sh" "$dir/initrd.cpio"
 
-append="VMLAB_CHAPTER=$chapter"
+# A 1 GiB page for chapter 72, reserved at boot. It needs a free, aligned
+# GiB: with 4G QEMU puts 3 GiB below 4 GiB (the initramfs lies in the
+# second GiB, ACPI at the end of the third) and the fourth at 4-5 GiB.
+export VMLAB_VM_MEM=${VMLAB_VM_MEM:-4G}
+append="VMLAB_CHAPTER=$chapter hugepagesz=1G hugepages=1"
 if [ -t 0 ] && [ -t 1 ]; then
 	exec bash "$TOP/scripts/vm-run.sh" -i -a "$append VMLAB_PAUSE=1" "$kver" "$dir/initrd.cpio" "$dir/console.log"
 fi

@@ -52,37 +52,56 @@ mapfile -t all_suites < <(ls "$APT_DIR/index")
 # load order in modules/load.order. Refetched when the package's version
 # changes.
 fetch_kernel() {
-	local krel=$1 pkg=$2 dir=$CACHE/kernels/$1 ver tmp mods m
+	local krel=$1 pkg=$2 dir=$CACHE/kernels/$1 ver tmp mods m want
 	ver=$(suite_versions "$pkg" "${all_suites[@]}" | awk '{ print $2 }' | sort -V | tail -n 1)
-	[ -e "$dir/vmlinuz" ] && [ "$(cat "$dir/source" 2>/dev/null)" = "$pkg=$ver" ] && return 0
-	say "fetching $pkg $ver"
+	# 7.3's linux-binary-* has the image only; its modules (zram) are in
+	# linux-modules-*.
+	want=("$pkg=$ver")
+	case $pkg in linux-binary-*) want+=("linux-modules-${pkg#linux-binary-}=$ver") ;; esac
+	[ -e "$dir/vmlinuz" ] && [ -e "$dir/modules/zram.order" ] && [ "$(cat "$dir/source" 2>/dev/null)" = "${want[*]}" ] && return 0
+	say "fetching ${want[*]}"
 	tmp=$dir.tmp
 	rm -rf "$tmp" && mkdir -p "$tmp"
-	(cd "$tmp" && apt-get "${PAPT[@]}" download -qq "$pkg=$ver" >/dev/null && dpkg -x ./*.deb root && rm -f ./*.deb)
+	(cd "$tmp" && apt-get "${PAPT[@]}" download -qq "${want[@]}" >/dev/null && for d in ./*.deb; do dpkg -x "$d" root; done && rm -f ./*.deb)
 	mods=$(find "$tmp/root" -maxdepth 4 -type d -path "*/modules/$krel" | head -n 1)
 	cp "$(ls "$tmp/root/boot/vmlinuz-$krel" "$mods/vmlinuz" 2>/dev/null | head -n 1)" "$tmp/vmlinuz"
 	mkdir -p "$tmp/modules"
 	: >"$tmp/modules/load.order"
+	: >"$tmp/modules/zram.order"
 	# The package ships no modules.dep (its postinst runs depmod).
 	if [ -n "$mods" ] && depmod -b "${mods%/lib/modules/*}" "$krel" 2>/dev/null; then
-		for m in $(virtio_load_order "$mods/modules.dep"); do
-			case $m in
-			*.xz) xz -dc "$mods/$m" >"$tmp/modules/$(basename "${m%.xz}")" ;;
-			*.zst) zstd -qdc "$mods/$m" >"$tmp/modules/$(basename "${m%.zst}")" ;;
-			*) cp "$mods/$m" "$tmp/modules/" ;;
-			esac
-			basename "${m%.ko*}.ko" >>"$tmp/modules/load.order"
-		done
+		unpack_modules "$mods" "$tmp/modules/load.order" virtio_pci virtio_console
+		# zram and what it needs, for the swap chapter: loaded by it, not at boot.
+		unpack_modules "$mods" "$tmp/modules/zram.order" zram
 	fi
 	rm -rf "$tmp/root"
-	echo "$pkg=$ver" >"$tmp/source"
-	rm -rf "$dir" && mv "$tmp" "$dir"
+	echo "${want[*]}" >"$tmp/source"
+	# Renamed, not removed first: a VM booting meanwhile finds a kernel.
+	rm -rf "$dir.old" && { [ ! -e "$dir" ] || mv "$dir" "$dir.old"; } && mv "$tmp" "$dir" && rm -rf "$dir.old"
 }
 
-# virtio_load_order MODULES.DEP: the modules virtio_console and its PCI
-# transport need, each after what it depends on.
-virtio_load_order() {
-	awk -F': *' '
+# unpack_modules MODS ORDER NAME...: the modules NAME... (those the kernel
+# has as modules) and what they depend on, decompressed beside ORDER,
+# their file names appended to ORDER in load order.
+unpack_modules() {
+	local mods=$1 order=$2 m
+	shift 2
+	for m in $(load_order "$mods/modules.dep" "$@"); do
+		case $m in
+		*.xz) xz -dc "$mods/$m" >"${order%/*}/$(basename "${m%.xz}")" ;;
+		*.zst) zstd -qdc "$mods/$m" >"${order%/*}/$(basename "${m%.zst}")" ;;
+		*) cp "$mods/$m" "${order%/*}/" ;;
+		esac
+		basename "${m%.ko*}.ko" >>"$order"
+	done
+}
+
+# load_order MODULES.DEP NAME...: the modules NAME..., each after what it
+# depends on, in the order named.
+load_order() {
+	local dep=$1
+	shift
+	awk -F': *' -v names="$*" '
 	{ dep[$1] = $2 }
 	function load(m,   n, d, i) {
 		if (m in done) return
@@ -92,10 +111,10 @@ virtio_load_order() {
 		print m
 	}
 	END {
-		for (m in dep) if (m ~ /\/(virtio_pci|virtio_console)\.ko/) want[m] = 1
-		for (m in want) if (m ~ /virtio_pci\.ko/) load(m)
-		for (m in want) if (m ~ /virtio_console\.ko/) load(m)
-	}' "$1"
+		n = split(names, want, " ")
+		for (i = 1; i <= n; i++)
+			for (m in dep) if (m ~ ("/" want[i] "\\.ko")) load(m)
+	}' "$dep"
 }
 
 # --- the matrix -------------------------------------------------------------

@@ -4,7 +4,8 @@
 # FILEs (tools, selftests, scripts) land in /opt/vmlab/bin with the shared
 # libraries their ELF binaries need. SUITE.sh is what /init runs.
 # $VMLAB_GUEST_MODULES: a folder of kernel modules and their load.order,
-# which /init loads before the suite (the virtio console of the TAP port).
+# which /init loads before the suite (the virtio console of the TAP port),
+# and zram.order, which the swap chapter loads.
 set -euo pipefail
 
 out=$1 ko=$2 suite=$3
@@ -22,7 +23,7 @@ cp "$suite" "$root/suite.sh"
 cp "$(dirname "$0")/guest/vm-init.sh" "$root/init"
 mkdir -p "$root/modules"
 if [ -r "${VMLAB_GUEST_MODULES:-}/load.order" ]; then
-	cp "$VMLAB_GUEST_MODULES"/*.ko "$VMLAB_GUEST_MODULES/load.order" "$root/modules/" 2>/dev/null || :
+	cp "$VMLAB_GUEST_MODULES"/*.ko "$VMLAB_GUEST_MODULES"/*.order "$root/modules/" 2>/dev/null || :
 fi
 chmod 755 "$root/init"
 

@@ -6,8 +6,9 @@
 #   -a APPEND  extra kernel command line
 #   -t TAP     the suite's output (TAP) into the file TAP, through a
 #              virtio-serial port of its own, apart from the console
-# $KERNEL_ARGS is appended too (e.g. no5lvl for 4-level paging), and
-# $VMLAB_VM_ACCEL replaces "tcg" (a vCPU thread each) as the accelerator.
+# $KERNEL_ARGS is appended too (e.g. no5lvl for 4-level paging),
+# $VMLAB_VM_ACCEL replaces "tcg" (a vCPU thread each) as the accelerator,
+# and $VMLAB_VM_MEM the memory size (default 1G).
 #
 # The guest's output goes to LOG; its user-space part is printed. The run
 # fails (exit 1) on any kernel splat, a tainting warning, a hang or timeout,
@@ -39,7 +40,7 @@ kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
 # No NIC (no iPXE ROM to run at boot); expedited RCU grace periods (on
 # PREEMPT_RT too, which turns them off after boot), since module unload
 # waits for several and a normal one takes tens of milliseconds under TCG.
-qemu=(qemu-system-x86_64 -accel "${VMLAB_VM_ACCEL:-tcg}" -cpu max -m 1G -smp 2 -nic none -nographic -no-reboot
+qemu=(qemu-system-x86_64 -accel "${VMLAB_VM_ACCEL:-tcg}" -cpu max -m "${VMLAB_VM_MEM:-1G}" -smp 2 -nic none -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=ttyS0 quiet panic=-1 rcupdate.rcu_expedited=1 rcupdate.rcu_normal_after_boot=0 ${tap:+vmlab.tap=1} $append ${KERNEL_ARGS:-}")
 # Single-threaded TCG runs the two vCPUs in turn: the guest may know it.

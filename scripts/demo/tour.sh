@@ -46,12 +46,19 @@ ask() {
 	fi
 }
 
+gigantic=/sys/kernel/mm/hugepages/hugepages-1048576kB
 # skip_reason CHAPTER: why this kernel cannot run it, or nothing.
 skip_reason() {
 	if grep -q '^# needs: btf' "$1" && [ ! -r /sys/kernel/btf/vmlinux ]; then
 		echo "this kernel has no BTF for BPF CO-RE"
 	elif grep -q '^# needs: schedstat' "$1" && [ ! -r /proc/self/schedstat ]; then
 		echo "this kernel keeps no schedstat (CONFIG_SCHED_INFO)"
+	elif grep -q '^# needs: zram' "$1" && [ ! -e /sys/class/zram-control ] && [ ! -s /modules/zram.order ]; then
+		echo "this kernel has no zram, built in or as a module in the initramfs"
+	elif grep -q '^# needs: gigantic' "$1" && [ ! -e "$gigantic" ]; then
+		echo "this CPU or kernel has no 1 GiB pages (pdpe1gb)"
+	elif grep -q '^# needs: gigantic' "$1" && [ "$(cat "$gigantic/nr_hugepages")" = 0 ]; then
+		echo "no 1 GiB page reserved at boot (make demo reserves one: hugepagesz=1G hugepages=1)"
 	fi
 }
 

@@ -39,6 +39,7 @@ enum step_kind {
 	S_RO,
 	S_RW,
 	S_LOCK,
+	S_PAGEOUT,
 	S_FAULTS,
 	S_FORK,
 	S_SLEEP,
@@ -93,6 +94,7 @@ static void usage(FILE *f)
 		"  flush                make the CPUs forget our cached translations\n"
 		"  ro | rw              mprotect the region read-only / read-write\n"
 		"  lock                 mlock the region\n"
+		"  pageout              madvise(MADV_PAGEOUT): reclaim it now (to swap)\n"
 		"  faults               minor/major page faults so far\n"
 		"  fork                 the child runs the remaining steps, then the parent does\n"
 		"  sleep:TIME           e.g. sleep:500ms, sleep:2s (a bare number is seconds)\n"
@@ -135,7 +137,7 @@ static const struct {
 } plain_steps[] = {
 	{ "dump", S_DUMP },	{ "clear", S_CLEAR }, { "flush", S_FLUSH },
 	{ "ro", S_RO },		{ "rw", S_RW },	      { "lock", S_LOCK },
-	{ "faults", S_FAULTS }, { "fork", S_FORK },
+	{ "faults", S_FAULTS }, { "fork", S_FORK },   { "pageout", S_PAGEOUT },
 };
 
 static void parse_step(const char *s, size_t npages, struct step *st)
@@ -427,6 +429,11 @@ static int run_step(struct ctx *c, const struct step *st, unsigned int i)
 		if (mlock(c->base, c->len))
 			return -errno;
 		say(c, i, -1, "lock: mlock");
+		return 0;
+	case S_PAGEOUT:
+		if (madvise(c->base, c->len, MADV_PAGEOUT))
+			return -errno;
+		say(c, i, -1, "pageout: madvise(MADV_PAGEOUT)");
 		return 0;
 	case S_FAULTS:
 		getrusage(RUSAGE_SELF, &ru);
