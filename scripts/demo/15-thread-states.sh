@@ -48,21 +48,17 @@ if [ -n "$fifo" ]; then
 	echo "the lecture, sched_yield here. Under SCHED_FIFO a thread has no time"
 	echo "slice: nothing takes the CPU from it, it leaves only by blocking or"
 	echo "yielding. Two FIFO spinners, then two FIFO yielders, on CPU 0 for 1 s:"
-	# fifo_trace OPTION: threadtrace's table for two FIFO threads of that kind.
-	# They end by themselves after 2 s: FIFO spinners starve CPU 0's other
-	# FIFO threads (on PREEMPT_RT the RCU kthread), so never for long.
+	# fifo_trace OPTION: threadtrace's table for two FIFO threads of that
+	# kind, traced from their start (attaching BPF under TCG can take longer
+	# than they live). They end by themselves after 1 s: FIFO spinners
+	# starve CPU 0's other FIFO threads, so never for long.
 	fifo_trace() {
-		taskset -c 0 threadpark -F "$1" 2 -t 2 >/dev/null &
-		fpid=$!
-		sleep 0.5
-		threadtrace -q -d 1 -p "$fpid"
-		kill "$fpid" 2>/dev/null
-		wait "$fpid" 2>/dev/null
+		threadtrace -q -- sh -c "exec taskset -c 0 threadpark -F $1 2 -t 1 >/dev/null"
 	}
-	echo "\$ taskset -c 0 threadpark -F -r 2 & threadtrace -q -d 1 -p PID"
+	echo "\$ threadtrace -q -- taskset -c 0 threadpark -F -r 2 -t 1"
 	st=$(fifo_trace -r)
 	echo "$st"
-	echo "\$ taskset -c 0 threadpark -F -y 2 & threadtrace -q -d 1 -p PID"
+	echo "\$ threadtrace -q -- taskset -c 0 threadpark -F -y 2 -t 1"
 	yt=$(fifo_trace -y)
 	echo "$yt"
 	# runs TABLE: the RUNS of its threads (TID COMM READY RUNNING WAITING RUNS ...), summed
