@@ -44,31 +44,6 @@ else
 	echo "bench: the VM run failed (see $BUILD/bench/console.log)" >&2
 fi
 
-# The test commands' times from bench/check-times.tsv (make time-check),
-# the newest measurement of each mode, against issue 15's limits.
-check_times() {
-	local tsv=$out/check-times.tsv
-	[ -r "$tsv" ] || return 0
-	echo
-	echo "\`make check\` and \`.ci/run\` from a fresh clone (\`make time-check MODE=…\`;"
-	echo "cold: an empty cache, so every kernel is downloaded, every root made and"
-	echo "every module built; the machine's packages were installed already):"
-	echo
-	echo "| mode | measured | commit | time | limit | result | load average after |"
-	echo "|---|---|---|---|---|---|---|"
-	awk -F'\t' 'NR > 1 { last[$2] = $0 }
-		END {
-			n = split("warm:480 cold:1500 ci-cold:3600", m, " ")
-			for (i = 1; i <= n; i++) {
-				split(m[i], kv, ":")
-				if (!(kv[1] in last)) continue
-				split(last[kv[1]], f, "\t")
-				printf "| %s | %s | %s | %d min %02d s | %d min: %s | %s | %s |\n", f[2], f[1], f[3],
-					f[4] / 60, f[4] % 60, kv[2] / 60, f[4] <= kv[2] ? "met" : "NOT met", f[6], f[7]
-			}
-		}' "$tsv"
-}
-
 # VM boot: wall time from QEMU start to power-off of an empty suite.
 echo ':' >"$BUILD/bench/empty.sh"
 make_initramfs "$kver" "$BUILD/bench/empty.sh" "$BUILD/bench/empty.cpio"
@@ -85,6 +60,6 @@ read -r mn md mx < <(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 }
 	echo "| what | min | median | max |"
 	echo "|---|---|---|---|"
 	echo "| boot, insmod, empty suite, power-off ($kver) | ${mn} s | ${md} s | ${mx} s |"
-	check_times
 } >>"$report"
+bash "$TOP/scripts/bench/check-times.sh" "$report"
 echo "bench: wrote $report" >&2
