@@ -30,18 +30,38 @@ static atomic_int release_word;
 static atomic_int stop_spin;
 static int fifo; /* -F: spinners and yielders run SCHED_FIFO */
 
+/* Roles in the order they are started (and counted in n[]). */
+enum { SLEEP, SPIN, QUIT, LIFE, YIELD, NROLES };
+
 /*
  * SCHED_FIFO has no time slice: such a thread leaves the CPU only when it
- * blocks, yields or a higher priority comes. Failing to get it is said.
+ * blocks, yields or a higher priority comes. Spinners and yielders are
+ * made FIFO at their creation: one that switched itself once running
+ * would keep a normal-priority peer on its CPU from ever running to do
+ * the same.
  */
-static void maybe_fifo(void)
+static void fifo_attr(pthread_attr_t *attr)
 {
 	struct sched_param sp = { .sched_priority = 1 };
-	int err;
 
-	if (fifo &&
-	    (err = pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp)))
+	pthread_attr_setinheritsched(attr, PTHREAD_EXPLICIT_SCHED);
+	pthread_attr_setschedpolicy(attr, SCHED_FIFO);
+	pthread_attr_setschedparam(attr, &sp);
+}
+
+/* Thread K of role ROLE; a FIFO one that may not be FIFO is said, and made. */
+static int make_thread(pthread_t *th, pthread_attr_t *attr,
+		       pthread_attr_t *fattr, int role, void *(*fn)(void *),
+		       long k)
+{
+	bool rt = fifo && (role == SPIN || role == YIELD);
+	int err = pthread_create(th, rt ? fattr : attr, fn, (void *)k);
+
+	if (err == EPERM && rt) {
 		fprintf(stderr, "threadpark: SCHED_FIFO: %s\n", strerror(err));
+		err = pthread_create(th, attr, fn, (void *)k);
+	}
+	return err;
 }
 
 static void name_self(const char *role, long i)
@@ -64,7 +84,6 @@ static void *sleeper(void *arg)
 static void *spinner(void *arg)
 {
 	name_self("spinner", (long)arg);
-	maybe_fifo();
 	while (!atomic_load(&stop_spin))
 		;
 	return NULL;
@@ -74,7 +93,6 @@ static void *spinner(void *arg)
 static void *yielder(void *arg)
 {
 	name_self("yielder", (long)arg);
-	maybe_fifo();
 	while (!atomic_load(&stop_spin))
 		sched_yield();
 	return NULL;
@@ -86,7 +104,8 @@ static void *quitter(void *arg)
 	return NULL;
 }
 
-/* Init -> Ready -> Running -> Waiting (10 ms) -> Ready -> Running -> Finished */
+/* Init -> Ready -> Running -> Waiting (10 ms) -> Ready -> Running -> Finished
+ */
 static void *lifecycle(void *arg)
 {
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
@@ -109,12 +128,16 @@ static void usage(FILE *out)
 		"\n"
 		"  -s, --sleep N      N threads asleep on a futex (Waiting)\n"
 		"  -r, --spin N       N threads spinning (Ready/Running), at most 64\n"
-		"  -y, --yield N      N threads calling sched_yield in a loop, at most 64\n"
+		"  -y, --yield N      N threads calling sched_yield in a loop, at most "
+		"64\n"
 		"  -F, --fifo         spinners and yielders run SCHED_FIFO (priority 1)\n"
-		"  -x, --exit N       N threads that return at once and are never joined\n"
-		"  -z, --zombie       also fork a child that exits and is never waited for\n"
+		"  -x, --exit N       N threads that return at once and are never "
+		"joined\n"
+		"  -z, --zombie       also fork a child that exits and is never waited "
+		"for\n"
 		"  -l, --life N       N threads that sleep 10 ms, compute, then finish\n"
-		"  -t, --time TIME    keep the threads TIME, a duration: 30s, 500ms (a bare\n"
+		"  -t, --time TIME    keep the threads TIME, a duration: 30s, 500ms (a "
+		"bare\n"
 		"                     number is seconds; default: until a signal; with\n"
 		"                     only -l: until they finish)\n"
 		"  -S, --stack SIZE   thread stack size, 16K to 64M (default 64K)\n"
@@ -127,9 +150,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 }
-
-/* Roles in the order they are started (and counted in n[]). */
-enum { SLEEP, SPIN, QUIT, LIFE, YIELD, NROLES };
 
 /* What was started: a line of text, or the JSON document. */
 static int report(bool json, const long n[NROLES], pid_t zpid)
@@ -146,7 +166,8 @@ static int report(bool json, const long n[NROLES], pid_t zpid)
 	int k;
 
 	if (!json) {
-		printf("threadpark pid %d: %ld sleeping, %ld spinning, %ld exited, %ld lifecycle",
+		printf("threadpark pid %d: %ld sleeping, %ld spinning, %ld exited, %ld "
+		       "lifecycle",
 		       (int)getpid(), n[SLEEP], n[SPIN], n[QUIT], n[LIFE]);
 		if (n[YIELD])
 			printf(", %ld yielding", n[YIELD]);
@@ -206,7 +227,7 @@ int main(int argc, char **argv)
 	uint64_t stack = 64 << 10, time_ns = 0;
 	bool zombie = false, json = false, timed = false;
 	pthread_t *th;
-	pthread_attr_t attr;
+	pthread_attr_t attr, fattr;
 	int opt, k, err;
 	pid_t zpid = 0;
 	size_t made = 0, c;
@@ -255,10 +276,13 @@ int main(int argc, char **argv)
 	}
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, (size_t)stack);
+	pthread_attr_init(&fattr);
+	pthread_attr_setstacksize(&fattr, (size_t)stack);
+	fifo_attr(&fattr);
 	for (k = 0; k < NROLES; k++) {
 		for (i = 0; i < n[k]; i++) {
-			err = pthread_create(&th[made], &attr, fn[k],
-					     (void *)i);
+			err = make_thread(&th[made], &attr, &fattr, k, fn[k],
+					  i);
 			if (err) {
 				vl_error("thread %zu: %s", made, strerror(err));
 				return VL_EXIT_FAIL;
@@ -267,6 +291,7 @@ int main(int argc, char **argv)
 		}
 	}
 	pthread_attr_destroy(&attr);
+	pthread_attr_destroy(&fattr);
 	if (zombie) {
 		zpid = fork();
 		if (!zpid)
