@@ -70,6 +70,18 @@ struct pt_walk {
  * stop, -EINTR on a fatal signal, or a callback's error.
  */
 int vmlab_pt_walk(struct pt_walk *w);
+/* The ioctls' [start, end): page aligned, start <= end. */
+static inline bool vmlab_pt_range_ok(u64 start, u64 end)
+{
+	return PAGE_ALIGNED(start) && PAGE_ALIGNED(end) && start <= end;
+}
+
+/*
+ * Aim w at [start, end) of w->mm (a range vmlab_pt_range_ok() took):
+ * -EINVAL if it ends beyond the mm's limit, 47 or 56 bits on x86 (4- or
+ * 5-level paging).
+ */
+int vmlab_pt_walk_range(struct pt_walk *w, u64 start, u64 end);
 /* Paging levels in use: folded levels (one entry per table) do not count. */
 u32 vmlab_pt_levels(void);
 

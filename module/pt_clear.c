@@ -84,15 +84,14 @@ long vmlab_pt_clear_accessed_ioctl(struct file *file, void __user *uarg)
 		return ret;
 	if (arg.flags)
 		return -EINVAL;
-	if (!PAGE_ALIGNED(arg.start) || !PAGE_ALIGNED(arg.end) || arg.start > arg.end)
+	if (!vmlab_pt_range_ok(arg.start, arg.end))
 		return -EINVAL;
 	if (!c.walk.mm)
 		return -ESRCH;
-	if (arg.end > c.walk.mm->task_size)
-		return -EINVAL;
+	ret = vmlab_pt_walk_range(&c.walk, arg.start, arg.end);
+	if (ret)
+		return ret;
 
-	c.walk.addr = arg.start;
-	c.walk.end = arg.end;
 	ret = vmlab_pt_walk(&c.walk);
 	if (ret)
 		return ret;

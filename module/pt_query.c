@@ -280,7 +280,7 @@ static int pt_check_query(const struct vmlab_pt_query *arg)
 		return -EINVAL;
 	if (arg->pad)
 		return -EINVAL;
-	if (!PAGE_ALIGNED(arg->start) || !PAGE_ALIGNED(arg->end) || arg->start > arg->end)
+	if (!vmlab_pt_range_ok(arg->start, arg->end))
 		return -EINVAL;
 	if (arg->count && !access_ok(u64_to_user_ptr(arg->entries),
 				     (u64)arg->count * sizeof(struct vmlab_pte)))
@@ -305,11 +305,10 @@ long vmlab_pt_query_ioctl(struct file *file, void __user *uarg)
 	q.walk.mm = pt_target(&q, &arg, &pagemap);
 	if (IS_ERR(q.walk.mm))
 		return PTR_ERR(q.walk.mm);
-	/* The limit is the target's: 47 or 56 bits (4- or 5-level paging). */
-	if (arg.end > q.walk.mm->task_size) {
-		ret = -EINVAL;
+	/* The limit is the target's. */
+	ret = vmlab_pt_walk_range(&q.walk, arg.start, arg.end);
+	if (ret)
 		goto out;
-	}
 	if (arg.count) {
 		q.buf = kmalloc_array(min_t(u32, arg.count, PT_CHUNK), sizeof(*q.buf),
 				      GFP_KERNEL_ACCOUNT);
@@ -322,8 +321,6 @@ long vmlab_pt_query_ioctl(struct file *file, void __user *uarg)
 	q.count = arg.count;
 	q.levels = arg.flags & VMLAB_PT_LEVELS;
 	q.runs = arg.flags & VMLAB_PT_RUNS;
-	q.walk.addr = arg.start;
-	q.walk.end = arg.end;
 
 	ret = vmlab_pt_walk(&q.walk);
 	if (ret)

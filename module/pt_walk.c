@@ -148,78 +148,108 @@ static int pt_walk_pmds(struct pt_walk *w, pud_t *pud, unsigned long addr,
 	return PT_GO_ON;
 }
 
-static int pt_walk_puds(struct pt_walk *w, p4d_t *p4d, unsigned long addr,
-			unsigned long end)
-{
-	pud_t *pudp = pud_offset(p4d, addr);
-	unsigned long next;
-	pud_t pud;
-	int ret;
-
-	if (PTRS_PER_PUD > 1)
-		pt_count_table(w, PT_PUD, pudp);
-	for (; addr < end; addr = next, pudp++) {
-		next = pud_addr_end(addr, end);
-		w->addr = addr;
-		if (pt_should_yield(w, 1))
-			return PT_PAUSE;
-		pud = READ_ONCE(*pudp);
-		if (pud_none(pud))
-			continue;
-		if (pud_leaf(pud) || !pud_present(pud)) {
-			ret = w->ops->pud(w, addr, pudp, pud);
-		} else if (pud_bad(pud)) {
-			continue;
-		} else {
-			w->upper[PT_PUD] = pud_val(pud);
-			ret = pt_walk_pmds(w, &pud, addr, next);
-		}
-		if (ret)
-			return ret;
-	}
-	return PT_GO_ON;
-}
-
-static int pt_walk_p4ds(struct pt_walk *w, pgd_t *pgd, unsigned long addr,
-			unsigned long end)
-{
-	p4d_t *p4dp = p4d_offset(pgd, addr);
-	unsigned long next;
-	p4d_t p4d;
-	int ret;
-
-	/* A folded level (4-level paging on x86) has no page of its own. */
-	if (PTRS_PER_P4D > 1)
-		pt_count_table(w, PT_P4D, p4dp);
-	for (; addr < end; addr = next, p4dp++) {
-		next = p4d_addr_end(addr, end);
-		p4d = READ_ONCE(*p4dp);
-		if (p4d_none(p4d) || p4d_bad(p4d))
-			continue;
-		if (PTRS_PER_P4D > 1)
-			w->upper[PT_P4D] = p4d_val(p4d);
-		ret = pt_walk_puds(w, &p4d, addr, next);
-		if (ret)
-			return ret;
-	}
-	return PT_GO_ON;
-}
-
-static int pt_walk_pgds(struct pt_walk *w, unsigned long addr, unsigned long end)
-{
-	pgd_t *pgdp = pgd_offset(w->mm, addr);
-	unsigned long next;
+/* An entry of the PGD, P4D or PUD level, read once into a local copy. */
+union pt_upper {
 	pgd_t pgd;
-	int ret;
+	p4d_t p4d;
+	pud_t pud;
+};
 
-	pt_count_table(w, PT_PGD, pgdp);
-	for (; addr < end; addr = next, pgdp++) {
-		next = pgd_addr_end(addr, end);
-		pgd = READ_ONCE(*pgdp);
-		if (pgd_none(pgd) || pgd_bad(pgd))
+/* What the walk does with an upper entry. */
+enum { PT_SKIP, PT_LEAF, PT_TABLE };
+
+/*
+ * The first entry for addr of the table of a level (PGD: w->mm's; P4D, PUD:
+ * the one *above points at), and the size of its entries.
+ */
+static void *pt_upper_offset(struct pt_walk *w, int level, union pt_upper *above,
+			     unsigned long addr, size_t *size)
+{
+	switch (level) {
+	case PT_PGD:
+		*size = sizeof(pgd_t);
+		return pgd_offset(w->mm, addr);
+	case PT_P4D:
+		*size = sizeof(p4d_t);
+		return p4d_offset(&above->pgd, addr);
+	default:
+		*size = sizeof(pud_t);
+		return pud_offset(&above->p4d, addr);
+	}
+}
+
+/*
+ * Read the entry at entryp of a level once into *e, its raw value into *val;
+ * say what it is: none or bad, a huge or non-present PUD (for the pud
+ * callback), or a table to descend into. *next: the end of what it maps.
+ */
+static int pt_upper_get(int level, const void *entryp, unsigned long addr,
+			unsigned long end, union pt_upper *e, u64 *val,
+			unsigned long *next)
+{
+	switch (level) {
+	case PT_PGD:
+		*next = pgd_addr_end(addr, end);
+		e->pgd = READ_ONCE(*(const pgd_t *)entryp);
+		*val = pgd_val(e->pgd);
+		return pgd_none(e->pgd) || pgd_bad(e->pgd) ? PT_SKIP : PT_TABLE;
+	case PT_P4D:
+		*next = p4d_addr_end(addr, end);
+		e->p4d = READ_ONCE(*(const p4d_t *)entryp);
+		*val = p4d_val(e->p4d);
+		return p4d_none(e->p4d) || p4d_bad(e->p4d) ? PT_SKIP : PT_TABLE;
+	default:
+		*next = pud_addr_end(addr, end);
+		e->pud = READ_ONCE(*(const pud_t *)entryp);
+		*val = pud_val(e->pud);
+		if (pud_none(e->pud))
+			return PT_SKIP;
+		if (pud_leaf(e->pud) || !pud_present(e->pud))
+			return PT_LEAF;
+		return pud_bad(e->pud) ? PT_SKIP : PT_TABLE;
+	}
+}
+
+/*
+ * The entries of [addr, end) of one PGD, P4D or PUD table (see
+ * pt_upper_offset()): the three loops walk_pgd_range(), walk_p4d_range()
+ * and walk_pud_range() of the kernel's mm/pagewalk.c, as one. The PMD
+ * level is apart: its entries are read under RCU (pt_walk_ptes()).
+ */
+static int pt_walk_upper(struct pt_walk *w, int level, union pt_upper *above,
+			 unsigned long addr, unsigned long end)
+{
+	unsigned long next;
+	union pt_upper e;
+	void *entryp;
+	size_t size;
+	int ret;
+	u64 val;
+
+	entryp = pt_upper_offset(w, level, above, addr, &size);
+	/* A folded level (4-level paging on x86) has no page of its own. */
+	if (level == PT_PGD || (level == PT_P4D ? PTRS_PER_P4D : PTRS_PER_PUD) > 1)
+		pt_count_table(w, level, entryp);
+	for (; addr < end; addr = next, entryp += size) {
+		if (level == PT_PUD) {
+			w->addr = addr;
+			if (pt_should_yield(w, 1))
+				return PT_PAUSE;
+		}
+		switch (pt_upper_get(level, entryp, addr, end, &e, &val, &next)) {
+		case PT_SKIP:
 			continue;
-		w->upper[PT_PGD] = pgd_val(pgd);
-		ret = pt_walk_p4ds(w, &pgd, addr, next);
+		case PT_LEAF:
+			ret = w->ops->pud(w, addr, entryp, e.pud);
+			break;
+		default:
+			if (level != PT_P4D || PTRS_PER_P4D > 1)
+				w->upper[level] = val;
+			if (level == PT_PUD)
+				ret = pt_walk_pmds(w, &e.pud, addr, next);
+			else
+				ret = pt_walk_upper(w, level + 1, &e, addr, next);
+		}
 		if (ret)
 			return ret;
 	}
@@ -244,7 +274,7 @@ static int pt_walk_vmas(struct pt_walk *w)
 		w->vma = vma;
 		w->addr = max(w->addr, vma->vm_start);
 		end = min(vma->vm_end, w->end);
-		ret = pt_walk_pgds(w, w->addr, end);
+		ret = pt_walk_upper(w, PT_PGD, NULL, w->addr, end);
 		if (ret)
 			return ret;
 		w->addr = end;
@@ -252,6 +282,15 @@ static int pt_walk_vmas(struct pt_walk *w)
 	w->vma = NULL;
 	w->addr = w->end;
 	return PT_GO_ON;
+}
+
+int vmlab_pt_walk_range(struct pt_walk *w, u64 start, u64 end)
+{
+	if (end > w->mm->task_size)
+		return -EINVAL;
+	w->addr = start;
+	w->end = end;
+	return 0;
 }
 
 int vmlab_pt_walk(struct pt_walk *w)
