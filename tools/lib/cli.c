@@ -59,6 +59,13 @@ void vl_other_option(int c, void (*usage)(FILE *out))
 	exit(VL_EXIT_OK);
 }
 
+void vl_json_or_other(int c, bool *json, void (*usage)(FILE *out))
+{
+	if (c != 'J')
+		vl_other_option(c, usage);
+	*json = true;
+}
+
 void vl_bad_arg(const char *opt, const char *arg, const char *why)
 {
 	vl_usage_error("%s '%s': %s", opt, arg, why);

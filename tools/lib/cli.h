@@ -7,6 +7,7 @@
 #ifndef VMLAB_CLI_H
 #define VMLAB_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -36,6 +37,9 @@ void vl_usage_error(const char *fmt, ...)
  * (on stdout), both exit 0; anything else gets the --help hint, exit 2.
  */
 void vl_other_option(int c, void (*usage)(FILE *out)) __attribute__((noreturn));
+
+/* The same, but -J/--json first: it sets *json and returns. */
+void vl_json_or_other(int c, bool *json, void (*usage)(FILE *out));
 
 /* After getopt's own message: "Try 'PROG --help'."; exit 2. */
 void vl_try_help(void) __attribute__((noreturn));

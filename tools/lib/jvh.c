@@ -5,7 +5,8 @@
 #include "cli.h"
 #include "jvh.h"
 
-bool vl_jvh_options(int argc, char **argv, void (*usage)(FILE *out))
+static bool jvh_getopt(int argc, char **argv, const char *optstring,
+		       void (*usage)(FILE *out))
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
@@ -16,13 +17,19 @@ bool vl_jvh_options(int argc, char **argv, void (*usage)(FILE *out))
 	bool json = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "JVh", longopts, NULL)) != -1) {
-		if (c == 'J')
-			json = true;
-		else
-			vl_other_option(c, usage);
-	}
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
+		vl_json_or_other(c, &json, usage);
 	return json;
+}
+
+bool vl_jvh_options(int argc, char **argv, void (*usage)(FILE *out))
+{
+	return jvh_getopt(argc, argv, "JVh", usage);
+}
+
+bool vl_jvh_command_options(int argc, char **argv, void (*usage)(FILE *out))
+{
+	return jvh_getopt(argc, argv, "+JVh", usage);
 }
 
 void vl_no_operands(int argc, char **argv)

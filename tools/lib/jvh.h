@@ -18,6 +18,13 @@
  */
 bool vl_jvh_options(int argc, char **argv, void (*usage)(FILE *out));
 
+/*
+ * The same for the options before a command word (vmlabctl COMMAND ...):
+ * they stop at the first operand, which optind then names; what follows
+ * it is the command's.
+ */
+bool vl_jvh_command_options(int argc, char **argv, void (*usage)(FILE *out));
+
 /* After the options of a tool that takes no operand: any is an error (2). */
 void vl_no_operands(int argc, char **argv);
 

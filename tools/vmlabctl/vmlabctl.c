@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jvh.h"
 #include "libvmlab.h"
 #include "table.h"
 #include "vmlabctl.h"
@@ -103,25 +104,10 @@ static int cmd_info(int argc, char **argv, bool json)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool json = false;
-	int c;
+	bool json;
 
 	vl_init(argv, "vmlabctl");
-	while ((c = getopt_long(argc, argv, "+JVh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'J':
-			json = true;
-			break;
-		default:
-			vl_other_option(c, usage);
-		}
-	}
+	json = vl_jvh_command_options(argc, argv, usage);
 	if (optind >= argc)
 		vl_usage_error("missing COMMAND (info or shm)");
 	if (!strcmp(argv[optind], "info"))

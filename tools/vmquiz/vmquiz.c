@@ -469,11 +469,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case 'p':
 			o->pid = vl_opt_pid("--pid", optarg);
 			break;
-		case 'J':
-			o->json = true;
-			break;
 		default:
-			vl_other_option(c, usage);
+			vl_json_or_other(c, &o->json, usage);
 		}
 	}
 	if (o->pid && optind < argc)

@@ -572,11 +572,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 		case O_SVG:
 			o->svg = vl_opt_file("--svg", optarg);
 			break;
-		case 'J':
-			o->json = true;
-			break;
 		default:
-			vl_other_option(c, usage);
+			vl_json_or_other(c, &o->json, usage);
 		}
 	}
 	if (optind != argc)
