@@ -305,7 +305,6 @@ long vmlab_pt_query_ioctl(struct file *file, void __user *uarg)
 	q.walk.mm = pt_target(&q, &arg, &pagemap);
 	if (IS_ERR(q.walk.mm))
 		return PTR_ERR(q.walk.mm);
-	/* The limit is the target's. */
 	ret = vmlab_pt_walk_range(&q.walk, arg.start, arg.end);
 	if (ret)
 		goto out;
