@@ -53,7 +53,7 @@ selftests: $(DEPS_STAMP) tools
 # compiler, DKMS), then check-lane-LANE (the selftests in its VM). At most
 # CHECK_JOBS steps run at once; each VM runs its two vCPUs in turn on one
 # host thread (single-threaded TCG, see docs/design.md#testing).
-LANES       := $(shell awk '!/^\#/ && NF == 4 { l = $$3; if ($$4 ~ /^rt-/) l = l "-rt"; print l }' scripts/kernels.conf)
+LANES       := $(shell TOP=$(CURDIR) bash -c '. scripts/matrix.sh && matrix_lines' | cut -d' ' -f1)
 CHECK_LANES := $(or $(KERNELS),$(LANES))
 STEPS       ?= lint dkms host runner harness install vm
 CHECK_JOBS  ?= 3

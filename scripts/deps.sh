@@ -17,7 +17,11 @@ CACHE=${CACHE:-${VMLAB_CACHE:-$HOME/.cache/vmlab}}
 PACKAGES=(build-essential bc bison flex libelf-dev libssl-dev kmod cpio gzip
 	xz-utils zstd perl python3 qemu-system-x86 busybox-static sparse dkms
 	libsmartcols-dev libbpf-dev bpftool clang llvm gnuplot-nox stress-ng procps pkg-config file
-	mmdebstrap mandoc shellcheck clang-format graphviz chromium tmux)
+	mmdebstrap mandoc shellcheck clang-format graphviz chromium tmux
+	gcc-aarch64-linux-gnu qemu-system-arm)
+# The arm64 lanes' tools are cross-built against Debian's own arm64
+# libraries, installed beside the amd64 ones (multiarch).
+ARM64_PACKAGES=(libc6-dev:arm64 libsmartcols-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64)
 
 die() { echo "deps: $*" >&2; exit 1; }
 say() { echo "deps: $*"; }
@@ -28,12 +32,17 @@ host_release=$VERSION_CODENAME
 mkdir -p "$CACHE"
 export DEBIAN_FRONTEND=noninteractive
 
+stamp=$CACHE/apt-update.stamp
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	say "adding the arm64 architecture (multiarch) for the arm64 lanes' libraries"
+	dpkg --add-architecture arm64
+	rm -f "$stamp"
+fi
 need=()
-for p in "${PACKAGES[@]}"; do
-	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || need+=("$p")
+for p in "${PACKAGES[@]}" "${ARM64_PACKAGES[@]}"; do
+	dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed || need+=("$p")
 done
 # The machine's own lists, refreshed once a day at most.
-stamp=$CACHE/apt-update.stamp
 if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ] ||
 	! apt-cache show linux-image-amd64 >/dev/null 2>&1; then
 	apt-get update -qq
@@ -46,18 +55,20 @@ fi
 apt_private_update || die "apt update of the private sources ($APT_DIR) failed"
 mapfile -t all_suites < <(ls "$APT_DIR/index")
 
-# fetch_kernel KREL IMAGE-PACKAGE: the kernel image into $CACHE/kernels/KREL,
-# with the virtio modules the TAP port needs when the kernel has them as
-# modules (6.1 and 5.10 do; 6.12 builds them in), decompressed, and their
-# load order in modules/load.order. Refetched when the package's version
-# changes.
+# fetch_kernel KREL IMAGE-PACKAGE ARCH: the kernel image into
+# $CACHE/kernels/KREL, with the virtio modules the TAP port needs when the
+# kernel has them as modules (6.1 and 5.10 do; 6.12 builds them in),
+# decompressed, and their load order in modules/load.order. For another
+# architecture (arm64), its headers too, in headers/ (see fetch_headers).
+# Refetched when the package's version changes.
 fetch_kernel() {
-	local krel=$1 pkg=$2 dir=$CACHE/kernels/$1 ver tmp mods m want
+	local krel=$1 pkg=$2 arch=$3 dir=$CACHE/kernels/$1 ver tmp mods m want
 	ver=$(suite_versions "$pkg" "${all_suites[@]}" | awk '{ print $2 }' | sort -V | tail -n 1)
 	# 7.3's linux-binary-* has the image only; its modules (zram) are in
 	# linux-modules-*.
-	want=("$pkg=$ver")
-	case $pkg in linux-binary-*) want+=("linux-modules-${pkg#linux-binary-}=$ver") ;; esac
+	want=("$pkg:$arch=$ver")
+	case $pkg in linux-binary-*) want+=("linux-modules-${pkg#linux-binary-}:$arch=$ver") ;; esac
+	[ "$arch" = amd64 ] || want+=("linux-headers-$krel:$arch=$ver")
 	[ -e "$dir/vmlinuz" ] && [ -e "$dir/modules/zram.order" ] && [ "$(cat "$dir/source" 2>/dev/null)" = "${want[*]}" ] && return 0
 	say "fetching ${want[*]}"
 	tmp=$dir.tmp
@@ -74,10 +85,30 @@ fetch_kernel() {
 		# zram and what it needs, for the swap chapter: loaded by it, not at boot.
 		unpack_modules "$mods" "$tmp/modules/zram.order" zram
 	fi
+	[ "$arch" = amd64 ] || fetch_headers "$krel" "$tmp"
 	rm -rf "$tmp/root"
 	echo "${want[*]}" >"$tmp/source"
 	# Renamed, not removed first: a VM booting meanwhile finds a kernel.
 	rm -rf "$dir.old" && { [ ! -e "$dir" ] || mv "$dir" "$dir.old"; } && mv "$tmp" "$dir" && rm -rf "$dir.old"
+}
+
+# fetch_headers KREL DIR: the headers of a kernel of another architecture,
+# for its cross-built module, from DIR/root (the unpacked packages) into
+# DIR/headers. They include the -common headers of the same version and
+# run the kbuild programs of the host (linux-kbuild-*, amd64) by absolute
+# and relative links: both are installed here, as amd64 headers of that
+# version would have them.
+fetch_headers() {
+	local krel=$1 dir=$2 host_pkgs kbuild
+	mapfile -t host_pkgs < <(suite_depends "linux-headers-$krel" "${all_suites[@]}" |
+		grep -oE 'linux-(headers-[^ ]+-common|kbuild-[^ ,]+)' | sort -u)
+	[ ${#host_pkgs[@]} = 2 ] || die "linux-headers-$krel: no -common and linux-kbuild-* in its Depends"
+	apt-get install -y -qq --no-install-recommends "${host_pkgs[@]}" >/dev/null
+	mkdir -p "$dir/headers/usr/src" "$dir/headers/usr/lib"
+	mv "$dir/root/usr/src/linux-headers-$krel" "$dir/headers/usr/src/"
+	for kbuild in "${host_pkgs[@]}"; do
+		case $kbuild in linux-kbuild-*) ln -s "/usr/lib/$kbuild" "$dir/headers/usr/lib/$kbuild" ;; esac
+	done
 }
 
 # unpack_modules MODS ORDER NAME...: the modules NAME... (those the kernel
@@ -123,8 +154,13 @@ declare -A release_krels release_suite
 while read -r lane release suite series flavour; do
 	read -r krel pkg < <(resolve_kernel "$release" "$suite" "$series" "$flavour") ||
 		die "no $series $flavour kernel with headers and an image in $(release_suites "$release" "$suite" | tr '\n' ' ')"
-	fetch_kernel "$krel" "$pkg"
+	arch=amd64
+	case $flavour in *arm64) arch=arm64 ;; esac
+	fetch_kernel "$krel" "$pkg" "$arch"
 	lanes+=("$lane $release $krel")
+	# Another architecture's module is cross-built here, against the
+	# headers fetch_kernel unpacked.
+	[ "$arch" = amd64 ] || continue
 	if [ "$release" = "$host_release" ]; then
 		host_krels+=("$krel")
 		if [ ! -e "/usr/src/linux-headers-$krel/Module.symvers" ]; then

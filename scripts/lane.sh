@@ -87,7 +87,10 @@ dkms_step() {
 	rm -rf "$d" && mkdir -p "$d/src/vmlab-$ver"
 	cp -r "$TOP/Kbuild" "$TOP/dkms.conf" "$TOP/module" "$TOP/include" "$d/src/vmlab-$ver/"
 	cp "$TOP/scripts/dkms-private.sh" "$d/"
-	if [ "$root" = - ]; then
+	if [ "$(kernel_arch "$krel")" = arm64 ]; then
+		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- bash "$d/dkms-private.sh" "$d/src" "$krel" "$d" \
+			"$CACHE/kernels/$krel/headers/usr/src/linux-headers-$krel" >"$d/dkms.log" 2>&1
+	elif [ "$root" = - ]; then
 		bash "$d/dkms-private.sh" "$d/src" "$krel" "$d" >"$d/dkms.log" 2>&1
 	else
 		in_root "$root" "$d" bash /build/dkms-private.sh /build/src "$krel" /build >"$d/dkms.log" 2>&1

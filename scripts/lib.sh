@@ -50,11 +50,18 @@ in_root() {
 		sh -c 'cd /build && exec "$@"' sh "$@"
 }
 
+# kernel_arch KREL: the architecture of a Debian kernel release, by its
+# flavour: arm64 or x86_64.
+kernel_arch() {
+	case $1 in *-arm64) echo arm64 ;; *) echo x86_64 ;; esac
+}
+
 # build_module KVER [MAKEFLAGS...]: build vmlab.ko for kernel KVER (a lane
 # name or kernel release) in its own tree ($BUILD/kmod/KREL), with its
-# release's compiler: here, or in its release's root. The compiler's output
-# is left in build.log there. KDIR_OVERRIDE names another kernel build tree
-# (the debug kernel's).
+# release's compiler: here, or in its release's root; an arm64 kernel's by
+# the cross compiler, against the headers make deps unpacked. The
+# compiler's output is left in build.log there. KDIR_OVERRIDE names
+# another kernel build tree (the debug kernel's).
 build_module() {
 	local krel dir root
 	krel=$(lane_krel "$1")
@@ -63,7 +70,10 @@ build_module() {
 	root=$(lane_info "$krel" | awk '{ print $4 }')
 	rm -rf "$dir" && mkdir -p "$dir"
 	cp -r "$TOP/Kbuild" "$TOP/module" "$TOP/include" "$dir/"
-	if [ -n "${KDIR_OVERRIDE:-}" ] || [ -z "$root" ] || [ "$root" = - ]; then
+	if [ "$(kernel_arch "$krel")" = arm64 ]; then
+		make -C "$CACHE/kernels/$krel/headers/usr/src/linux-headers-$krel" M="$dir" \
+			ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- "$@" modules >"$dir/build.log" 2>&1
+	elif [ -n "${KDIR_OVERRIDE:-}" ] || [ -z "$root" ] || [ "$root" = - ]; then
 		make -C "${KDIR_OVERRIDE:-/lib/modules/$krel/build}" M="$dir" "$@" modules >"$dir/build.log" 2>&1
 	else
 		in_root "$root" "$dir" make -C "/usr/src/linux-headers-$krel" M=/build "$@" modules >"$dir/build.log" 2>&1

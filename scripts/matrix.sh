@@ -12,9 +12,16 @@ PAPT=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$APT_DIR/sourc
 	-o "Dir::State::Lists=$APT_DIR/lists" -o "Dir::Cache=$APT_DIR/cache"
 	-o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
 
-# matrix_lines: "LANE RELEASE SUITE SERIES FLAVOUR" for every kernel.
+# matrix_lines: "LANE RELEASE SUITE SERIES FLAVOUR" for every kernel. A
+# lane is named by its series, then -rt for an rt flavour, then -arm64
+# for an arm64 one.
 matrix_lines() {
-	awk '!/^#/ && NF == 4 { lane = $3; if ($4 ~ /^rt-/) lane = lane "-rt"; print lane, $1, $2, $3, $4 }' "$MATRIX"
+	awk '!/^#/ && NF == 4 {
+		lane = $3
+		if ($4 ~ /^rt-/) lane = lane "-rt"
+		if ($4 ~ /arm64$/) lane = lane "-arm64"
+		print lane, $1, $2, $3, $4
+	}' "$MATRIX"
 }
 
 # release_suites RELEASE [SUITE]: the suites a release's kernels come from.
@@ -52,10 +59,10 @@ apt_sources() {
 	suites+=("${s[@]}")
 	mkdir -p "$APT_DIR/sources.list.d" "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial"
 	{
-		printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+		printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: amd64 arm64\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
 			"$uri" "$(printf '%s\n' "${suites[@]}" | awk '!seen[$0]++' | tr '\n' ' ')"
 		if [ -n "$suri" ]; then
-			printf '\nTypes: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+			printf '\nTypes: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: amd64 arm64\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
 				"$suri" "$(printf '%s\n' "${sec[@]}" | awk '!seen[$0]++' | tr '\n' ' ')"
 		fi
 	} >"$APT_DIR/sources.list.d/vmlab.sources.tmp"
@@ -75,11 +82,12 @@ apt_private_update() {
 }
 
 # apt_index: for each suite, "PACKAGE VERSION DEPENDS..." lines in
-# $APT_DIR/index/SUITE, from its lists (which apt may keep compressed).
+# $APT_DIR/index/SUITE, from its lists (which apt may keep compressed) of
+# both architectures.
 apt_index() {
 	local f s
 	rm -rf "$APT_DIR/index" && mkdir -p "$APT_DIR/index"
-	for f in "$APT_DIR"/lists/*_dists_*_main_binary-amd64_Packages*; do
+	for f in "$APT_DIR"/lists/*_dists_*_main_binary-*_Packages*; do
 		s=${f##*_dists_}
 		s=${s%%_main_*}
 		/usr/lib/apt/apt-helper cat-file "$f" | awk '
