@@ -12,8 +12,8 @@
 set -euo pipefail
 CACHE=${CACHE:-$HOME/.cache/vmlab}
 arch=${VMLAB_GUEST_ARCH:-x86_64}
-strip=strip
-[ "$arch" = arm64 ] && strip=aarch64-linux-gnu-strip
+strip="strip"
+[ "$arch" = arm64 ] && strip="aarch64-linux-gnu-strip"
 
 out=$1 ko=$2 suite=$3
 shift 3
