@@ -7,7 +7,9 @@
 #        lane.sh vm LANE       the selftests in the kernel's VM, judged
 #                              by scripts/tap-judge.pl (step vm)
 #        lane.sh ko LANE       prints where the lane's vmlab.ko is built
-# LANE is a lane's name (6.12-rt) or its kernel release. Prints TAP (test
+# LANE is a lane's name (6.12-rt) or its kernel release; an arm64 lane's
+# name with -a57 (6.1-arm64-a57) is its VM booted on a cortex-a57, a CPU
+# without FEAT_HAFDBS (as Apple's M1), instead of QEMU's max. Prints TAP (test
 # lines, then the plan) and exits 1 if a test failed. $STEPS narrows the
 # steps, $TESTS the selftests. A lane not in $STRESS_LANES (lane names, or
 # "all") runs the two stress tests short: the fuzzer's 100,000 operations
@@ -22,8 +24,18 @@ unset MAKEFLAGS MFLAGS MAKELEVEL
 STEPS=${STEPS:-lint dkms host runner harness install vm}
 what=${1:?usage: lane.sh module|vm LANE} name=${2:?usage: lane.sh module|vm LANE}
 
+cpu=max
+# The a57 boot runs the tests of what the CPU model changes (the
+# page-table bits), unless TESTS says otherwise: the whole suite runs on max.
+case $name in
+*-arm64-a57)
+	name=${name%-a57} cpu=cortex-a57
+	export TESTS=${TESTS:-arm64_bits_test pt_test pagemap_test}
+	;;
+esac
 read -r lane _ krel root < <(lane_info "$name")
 [ -n "${krel:-}" ] || { echo "lane: no lane '$name' in $LANES_FILE (run make deps)" >&2; exit 2; }
+[ $cpu = max ] || lane=$lane-a57
 if [ "$what" = ko ]; then
 	echo "$BUILD/kmod/$krel/module/vmlab.ko"
 	exit 0
@@ -122,7 +134,7 @@ vm_step() {
 		;;
 	esac
 	start=$EPOCHREALTIME
-	bash "$TOP/scripts/vm-run.sh" -t "$dir/tap.txt" -a "$append" "$krel" \
+	VMLAB_VM_CPU=$cpu bash "$TOP/scripts/vm-run.sh" -t "$dir/tap.txt" -a "$append" "$krel" \
 		"$initrd" "$dir/console.log" >"$dir/vm.out" 2>&1
 	rc=$?
 	secs=$(printf '%.0f' "$(echo "$EPOCHREALTIME - $start" | bc)")
@@ -131,7 +143,7 @@ vm_step() {
 	perl "$TOP/scripts/tap-judge.pl" "$lane" "$dir/tap.txt" "${expected[@]}" | tee -a "$results"
 	boot=$(printf '%.1f' "$(cat "$dir/console.log.boot" 2>/dev/null || echo 0)")
 	if [ $rc = 0 ]; then
-		pass "VM on $krel: no kernel splat, clean taint, suite finished ($stress; VM $secs s, suite started after $boot s)"
+		pass "VM on $krel (-cpu $cpu): no kernel splat, clean taint, suite finished ($stress; VM $secs s, suite started after $boot s)"
 	else
 		fail "VM on $krel (see $dir/console.log)"
 	fi
