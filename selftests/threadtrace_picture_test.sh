@@ -26,6 +26,12 @@ if [ ! -e /proc/sys/kernel/unprivileged_bpf_disabled ] || [ ! -e /sys/kernel/btf
 	done
 	exit 0
 fi
+if ! drawer gnuplot; then
+	for s in Ready Running Waiting Finished "every step"; do
+		skip "$s" "$no_drawer"
+	done
+	exit 0
+fi
 # wss: a process of two threads (its workload and the sampler).
 threadtrace -J --svg $t.svg -- wss -n 3 -i 20ms >$t.json
 for s in Ready Running Waiting; do

@@ -16,6 +16,14 @@ bad() {
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
 # json: a document on one line, for grep.
 json() { tr -d ' \n'; }
+# drawer PROG: PROG (gnuplot, dot) is in this VM; else false, and
+# $no_drawer says why.
+drawer() {
+	command -v "$1" >/dev/null && return 0
+	# shellcheck disable=SC2034 # read by the tests that call drawer
+	no_drawer="no $1 in this VM (the arm64 guest has none: the host's drawing programs are x86-64)"
+	return 1
+}
 
 stats=/sys/kernel/debug/vmlab/stats
 

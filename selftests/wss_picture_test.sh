@@ -18,6 +18,12 @@ t=/tmp/wsspic$$
 bad 2 "wss: --svg '': want a file name" wss --svg ""
 bad 2 "wss: --svg draws up to 2000 scans (--samples 2001)" wss --svg $t.svg -n 2001
 bad 1 "wss: --svg: gnuplot: not found on PATH (Debian package gnuplot-nox)" env PATH=/nonexistent "$(command -v wss)" --svg $t.svg -n 1 -i 10ms
+if ! drawer gnuplot; then
+	for s in "--svg /nonexistent/x.svg" "working set" "no eviction marks" "clock" "64M"; do
+		skip "$s" "$no_drawer"
+	done
+	exit 0
+fi
 bad 1 "wss: --svg '/nonexistent/x.svg': No such file or directory" wss --svg /nonexistent/x.svg -n 1 -i 10ms
 wss -w hotcold -s 1M -n 4 -i 30ms -J --svg $t.svg >$t.json
 check "working set: a square for each accessed page and scan = the samples' accessed ($(jsum accessed <$t.json))" \
