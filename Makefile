@@ -5,8 +5,9 @@
 #                   no root, no package installs
 #   make check      lint, DKMS, host tests, selftests in QEMU on every
 #                   kernel of scripts/kernels.conf (KERNELS=, TESTS=, STEPS=)
-#   make demo       the tour, inside QEMU (CHAPTER=name for one chapter)
-#   make vm-shell   a shell in the VM with the module loaded
+#   make demo       the tour, inside QEMU (CHAPTER=name for one chapter;
+#                   ARCH=arm64 on an arm64 kernel)
+#   make vm-shell   a shell in the VM with the module loaded (ARCH=arm64)
 #                   (KERNEL_ARGS=no5lvl boots either with 4-level paging)
 #   make bench      benchmarks and bench/report.md
 #   make install    tools, man pages, udev rule, DKMS source (DESTDIR, PREFIX)
@@ -89,27 +90,20 @@ check: $(DEPS_STAMP)
 	@bash scripts/installed-state.sh --compare $(R)/installed.before >$(R)/untouched.tap || :
 	@perl scripts/check-summary.pl $(R) $(RESULTS)
 
-# build_tools TOP,MAKEFLAGS,NAME: the tools and selftests of the tree TOP
-# built, as step NAME's TAP.
-define build_tools
+# build_tap NAME,WHAT,COMMAND: step NAME's TAP: ok WHAT if COMMAND built,
+# else the last lines of its output.
+define build_tap
 	@mkdir -p $(R)
-	@{ if $(MAKE) -k -s -j2 -C $(1)/tools $(2) >$(BUILD)/$(3).log 2>&1 && \
-		$(MAKE) -k -s -j2 -C $(1)/selftests $(2) >>$(BUILD)/$(3).log 2>&1; then \
-		echo "ok - $(3): tools and selftests build with -Wall -Wextra -Werror"; \
-	else echo "not ok - $(3): tools and selftests build"; tail -n 30 $(BUILD)/$(3).log | sed 's/^/# /'; fi; \
-	echo 1..1; } | tee $(R)/$(3).tap; grep -q '^ok' $(R)/$(3).tap
+	@{ if { $(3); } >$(BUILD)/$(1).log 2>&1; then echo "ok - $(2)"; \
+	else echo "not ok - $(2)"; tail -n 30 $(BUILD)/$(1).log | sed 's/^/# /'; fi; \
+	echo 1..1; } | tee $(R)/$(1).tap; grep -q '^ok' $(R)/$(1).tap
 endef
 
 check-tools:
-	$(call build_tools,$(CURDIR),,tools)
+	$(call build_tap,tools,tools and selftests build with -Wall -Wextra -Werror,$(MAKE) -k -s -j2 -C tools && $(MAKE) -k -s -j2 -C selftests)
 
-# The arm64 lanes' tools and selftests: cross-built in a copy of their
-# sources (the tree's own objects are x86-64).
-ARM64_TREE := $(BUILD)/arm64
 check-tools-arm64:
-	@rm -rf $(ARM64_TREE) && mkdir -p $(ARM64_TREE)
-	@git ls-files -co --exclude-standard tools selftests include dkms.conf | tar -cT - | tar -x -C $(ARM64_TREE)
-	$(call build_tools,$(ARM64_TREE),ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-,tools-arm64)
+	$(call build_tap,tools-arm64,tools and selftests cross-build for arm64 with -Wall -Wextra -Werror,bash scripts/arm64-tree.sh)
 
 # The lane's module (W=1, sparse) and DKMS build. Succeeds when a vmlab.ko
 # was built, warnings or not (they fail in the TAP), so its VM still runs.
@@ -150,7 +144,7 @@ check-debug: $(DEPS_STAMP)
 demo: $(DEPS_STAMP)
 	@bash scripts/demo.sh $(CHAPTER)
 
-vm-shell: $(DEPS_STAMP) tools selftests
+vm-shell: $(DEPS_STAMP)
 	@bash scripts/vm-shell.sh
 
 bench: $(DEPS_STAMP)

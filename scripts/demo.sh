@@ -1,16 +1,18 @@
 #!/bin/bash
-# make demo [CHAPTER=…]: build, boot the VM on the first kernel of the
-# matrix, load the module and run the tour. Pauses only in a terminal.
+# make demo [CHAPTER=…] [ARCH=arm64]: build, boot the VM on the first
+# kernel of this machine's release (of the arm64 lanes with ARCH=arm64;
+# DEMO_KERNEL names another), load the module and run the tour. Pauses
+# only in a terminal.
 # Else the tour's output comes through the VM's vmlab.tap port, and with
 # the pictures the VM drew it makes build/demo/index.html (demo-page.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-kver=${DEMO_KERNEL:-${KERNELS%% *}}
+kver=$(demo_kernel)
 chapter=${1:-}
 dir=$BUILD/demo
 mkdir -p "$dir"
 
-make -s -C "$TOP/tools" && make -s -C "$TOP/selftests"
+guest_tools "$kver"
 build_module "$kver" || { cat "$BUILD/kmod/$kver/build.log"; exit 1; }
 make_initramfs "$kver" "$TOP/scripts/vm-demo.sh" "$dir/initrd.cpio"
 

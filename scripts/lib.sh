@@ -56,6 +56,28 @@ kernel_arch() {
 	case $1 in *-arm64) echo arm64 ;; *) echo x86_64 ;; esac
 }
 
+# demo_kernel: the kernel make demo and vm-shell boot: $DEMO_KERNEL, else
+# the first of this release's, or with ARCH=arm64 of the arm64 lanes'.
+demo_kernel() {
+	if [ -n "${DEMO_KERNEL:-}" ]; then
+		lane_krel "$DEMO_KERNEL"
+	elif [ "${ARCH:-}" = arm64 ]; then
+		awk '!/^#/ && $3 ~ /-arm64$/ { print $3; exit }' "$LANES_FILE"
+	else
+		echo "${KERNELS%% *}"
+	fi
+}
+
+# guest_tools KREL: the tools and selftests a guest of KREL runs, built:
+# here, or cross-built in $BUILD/arm64 for an arm64 kernel.
+guest_tools() {
+	if [ "$(kernel_arch "$1")" = arm64 ]; then
+		bash "$TOP/scripts/arm64-tree.sh"
+	else
+		make -s -C "$TOP/tools" && make -s -C "$TOP/selftests"
+	fi
+}
+
 # build_module KVER [MAKEFLAGS...]: build vmlab.ko for kernel KVER (a lane
 # name or kernel release) in its own tree ($BUILD/kmod/KREL), with its
 # release's compiler: here, or in its release's root; an arm64 kernel's by

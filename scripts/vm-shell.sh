@@ -1,11 +1,12 @@
 #!/bin/bash
-# make vm-shell: the test VM on the first kernel of the matrix (or
-# DEMO_KERNEL), module loaded, tools and selftests on PATH, interactive.
+# make vm-shell [ARCH=arm64]: the test VM on make demo's kernel, module
+# loaded, tools and selftests on PATH, interactive.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-kver=${DEMO_KERNEL:-${KERNELS%% *}}
+kver=$(demo_kernel)
 dir=$BUILD/shell
 mkdir -p "$dir"
+guest_tools "$kver"
 build_module "$kver" || { cat "$BUILD/kmod/$kver/build.log"; exit 1; }
 printf '%s\n' 'echo "vmlab VM: $(uname -r); tools in /opt/vmlab/bin; exit powers off"' \
 	'setsid cttyhack sh -l' >"$dir/suite.sh"
