@@ -12,3 +12,5 @@ rm -rf "$tree" && mkdir -p "$tree"
 for d in tools selftests; do
 	make -k -s -j2 -C "$tree/$d" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 done
+# Every program built is an arm64 one.
+! find "$tree/tools" "$tree/selftests" -type f -perm -u+x -exec file {} + | grep ': *ELF' | grep -v 'ARM aarch64'
