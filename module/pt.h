@@ -91,6 +91,12 @@ u32 vmlab_pt_levels(void);
 u64 vmlab_pt_arch_pfn_mask(u64 raw, int level);
 /* VMLAB_PTE_* bits of a present entry that only the raw bits can tell. */
 u32 vmlab_pt_arch_flags(u64 raw);
+/*
+ * The level (PT_P4D, PT_PUD, PT_PMD) has tables of its own at run time; a
+ * folded one (4-level paging on a 5-level x86 kernel, arm64 with 52-bit VA
+ * on a CPU without it) passes its entry above through.
+ */
+bool vmlab_pt_arch_level_in_use(int level);
 /* vmlab_pte.arch_flags of a present entry of a level (PT_PUD...PT_PTE). */
 u32 vmlab_pt_arch_detail(u64 raw, int level);
 /* VMLAB_PTE_SWAP, _MIGRATION, _SOFT_DIRTY of an entry that is not present. */

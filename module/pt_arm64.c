@@ -16,6 +16,31 @@
 #include "compat.h"
 #include "pt.h"
 
+/*
+ * Kernels with 52-bit VA (LPA2, 6.9+) fold the top level at boot on a CPU
+ * without it (and, with 16K pages, the PUD level): pgtable_l5_enabled()
+ * and pgtable_l4_enabled() say. Older kernels fold only at build time.
+ */
+#ifdef VMLAB_HAVE_ARM64_BOOT_FOLDING
+#define vmlab_arm64_l5()	pgtable_l5_enabled()
+#define vmlab_arm64_l4()	pgtable_l4_enabled()
+#else
+#define vmlab_arm64_l5()	(CONFIG_PGTABLE_LEVELS > 4)
+#define vmlab_arm64_l4()	(CONFIG_PGTABLE_LEVELS > 3)
+#endif
+
+bool vmlab_pt_arch_level_in_use(int level)
+{
+	switch (level) {
+	case PT_P4D:
+		return vmlab_arm64_l5();
+	case PT_PUD:
+		return vmlab_arm64_l4();
+	default:
+		return CONFIG_PGTABLE_LEVELS > 2;
+	}
+}
+
 u64 vmlab_pt_arch_pfn_mask(u64 raw, int level)
 {
 	return __phys_to_pte_val((phys_addr_t)PHYS_MASK & PAGE_MASK);

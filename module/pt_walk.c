@@ -17,7 +17,10 @@
  *   is only looked at within that read-side section; a writer also takes
  *   the table's lock and checks the PMD still points at it (pmd_same()).
  * - Each entry is read once (READ_ONCE/ptep_get) into a local copy; the
- *   lower table is found from that copy, never by reading the entry again.
+ *   lower table is found from that copy, never by reading the entry again
+ *   (the *_offset_lockless() of fast GUP: a level folded at boot, as on
+ *   arm64 with 52-bit VA on a CPU without it, finds its entry from where
+ *   the entry above lies, not from the copy).
  * Between passes the lock is dropped: the callbacks' flush copies out with
  * no lock held, and the walk reschedules and notices fatal signals.
  */
@@ -33,7 +36,8 @@
 
 u32 vmlab_pt_levels(void)
 {
-	return 2 + (PTRS_PER_PMD > 1) + (PTRS_PER_PUD > 1) + (PTRS_PER_P4D > 1);
+	return 2 + vmlab_pt_arch_level_in_use(PT_PMD) +
+	       vmlab_pt_arch_level_in_use(PT_PUD) + vmlab_pt_arch_level_in_use(PT_P4D);
 }
 
 static bool pt_should_yield(struct pt_walk *w, unsigned int cost)
@@ -127,14 +131,14 @@ static int pt_walk_ptes(struct pt_walk *w, pmd_t *pmdp, unsigned long addr,
 	return w->ops->pmd(w, addr, pmdp, pmd);
 }
 
-static int pt_walk_pmds(struct pt_walk *w, pud_t *pud, unsigned long addr,
+static int pt_walk_pmds(struct pt_walk *w, pud_t *pudp, pud_t pud, unsigned long addr,
 			unsigned long end)
 {
-	pmd_t *pmdp = pmd_offset(pud, addr);
+	pmd_t *pmdp = pmd_offset_lockless(pudp, pud, addr);
 	unsigned long next;
 	int ret;
 
-	if (PTRS_PER_PMD > 1)
+	if (vmlab_pt_arch_level_in_use(PT_PMD))
 		pt_count_table(w, PT_PMD, pmdp);
 	for (; addr < end; addr = next, pmdp++) {
 		next = pmd_addr_end(addr, end);
@@ -160,10 +164,11 @@ enum { PT_SKIP, PT_LEAF, PT_TABLE };
 
 /*
  * The first entry for addr of the table of a level (PGD: w->mm's; P4D, PUD:
- * the one *above points at), and the size of its entries.
+ * the one the entry at abovep, read as *above, points at), and the size of
+ * its entries.
  */
-static void *pt_upper_offset(struct pt_walk *w, int level, union pt_upper *above,
-			     unsigned long addr, size_t *size)
+static void *pt_upper_offset(struct pt_walk *w, int level, void *abovep,
+			     union pt_upper *above, unsigned long addr, size_t *size)
 {
 	switch (level) {
 	case PT_PGD:
@@ -171,10 +176,10 @@ static void *pt_upper_offset(struct pt_walk *w, int level, union pt_upper *above
 		return pgd_offset(w->mm, addr);
 	case PT_P4D:
 		*size = sizeof(p4d_t);
-		return p4d_offset(&above->pgd, addr);
+		return p4d_offset_lockless((pgd_t *)abovep, above->pgd, addr);
 	default:
 		*size = sizeof(pud_t);
-		return pud_offset(&above->p4d, addr);
+		return pud_offset_lockless((p4d_t *)abovep, above->p4d, addr);
 	}
 }
 
@@ -216,9 +221,10 @@ static int pt_upper_get(int level, const void *entryp, unsigned long addr,
  * and walk_pud_range() of the kernel's mm/pagewalk.c, as one. The PMD
  * level is apart: its entries are read under RCU (pt_walk_ptes()).
  */
-static int pt_walk_upper(struct pt_walk *w, int level, union pt_upper *above,
-			 unsigned long addr, unsigned long end)
+static int pt_walk_upper(struct pt_walk *w, int level, void *abovep,
+			 union pt_upper *above, unsigned long addr, unsigned long end)
 {
+	bool in_use = level == PT_PGD || vmlab_pt_arch_level_in_use(level);
 	unsigned long next;
 	union pt_upper e;
 	void *entryp;
@@ -226,9 +232,9 @@ static int pt_walk_upper(struct pt_walk *w, int level, union pt_upper *above,
 	int ret;
 	u64 val;
 
-	entryp = pt_upper_offset(w, level, above, addr, &size);
+	entryp = pt_upper_offset(w, level, abovep, above, addr, &size);
 	/* A folded level (4-level paging on x86) has no page of its own. */
-	if (level == PT_PGD || (level == PT_P4D ? PTRS_PER_P4D : PTRS_PER_PUD) > 1)
+	if (in_use)
 		pt_count_table(w, level, entryp);
 	for (; addr < end; addr = next, entryp += size) {
 		if (level == PT_PUD) {
@@ -243,12 +249,12 @@ static int pt_walk_upper(struct pt_walk *w, int level, union pt_upper *above,
 			ret = w->ops->pud(w, addr, entryp, e.pud);
 			break;
 		default:
-			if (level != PT_P4D || PTRS_PER_P4D > 1)
+			if (in_use)
 				w->upper[level] = val;
 			if (level == PT_PUD)
-				ret = pt_walk_pmds(w, &e.pud, addr, next);
+				ret = pt_walk_pmds(w, entryp, e.pud, addr, next);
 			else
-				ret = pt_walk_upper(w, level + 1, &e, addr, next);
+				ret = pt_walk_upper(w, level + 1, entryp, &e, addr, next);
 		}
 		if (ret)
 			return ret;
@@ -274,7 +280,7 @@ static int pt_walk_vmas(struct pt_walk *w)
 		w->vma = vma;
 		w->addr = max(w->addr, vma->vm_start);
 		end = min(vma->vm_end, w->end);
-		ret = pt_walk_upper(w, PT_PGD, NULL, w->addr, end);
+		ret = pt_walk_upper(w, PT_PGD, NULL, NULL, w->addr, end);
 		if (ret)
 			return ret;
 		w->addr = end;

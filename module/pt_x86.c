@@ -81,6 +81,11 @@ static u64 pt_ad_bits(void)
 	return bits;
 }
 
+bool vmlab_pt_arch_level_in_use(int level)
+{
+	return level != PT_P4D || pgtable_l5_enabled();
+}
+
 u64 vmlab_pt_arch_pfn_mask(u64 raw, int level)
 {
 	if (level == PT_PMD && (raw & _PAGE_PSE))

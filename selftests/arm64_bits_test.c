@@ -64,6 +64,23 @@ FIXTURE_TEARDOWN(arm64)
 }
 
 /* The arm64 bits of the entry that maps addr (0 if it has none). */
+static uint32_t bits(int fd, void *addr);
+
+/*
+ * What a step left in the entry, and the minor faults it took (faults < 0:
+ * not counted), logged: docs/concepts' real output.
+ */
+#define SHOW(what, faults)                                                        \
+	do {                                                                      \
+		uint32_t b = bits(self->fd, (void *)p);                           \
+		char f[32] = "";                                                  \
+		if ((faults) >= 0)                                                \
+			snprintf(f, sizeof(f), " faults=%ld", (long)(faults));    \
+		TH_LOG("%-28s AF=%d DBM=%d RDONLY=%d SW_DIRTY=%d%s", what,        \
+		       !!(b & VMLAB_ARM64_AF), !!(b & VMLAB_ARM64_DBM),           \
+		       !!(b & VMLAB_ARM64_RDONLY), !!(b & VMLAB_ARM64_SW_DIRTY), f); \
+	} while (0)
+
 static uint32_t bits(int fd, void *addr)
 {
 	struct vmlab_pte rec;
@@ -104,9 +121,12 @@ static int flush_page(void *p)
 TEST_F(arm64, anon_first_write_is_dirty_in_software)
 {
 	char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long before;
 
 	ASSERT_NE(MAP_FAILED, p);
+	before = minor_faults();
 	p[0] = 1;
+	SHOW("anonymous, first write", minor_faults() - before);
 	EXPECT_EQ(VMLAB_ARM64_AF | VMLAB_ARM64_DBM | VMLAB_ARM64_SW_DIRTY,
 		  bits(self->fd, p) & (VMLAB_ARM64_AF | DIRTY_BITS));
 	munmap(p, PG);
@@ -128,13 +148,16 @@ TEST_F(arm64, shared_write_dirty_by_hardware_or_fault)
 	ASSERT_EQ(0, ftruncate(mfd, PG));
 	p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
 	ASSERT_NE(MAP_FAILED, p);
+	before = minor_faults();
 	(void)p[0];
+	SHOW("shared, read", minor_faults() - before);
 	EXPECT_EQ(VMLAB_ARM64_DBM | VMLAB_ARM64_RDONLY, bits(self->fd, (void *)p) & DIRTY_BITS)
 		TH_LOG("read: writable-clean wanted");
 
 	before = minor_faults();
 	p[0] = 1;
 	faults = minor_faults() - before;
+	SHOW("shared, then written", faults);
 	if (self->hafdbs) {
 		EXPECT_EQ(0, faults) TH_LOG("HAFDBS: the write needs no fault");
 		EXPECT_EQ(VMLAB_ARM64_DBM, bits(self->fd, (void *)p) & DIRTY_BITS)
@@ -146,6 +169,7 @@ TEST_F(arm64, shared_write_dirty_by_hardware_or_fault)
 	}
 
 	ASSERT_EQ(0, mprotect((void *)p, PG, PROT_READ));
+	SHOW("shared, write-protected", -1);
 	EXPECT_EQ(VMLAB_ARM64_RDONLY | VMLAB_ARM64_SW_DIRTY, bits(self->fd, (void *)p) & DIRTY_BITS)
 		TH_LOG("write-protected: dirty moves to the software bit");
 	munmap((void *)p, PG);
@@ -171,12 +195,14 @@ TEST_F(arm64, access_flag_set_by_hardware_or_fault)
 	ASSERT_EQ(0, VMLAB_CALL(self->fd, VMLAB_IOC_PT_CLEAR_ACCESSED, &ca));
 	EXPECT_EQ(1, ca.cleared);
 	ASSERT_EQ(0, flush_page(p));
+	SHOW("written, AF cleared, flushed", -1);
 	EXPECT_EQ(0, bits(self->fd, p) & VMLAB_ARM64_AF) TH_LOG("mprotect keeps AF clear");
 
 	before = minor_faults();
 	c = p[0];
 	faults = minor_faults() - before;
 	(void)c;
+	SHOW("then read", faults);
 	EXPECT_EQ(self->hafdbs ? 0 : 1, faults) TH_LOG("a read of a page whose AF is clear");
 	EXPECT_EQ(VMLAB_ARM64_AF, bits(self->fd, p) & VMLAB_ARM64_AF);
 	munmap(p, PG);
@@ -210,6 +236,7 @@ TEST_F(arm64, fork_write_protects_and_child_entry_is_old)
 			_exit(11);
 		_exit(bits(self->fd, p) & VMLAB_ARM64_AF ? 0 : 12);
 	}
+	SHOW("parent after fork", -1);
 	EXPECT_EQ(VMLAB_ARM64_AF | VMLAB_ARM64_RDONLY | VMLAB_ARM64_SW_DIRTY,
 		  bits(self->fd, p) & (VMLAB_ARM64_AF | DIRTY_BITS)) TH_LOG("parent after fork");
 	EXPECT_EQ(0, wait_exit(pid))
