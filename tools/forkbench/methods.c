@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fb_arch.h" /* raw(): system calls that leave errno alone */
 #include "forkbench.h"
 
 #define FB_CHILD __attribute__((noinline, no_stack_protector))
@@ -32,50 +33,8 @@
 
 extern char **environ;
 
-/* Raw system call that touches no libc state (no errno): for children. */
-static inline __attribute__((always_inline)) long raw(long n, long a1, long a2,
-						      long a3, long a4, long a5)
-{
-	register long r10 __asm__("r10") = a4;
-	register long r8 __asm__("r8") = a5;
-	long ret;
-
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
-
-/*
- * clone3 with a child function: the child starts on the new stack right
- * after the syscall instruction, so it must be assembly until it has
- * called fn (r8/r9 survive the syscall; rcx and r11 do not).
- * long fb_clone3(struct clone_args *, size_t, int (*fn)(void *), void *)
- */
+/* clone3 with a child function fn(arg), in arch/ARCH/clone3.S. */
 long fb_clone3(void *args, size_t size, int (*fn)(void *), void *arg);
-__asm__(".text\n"
-	".globl fb_clone3\n"
-	".type fb_clone3, @function\n"
-	"fb_clone3:\n"
-	"	mov %rdx, %r8\n"
-	"	mov %rcx, %r9\n"
-	"	mov $"
-	"435"
-	", %eax\n"
-	"	syscall\n"
-	"	test %rax, %rax\n"
-	"	jnz 1f\n"
-	"	xor %ebp, %ebp\n"
-	"	and $-16, %rsp\n"
-	"	mov %r9, %rdi\n"
-	"	call *%r8\n"
-	"	mov %eax, %edi\n"
-	"	mov $60, %eax\n"
-	"	syscall\n"
-	"	hlt\n"
-	"1:	ret\n"
-	".size fb_clone3, .-fb_clone3\n");
 
 /* struct clone_args of <linux/sched.h>, version 0 (64 bytes) plus set_tid. */
 struct fb_clone_args {
@@ -360,8 +319,7 @@ int fb_prepare(void)
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (report == MAP_FAILED)
 		return -errno;
-	tls_block[0] = (uint64_t)(uintptr_t)
-		tls_block; /* x86-64 TCB points at itself */
+	fb_arch_tls_init(tls_block);
 	pthread_attr_init(&thread_attr);
 	return -pthread_attr_setstacksize(&thread_attr, STACK_SIZE);
 }
