@@ -3,8 +3,19 @@
 #ifndef VL_ARCH_H
 #define VL_ARCH_H
 
+#include <linux/vmlab.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The VMLAB_ARCH_* the tools are built for (vmlab_arch() without a module). */
+#define VL_ARCH_ID VMLAB_ARCH_ARM64
+
+/*
+ * Pages zapped at once beyond which the kernel flushes a process's whole
+ * TLB rather than by page or by range: MAX_TLBI_RANGE_PAGES (2^21) with
+ * FEAT_TLBIRANGE, else MAX_TLBI_OPS (512). One more than the larger.
+ */
+#define VL_TLB_FLUSH_PAGES ((1UL << 21) + 1)
 
 /*
  * Once round every busy-wait loop: the hint a spinning CPU should give

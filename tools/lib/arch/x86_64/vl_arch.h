@@ -3,8 +3,18 @@
 #ifndef VL_ARCH_H
 #define VL_ARCH_H
 
+#include <linux/vmlab.h>
 #include <stddef.h>
 #include <string.h>
+
+/* The VMLAB_ARCH_* the tools are built for (vmlab_arch() without a module). */
+#define VL_ARCH_ID VMLAB_ARCH_X86_64
+
+/*
+ * Pages zapped at once beyond which the kernel flushes a process's whole
+ * TLB rather than page by page (tlb_single_page_flush_ceiling, 33).
+ */
+#define VL_TLB_FLUSH_PAGES 64
 
 /*
  * Once round every busy-wait loop: the pause a spinning CPU should make.
