@@ -67,9 +67,10 @@ STRESS_LANES ?= 6.1 6.12-rt 7.3
 step         = $(filter $(1),$(STEPS))
 export STEPS TESTS VMLAB_VM_ACCEL STRESS_LANES
 
+ARM64_LANES  := $(filter %-arm64,$(CHECK_LANES))
 MODULE_STEPS := $(CHECK_LANES:%=check-module-%)
 LANE_STEPS   := $(if $(call step,vm),$(CHECK_LANES:%=check-lane-%))
-PAR_STEPS    := check-tools $(MODULE_STEPS) $(LANE_STEPS) \
+PAR_STEPS    := check-tools $(if $(ARM64_LANES),check-tools-arm64) $(MODULE_STEPS) $(LANE_STEPS) \
 	$(if $(call step,lint),check-lint) $(if $(call step,runner),check-runner) \
 	$(if $(call step,harness),check-harness) $(if $(call step,install),check-install)
 RESULTS      := $(PAR_STEPS:check-%=%) $(if $(call step,host),host) untouched
@@ -84,13 +85,27 @@ check: $(DEPS_STAMP)
 	@bash scripts/installed-state.sh --compare $(R)/installed.before >$(R)/untouched.tap || :
 	@perl scripts/check-summary.pl $(R) $(RESULTS)
 
-check-tools:
+# build_tools TOP,MAKEFLAGS,NAME: the tools and selftests of the tree TOP
+# built, as step NAME's TAP.
+define build_tools
 	@mkdir -p $(R)
-	@{ if $(MAKE) -k -s -j2 -C tools >$(BUILD)/tools.log 2>&1 && \
-		$(MAKE) -k -s -j2 -C selftests >>$(BUILD)/tools.log 2>&1; then \
-		echo "ok - tools and selftests build with -Wall -Wextra -Werror"; \
-	else echo "not ok - tools and selftests build"; tail -n 30 $(BUILD)/tools.log | sed 's/^/# /'; fi; \
-	echo 1..1; } | tee $(R)/tools.tap; grep -q '^ok' $(R)/tools.tap
+	@{ if $(MAKE) -k -s -j2 -C $(1)/tools $(2) >$(BUILD)/$(3).log 2>&1 && \
+		$(MAKE) -k -s -j2 -C $(1)/selftests $(2) >>$(BUILD)/$(3).log 2>&1; then \
+		echo "ok - $(3): tools and selftests build with -Wall -Wextra -Werror"; \
+	else echo "not ok - $(3): tools and selftests build"; tail -n 30 $(BUILD)/$(3).log | sed 's/^/# /'; fi; \
+	echo 1..1; } | tee $(R)/$(3).tap; grep -q '^ok' $(R)/$(3).tap
+endef
+
+check-tools:
+	$(call build_tools,$(CURDIR),,tools)
+
+# The arm64 lanes' tools and selftests: cross-built in a copy of their
+# sources (the tree's own objects are x86-64).
+ARM64_TREE := $(BUILD)/arm64
+check-tools-arm64:
+	@rm -rf $(ARM64_TREE) && mkdir -p $(ARM64_TREE)
+	@git ls-files -co --exclude-standard tools selftests include dkms.conf | tar -cT - | tar -x -C $(ARM64_TREE)
+	$(call build_tools,$(ARM64_TREE),ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-,tools-arm64)
 
 # The lane's module (W=1, sparse) and DKMS build. Succeeds when a vmlab.ko
 # was built, warnings or not (they fail in the TAP), so its VM still runs.
@@ -102,6 +117,7 @@ $(CHECK_LANES:%=check-module-%): check-module-%:
 # The lane: the whole suite in the kernel's VM, every expected test judged.
 $(CHECK_LANES:%=check-lane-%): check-lane-%: check-module-% check-tools
 	@bash scripts/lane.sh vm $* | tee $(R)/lane-$*.tap
+$(ARM64_LANES:%=check-lane-%): check-tools-arm64
 
 check-lint:
 	@mkdir -p $(R)

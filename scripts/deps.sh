@@ -207,6 +207,18 @@ for flavour in $(matrix_lines | awk '{ print $5 }' | sort -u); do
 done
 sed 's/^/deps: report: /' "$CACHE/matrix.report"
 
+# --- the arm64 guests' busybox ---------------------------------------------
+# Debian's static busybox for arm64, of this release, unpacked (the amd64
+# one is installed).
+if [ ! -x "$CACHE/arm64/busybox" ]; then
+	say "fetching busybox-static:arm64"
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get "${PAPT[@]}" download -qq "busybox-static:arm64/$host_release" >/dev/null && dpkg -x ./*.deb root)
+	mkdir -p "$CACHE/arm64"
+	cp "$tmp/root/bin/busybox" "$CACHE/arm64/busybox"
+	rm -rf "$tmp"
+fi
+
 # --- files from linux-source-6.1 -------------------------------------------
 src=$CACHE/linux-src
 if [ ! -e "$src/.done" ]; then

@@ -85,20 +85,26 @@ build_module() {
 # console modules when it has them as modules (see deps.sh). EXTRA_BINS:
 # more host programs (space separated paths, e.g. /usr/bin/ps), with their
 # libraries.
+# An arm64 kernel's guest gets the arm64 build of the tools and selftests
+# (make check's check-tools-arm64, in $BUILD/arm64).
 make_initramfs() {
-	local krel suite=$2 out=$3 files=()
+	local krel suite=$2 out=$3 files=() arch bin=$TOP
 	local f
 	krel=$(lane_krel "$1")
+	arch=$(kernel_arch "$krel")
+	[ "$arch" = arm64 ] && bin=$BUILD/arm64
 	read -ra files <<<"${EXTRA_BINS:-}"
-	for f in "$TOP"/tools/*/*; do
+	for f in "$bin"/tools/*/*; do
 		[ -f "$f" ] && [ -x "$f" ] && [ "$(basename "$(dirname "$f")")" = "$(basename "$f")" ] && files+=("$f")
 	done
+	# ptdump-fixture: a process to draw (many mappings, a sparse range).
+	[ -x "$bin/tools/ptdump/ptdump-fixture" ] && files+=("$bin/tools/ptdump/ptdump-fixture")
 	files+=("$TOP/selftests/vm_util.sh")
-	for f in "$TOP"/selftests/*_test "$TOP"/selftests/*_test.sh "$TOP"/scripts/demo/*.sh "$TOP"/scripts/bench/vm-*.sh; do
+	for f in "$bin"/selftests/*_test "$TOP"/selftests/*_test.sh "$TOP"/scripts/demo/*.sh "$TOP"/scripts/bench/vm-*.sh; do
 		# host_*_test run on the host only.
 		[[ $f == */host_* ]] && continue
 		[ -x "$f" ] && files+=("$f")
 	done
-	VMLAB_GUEST_MODULES=$CACHE/kernels/$krel/modules \
+	VMLAB_GUEST_MODULES=$CACHE/kernels/$krel/modules VMLAB_GUEST_ARCH=$arch \
 		bash "$TOP/scripts/mkinitramfs.sh" "$out" "$BUILD/kmod/$krel/module/vmlab.ko" "$suite" "${files[@]}"
 }

@@ -5,8 +5,15 @@
 # libraries their ELF binaries need. SUITE.sh is what /init runs.
 # $VMLAB_GUEST_MODULES: a folder of kernel modules and their load.order,
 # which /init loads before the suite (the virtio console of the TAP port),
-# and zram.order, which the swap chapter loads.
+# and zram.order, which the swap chapter loads. $VMLAB_GUEST_ARCH=arm64
+# makes an arm64 guest: Debian's arm64 busybox (make deps), the arm64
+# (multiarch) libraries the FILEs need, and no drawing programs (the
+# host's are x86-64).
 set -euo pipefail
+CACHE=${CACHE:-$HOME/.cache/vmlab}
+arch=${VMLAB_GUEST_ARCH:-x86_64}
+strip="strip"
+[ "$arch" = arm64 ] && strip="aarch64-linux-gnu-strip"
 
 out=$1 ko=$2 suite=$3
 shift 3
@@ -15,10 +22,14 @@ chmod 755 "$root"	# mktemp makes it 0700: users other than root could reach noth
 trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,root,opt/vmlab/bin,home/student}
-cp /bin/busybox "$root/bin/busybox"
+if [ "$arch" = arm64 ]; then
+	cp "$CACHE/arm64/busybox" "$root/bin/busybox"
+else
+	cp /bin/busybox "$root/bin/busybox"
+fi
 # Without DWARF (as an installed module is, INSTALL_MOD_STRIP): 100 KiB for
 # the kernel to read and parse at each load instead of 1.4 MiB.
-strip --strip-debug -o "$root/vmlab.ko" "$ko"
+"$strip" --strip-debug -o "$root/vmlab.ko" "$ko"
 cp "$suite" "$root/suite.sh"
 cp "$(dirname "$0")/guest/vm-init.sh" "$root/init"
 mkdir -p "$root/modules"
@@ -48,18 +59,34 @@ chown 1000:1000 "$root/home/student"
 # (dot_layout), registered in a config6a of their own (dot -c).
 draw=()
 for p in gnuplot dot; do
-	command -v "$p" >/dev/null && draw+=("$(command -v "$p")")
+	[ "$arch" = x86_64 ] && command -v "$p" >/dev/null && draw+=("$(command -v "$p")")
 done
-# ptdump-fixture: a process to draw (many mappings, a sparse range).
-fixture=$(dirname "$0")/../tools/ptdump/ptdump-fixture
-[ -x "$fixture" ] && draw+=("$fixture")
 gvdir=/usr/lib/x86_64-linux-gnu/graphviz
-if command -v dot >/dev/null && [ -d "$gvdir" ]; then
+if [ "$arch" = x86_64 ] && command -v dot >/dev/null && [ -d "$gvdir" ]; then
 	mkdir -p "$root/usr/lib/x86_64-linux-gnu/graphviz"
 	cp -L "$gvdir"/libgvplugin_core.so.[0-9] "$gvdir"/libgvplugin_dot_layout.so.[0-9] "$root$gvdir/"
 	GVBINDIR=$root$gvdir dot -c
 	draw+=("$root$gvdir"/libgvplugin_*)
 fi
+# arm64_libs FILE: the arm64 libraries FILE needs, and theirs, and the
+# dynamic loader: read from the ELF files (ldd cannot run them here).
+arm64_libs() {
+	local todo=("$1") f lib d seen=" "
+	aarch64-linux-gnu-readelf -l "$1" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p'
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]} todo=("${todo[@]:1}")
+		for lib in $(aarch64-linux-gnu-readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[[ $seen == *" $lib "* ]] && continue
+			seen+="$lib "
+			for d in /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu; do
+				[ -e "$d/$lib" ] || continue
+				echo "$d/$lib"
+				todo+=("$d/$lib")
+				break
+			done
+		done
+	done
+}
 libs=()
 for f in "$@" "${draw[@]}"; do
 	case $f in "$root"/*)	# a plugin, in place already: only its libraries
@@ -67,7 +94,10 @@ for f in "$@" "${draw[@]}"; do
 		continue ;;
 	esac
 	cp -L "$f" "$root/opt/vmlab/bin/"
-	if file -L "$f" | grep -q 'dynamically linked'; then
+	file -L "$f" | grep -q 'dynamically linked' || continue
+	if [ "$arch" = arm64 ]; then
+		mapfile -t -O ${#libs[@]} libs < <(arm64_libs "$f")
+	else
 		mapfile -t -O ${#libs[@]} libs < <(ldd "$f" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }')
 	fi
 done
@@ -75,7 +105,8 @@ for lib in $(printf '%s\n' "${libs[@]}" | sort -u); do
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
 done
-# glibc finds its libraries through /lib64 and /lib/x86_64-linux-gnu.
+# glibc finds its libraries through /lib64 and /lib/x86_64-linux-gnu
+# (/lib and /lib/aarch64-linux-gnu on arm64).
 [ -e "$root/lib" ] || mkdir -p "$root/lib"
 # /usr/lib is /lib (as on Debian): dot finds its plugins at the built-in path.
 [ -d "$root/usr/lib" ] && cp -a "$root/usr/lib/." "$root/lib/" && rm -rf "$root/usr/lib" &&

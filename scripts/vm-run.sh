@@ -8,7 +8,9 @@
 #              virtio-serial port of its own, apart from the console
 # $KERNEL_ARGS is appended too (e.g. no5lvl for 4-level paging),
 # $VMLAB_VM_ACCEL replaces "tcg" (a vCPU thread each) as the accelerator,
-# and $VMLAB_VM_MEM the memory size (default 1G).
+# $VMLAB_VM_MEM the memory size (default 1G), and $VMLAB_VM_CPU the CPU
+# model (default max). An arm64 kernel (KVER ending in -arm64) boots in
+# qemu-system-aarch64 -M virt.
 #
 # The guest's output goes to LOG; its user-space part is printed. The run
 # fails (exit 1) on any kernel splat, a tainting warning, a hang or timeout,
@@ -40,9 +42,13 @@ kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
 # No NIC (no iPXE ROM to run at boot); expedited RCU grace periods (on
 # PREEMPT_RT too, which turns them off after boot), since module unload
 # waits for several and a normal one takes tens of milliseconds under TCG.
-qemu=(qemu-system-x86_64 -accel "${VMLAB_VM_ACCEL:-tcg}" -cpu max -m "${VMLAB_VM_MEM:-1G}" -smp 2 -nic none -nographic -no-reboot
+case $kver in
+*-arm64) machine=(qemu-system-aarch64 -M virt) console=ttyAMA0 ;;
+*) machine=(qemu-system-x86_64) console=ttyS0 ;;
+esac
+qemu=("${machine[@]}" -accel "${VMLAB_VM_ACCEL:-tcg}" -cpu "${VMLAB_VM_CPU:-max}" -m "${VMLAB_VM_MEM:-1G}" -smp 2 -nic none -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 quiet panic=-1 rcupdate.rcu_expedited=1 rcupdate.rcu_normal_after_boot=0 ${tap:+vmlab.tap=1} $append ${KERNEL_ARGS:-}")
+	-append "console=$console quiet panic=-1 rcupdate.rcu_expedited=1 rcupdate.rcu_normal_after_boot=0 ${tap:+vmlab.tap=1} $append ${KERNEL_ARGS:-}")
 # Single-threaded TCG runs the two vCPUs in turn: the guest may know it.
 case ${VMLAB_VM_ACCEL:-} in *thread=single*) qemu[-1]+=" VMLAB_VCPUS_IN_TURN=1" ;; esac
 if [ -n "$tap" ]; then
