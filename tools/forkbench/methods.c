@@ -23,7 +23,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fb_arch.h" /* raw(): system calls that leave errno alone */
 #include "forkbench.h"
 
 #define FB_CHILD __attribute__((noinline, no_stack_protector))
@@ -33,8 +32,13 @@
 
 extern char **environ;
 
-/* clone3 with a child function fn(arg), in arch/ARCH/clone3.S. */
+/* The architecture's part, in arch/ARCH/sys.S. */
+/* A raw system call that touches no libc state (no errno): for children. */
+long fb_raw(long nr, long a1, long a2, long a3, long a4, long a5);
+/* clone3 with a child function fn(arg), which runs on the new stack. */
 long fb_clone3(void *args, size_t size, int (*fn)(void *), void *arg);
+/* The fake TCB of CLONE_SETTLS, as the architecture's TLS register wants it. */
+void fb_tls_init(uint64_t *tcb);
 
 /* struct clone_args of <linux/sched.h>, version 0 (64 bytes) plus set_tid. */
 struct fb_clone_args {
@@ -319,7 +323,7 @@ int fb_prepare(void)
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (report == MAP_FAILED)
 		return -errno;
-	fb_arch_tls_init(tls_block);
+	fb_tls_init(tls_block);
 	pthread_attr_init(&thread_attr);
 	return -pthread_attr_setstacksize(&thread_attr, STACK_SIZE);
 }
@@ -354,11 +358,11 @@ static FB_CHILD int child_exec(void *arg)
 {
 	(void)arg;
 	if (helper_fd >= 0)
-		raw(SYS_execveat, helper_fd, (long)"", (long)helper_argv,
-		    (long)helper_envp, AT_EMPTY_PATH);
+		fb_raw(SYS_execveat, helper_fd, (long)"", (long)helper_argv,
+		       (long)helper_envp, AT_EMPTY_PATH);
 	else
-		raw(SYS_execve, (long)helper_path, (long)helper_argv,
-		    (long)helper_envp, 0, 0);
+		fb_raw(SYS_execve, (long)helper_path, (long)helper_argv,
+		       (long)helper_envp, 0, 0);
 	return 127;
 }
 
@@ -373,19 +377,19 @@ struct ksigaction {
 static FB_CHILD int child_probe(void *arg)
 {
 	struct ksigaction ign = { .handler = SIG_IGN };
-	long tid = raw(SYS_gettid, 0, 0, 0, 0, 0);
+	long tid = fb_raw(SYS_gettid, 0, 0, 0, 0, 0);
 	int i;
 
 	(void)arg;
 	report->tid = tid;
-	report->tgid = raw(SYS_getpid, 0, 0, 0, 0, 0);
+	report->tgid = fb_raw(SYS_getpid, 0, 0, 0, 0, 0);
 	for (i = 0; i < FB_NSHARE; i++)
 		report->kcmp[i] =
-			raw(SYS_kcmp, parent_tid, tid, kcmp_type[i], 0, 0);
+			fb_raw(SYS_kcmp, parent_tid, tid, kcmp_type[i], 0, 0);
 	probe_word = PROBE_MAGIC;
-	report->fd = raw(SYS_dup, probe_fd, 0, 0, 0, 0);
-	raw(SYS_umask, PROBE_UMASK, 0, 0, 0, 0);
-	raw(SYS_rt_sigaction, SIGURG, (long)&ign, 0, 8, 0);
+	report->fd = fb_raw(SYS_dup, probe_fd, 0, 0, 0, 0);
+	fb_raw(SYS_umask, PROBE_UMASK, 0, 0, 0, 0);
+	fb_raw(SYS_rt_sigaction, SIGURG, (long)&ign, 0, 8, 0);
 	report->ran = 1;
 	return 0;
 }

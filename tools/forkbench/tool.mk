@@ -2,17 +2,16 @@
 # measuring in forkbench-engine, linked static so that the process fork
 # copies maps only what a process must (engine/engine.c); the +exec
 # methods' helper forkbench-child, static, no libc. The architecture's
-# part (raw system calls, clone3 with a child function, the helper) is in
-# arch/ARCH/ (tools/arch.mk picks ARCH). Each program
+# part is in arch/ARCH/ (tools/arch.mk picks ARCH): raw system calls,
+# clone3 with a child function and the fake TCB in sys.S, the helper in
+# child.S. Each program
 # carries the next one (embed.c) for systems where only forkbench is
 # installed; make install puts the files next to forkbench, where each
 # looks first. loop/fork-loop is the bench's reference (TLPI 28-1).
 # (embed.o's FB_BLOB is inherited by its prerequisite, the engine: filtered.)
 forkbench_LDLIBS := -Wl,--as-needed -lsmartcols
 FB_ARCH   := forkbench/arch/$(VL_ARCH)
-forkbench_DEPS := $(FB_ARCH)/clone3.o
-forkbench/%.o: CFLAGS += -I$(FB_ARCH)
-forkbench/methods.o: $(FB_ARCH)/fb_arch.h
+forkbench_DEPS := $(FB_ARCH)/sys.o
 FB_HELPER := forkbench/forkbench-child
 FB_ENGINE := forkbench/forkbench-engine
 FB_LOOP   := forkbench/fork-loop
@@ -23,14 +22,14 @@ all: $(FB_HELPER) $(FB_ENGINE) $(FB_LOOP)
 $(FB_HELPER): $(FB_ARCH)/child.S
 	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -s -o $@ $<
 
-$(FB_ARCH)/clone3.o: $(FB_ARCH)/clone3.S
+$(FB_ARCH)/sys.o: $(FB_ARCH)/sys.S
 	$(CC) -c -o $@ $<
 
-$(FB_ENGINE): $(FB_ENGINE_SRC) forkbench/embed.c forkbench/forkbench.h $(FB_ARCH)/fb_arch.h \
-		$(FB_ARCH)/clone3.o $(FB_HELPER) lib/libvmlab.a
-	$(CC) $(filter-out -DFB_BLOB%,$(CFLAGS)) -static -Iforkbench -I$(FB_ARCH) -DFB_BLOB=fb_helper \
+$(FB_ENGINE): $(FB_ENGINE_SRC) forkbench/embed.c forkbench/forkbench.h $(FB_ARCH)/sys.o \
+		$(FB_HELPER) lib/libvmlab.a
+	$(CC) $(filter-out -DFB_BLOB%,$(CFLAGS)) -static -Iforkbench -DFB_BLOB=fb_helper \
 		-DFB_BLOB_PATH='"$(CURDIR)/$(FB_HELPER)"' -o $@ \
-		$(FB_ENGINE_SRC) forkbench/embed.c $(FB_ARCH)/clone3.o lib/libvmlab.a -pthread -lm
+		$(FB_ENGINE_SRC) forkbench/embed.c $(FB_ARCH)/sys.o lib/libvmlab.a -pthread -lm
 
 $(FB_LOOP): forkbench/loop/fork-loop.c
 	$(CC) $(CFLAGS) -static -o $@ $<
