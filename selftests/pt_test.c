@@ -782,6 +782,54 @@ TEST_F(pt, ptdump_json_matches_what_we_did)
 	munmap(p, 8 * PG);
 }
 
+/*
+ * ptdump --explain in the architecture's terms: x86's canonical rule, or
+ * arm64's halves (TTBR0 user, TTBR1 kernel, a hole between) and the arm64
+ * bits of a written anonymous page (normal memory, inner shareable, no
+ * user execution, tagged with the ASID).
+ */
+TEST_F(pt, ptdump_explain_shows_the_architecture)
+{
+	static char out[8192];
+	char cmd[128], want[160];
+	char *p = map_anon(PG);
+	int levels = vmlab_pt_levels(self->fd);
+
+	ASSERT_NE(NULL, p);
+	p[0] = 1;
+	snprintf(cmd, sizeof(cmd), "ptdump -e %lx %d", (unsigned long)p, getpid());
+	ASSERT_EQ(0, run_output(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
+	if (self->a->arch == VMLAB_ARCH_X86_64) {
+		int bits = levels == 5 ? 57 : 48;
+
+		snprintf(want, sizeof(want),
+			 "%d-level paging: %d-bit virtual addresses, canonical when bits 63..%d all equal bit %d: yes\n",
+			 levels, bits, bits - 1, bits - 1);
+		EXPECT_NE(NULL, strstr(out, want)) TH_LOG("want '%s' in:\n%s", want, out);
+		EXPECT_EQ(NULL, strstr(out, "TTBR")) TH_LOG("%s", out);
+		munmap(p, PG);
+		return;
+	}
+	EXPECT_NE(NULL, strstr(out, "  this address: TTBR0_EL1, the user half\n")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "canonical")) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "%d-level translation, 48-bit virtual addresses:\n", levels);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("want '%s' in:\n%s", want, out);
+	EXPECT_NE(NULL, strstr(out, "  PTE (level 3) bits 20..12")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, ", flags P A D W U NX AF DBM")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, " UXN nG AttrIndx=0 SH=inner\n")) TH_LOG("%s", out);
+
+	snprintf(cmd, sizeof(cmd), "ptdump -e ffff000000001000 %d", getpid());
+	ASSERT_EQ(0, run_output(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
+	EXPECT_NE(NULL, strstr(out, "  this address: TTBR1_EL1, the kernel half\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "not a user address of this process (user space ends at 0x1000000000000)"))
+		TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "ptdump -e 1000000000000 %d", getpid());
+	ASSERT_EQ(0, run_output(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
+	EXPECT_NE(NULL, strstr(out, "  this address: neither half: a translation fault\n"))
+		TH_LOG("%s", out);
+	munmap(p, PG);
+}
+
 /* VMLAB_PT_RUNS: like adjacent entries come back as one record. */
 TEST_F(pt, runs_coalesce_like_entries)
 {
