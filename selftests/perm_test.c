@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "pt_arch.h"
 #include "vm_util.h"
 #include "vmlab_pt.h"
 
@@ -25,7 +26,6 @@
 #define VMLAB_GID	900
 #define PG		4096UL
 #define POISON		0xa5
-#define PFN_BITS	0x000ffffffffff000ULL
 #define PARAM(name)	"/sys/module/vmlab/parameters/" name
 
 /*
@@ -174,17 +174,25 @@ static int query_own_page(struct vmlab_pte *pte, unsigned int *count)
 
 TEST_F(perm, pfn_hidden_without_cap_sys_admin)
 {
+	const struct pt_arch *a;
 	struct vmlab_pte pte[2];
 	unsigned int count;
-	int ret, i;
+	uint64_t pfn_mask;
+	int ret, i, fd;
 	pid_t pid;
 
+	fd = vmlab_open();
+	ASSERT_LE(0, fd);
+	a = pt_arch(fd);
+	close(fd);
+	ASSERT_NE(NULL, a);
+	pfn_mask = a->pfn_mask;	/* frame bits of the architecture's entries */
 	ret = query_own_page(pte, &count);
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(1, count);
 	/* As root the PFN is there: the check below can fail. */
 	ASSERT_NE(0, pte[0].pfn);
-	ASSERT_NE(0, pte[0].entry & PFN_BITS);
+	ASSERT_NE(0, pte[0].entry & pfn_mask);
 	/* The record after the one filled is untouched. */
 	ASSERT_TRUE(all_bytes(&pte[1], sizeof(pte[1]), POISON));
 
@@ -195,10 +203,10 @@ TEST_F(perm, pfn_hidden_without_cap_sys_admin)
 			_exit(10);
 		if (query_own_page(pte, &count) || count != 1)
 			_exit(11);
-		if (pte[0].pfn || (pte[0].entry & PFN_BITS))
+		if (pte[0].pfn || (pte[0].entry & pfn_mask))
 			_exit(12);
 		for (i = 0; i < 4; i++)
-			if (pte[0].upper[i] & PFN_BITS)
+			if (pte[0].upper[i] & pfn_mask)
 				_exit(13);
 		if (!(pte[0].flags & VMLAB_PTE_PRESENT) || pte[0].level != VMLAB_LEVEL_PTE)
 			_exit(14);
@@ -258,7 +266,7 @@ TEST_F(perm, pt_query_of_other_users_process_denied)
 			_exit(15);
 		q.pagemap_fd = pm;
 		q.start = 0;
-		q.end = vmlab_pt_task_size(vmlab_pt_levels(fd));	/* 4- or 5-level */
+		q.end = vmlab_pt_task_size(fd);	/* 4- or 5-level, arm64 2^48 */
 		_exit(VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q) == 0 ? 0 : 16);
 	}
 	ASSERT_EQ(0, wait_exit(pid));
@@ -374,7 +382,7 @@ TEST_F(perm, others_accessed_dirty_bits_need_cap_sys_admin)
 			_exit(15);
 		if (pte[0].flags & (VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY))
 			_exit(16);
-		if (pte[0].entry & (0x20 | 0x40))	/* x86 A and D */
+		if (pt_arch_raw_ad(pt_arch(fd), pte[0].entry))	/* x86 A, D; arm64 AF, dirty */
 			_exit(17);
 		/* Its own page through its own pagemap: A and D are there. */
 		page[0] = 2;

@@ -24,6 +24,31 @@ static inline int raw_ioctl(int fd, unsigned long cmd, void *arg)
 }
 
 /* Drop to an unprivileged user (group and capabilities go too): 0 or -errno. */
+/* Run cmd with sh; its stdout into buf (NUL-terminated): its exit status, or -1. */
+static inline int run_output(const char *cmd, char *buf, size_t size)
+{
+	FILE *f = popen(cmd, "r");
+	size_t n = 0, got;
+	int status;
+
+	buf[0] = 0;
+	if (!f)
+		return -1;
+	while (n + 1 < size && (got = fread(buf + n, 1, size - 1 - n, f)) > 0)
+		n += got;
+	buf[n] = 0;
+	status = pclose(f);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A thread stack of want bytes, or this system's least (arm64 glibc: 128K). */
+static inline size_t thread_stack(size_t want)
+{
+	long min = sysconf(_SC_THREAD_STACK_MIN);
+
+	return min > 0 && (size_t)min > want ? (size_t)min : want;
+}
+
 static inline int drop_privileges(uid_t uid)
 {
 	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
