@@ -47,11 +47,16 @@ check "the map: present entries of the shapes = of the ranges in -J ($(jsum pres
 	'[ "$(sum data-present $t.svg)" = "$(jsum present <$t.json)" ] && [ "$(jsum present <$t.json)" -gt 0 ]'
 check "the map: dirty entries of the shapes = of the ranges in -J ($(jsum dirty <$t.json))" \
 	'[ "$(sum data-dirty $t.svg)" = "$(jsum dirty <$t.json)" ]'
-# The kernel half begins at -2^47 (4-level paging) or -2^56 (5-level: a P4D level).
-khalf=0xffff800000000000
-json <$t.json | grep -q '"level":"P4D"' && khalf=0xff00000000000000
-check "the map: the kernel half ($khalf up) and the non-canonical hole are marked" \
-	'grep -q "kernel half: $khalf-0xffffffffffffffff" $t.svg && grep -q "non-canonical hole" $t.svg'
+# The kernel half begins at -2^47 (x86 4-level paging) or -2^56 (5-level);
+# on arm64 (TTBR1's half) at -2^48, or -2^52 with 5 levels (LPA2).
+info=$(vmlabctl info -J | json)
+case $info in
+*'"arch":"arm64"'*) khalf=0xffff000000000000 k5=0xfff0000000000000 hole="between TTBR0 and TTBR1" ;;
+*) khalf=0xffff800000000000 k5=0xff00000000000000 hole="non-canonical hole" ;;
+esac
+case $info in *'"levels":5'*) khalf=$k5 ;; esac
+check "the map: the kernel half ($khalf up) and the hole ($hole) are marked" \
+	'grep -q "kernel half: $khalf-0xffffffffffffffff" $t.svg && grep -q "$hole" $t.svg'
 if drawer dot; then
 	ptdump --tree --svg $t.tree.svg -J $spid >$t.tree.json
 	check "the tree: drawn by dot" 'grep -q "<svg" $t.tree.svg && grep -q "class=\"node\"" $t.tree.svg'

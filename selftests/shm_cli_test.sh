@@ -24,8 +24,10 @@ bad 2 "vmlabctl: --offset '3': not a multiple of 8" vmlabctl shm attach -o 3 $r
 bad 2 "vmlabctl: --reps '0': must be between 1 and 1000" vmlabctl shm bench --reps 0
 bad 2 "vmlabctl: shm create: no option -x here" vmlabctl shm create -x a 1K
 bad 1 "vmlabctl: cannot open /tmp/no-vmlab: No such file or directory (is vmlab.ko loaded?)" env VMLAB_DEVICE=/tmp/no-vmlab vmlabctl info
-check "info -J (after the command): the ABI, features, 4K pages, 4 or 5 levels" \
-	'vmlabctl info -J | json | grep -q "^{\"vmlab\":\[{\"abi\":\"2\.[0-9]*\",\"features\":\"shm,pt.*\",\"arch\":\"x86-64\",\"page\":4096,\"levels\":[45]}"'
+arch=x86-64
+[ "$(uname -m)" = aarch64 ] && arch=arm64
+check "info -J (after the command): the ABI, features, $arch, 4K pages, 4 or 5 levels" \
+	'vmlabctl info -J | json | grep -q "^{\"vmlab\":\[{\"abi\":\"2\.[0-9]*\",\"features\":\"shm,pt.*\",\"arch\":\"$arch\",\"page\":4096,\"levels\":[45]}"'
 check "create" 'vmlabctl shm create $r 8K >/dev/null'
 bad 1 "vmlabctl: shm create $r: File exists" vmlabctl shm create $r 8K
 bad 1 "vmlabctl: shm attach nosuch$$: No such file or directory" vmlabctl shm attach nosuch$$ read
