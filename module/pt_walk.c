@@ -249,8 +249,13 @@ static int pt_walk_upper(struct pt_walk *w, int level, void *abovep,
 			ret = w->ops->pud(w, addr, entryp, e.pud);
 			break;
 		default:
-			if (in_use)
-				w->upper[level] = val;
+			/*
+			 * A folded level's entry stands for the level above:
+			 * on x86 it is that entry; on arm64 folded at boot it
+			 * is the root table's entry for addr, where the PGD
+			 * level read the root's first entry.
+			 */
+			w->upper[in_use ? level : level - 1] = val;
 			if (level == PT_PUD)
 				ret = pt_walk_pmds(w, entryp, e.pud, addr, next);
 			else
