@@ -47,6 +47,7 @@ struct thread {
 	unsigned int tid, tgid;
 	char comm[16];
 	int state; /* -1 until the first event */
+	int exiting; /* in do_exit(): its last switch (Finished) is to come */
 	unsigned long long since; /* entered state at */
 	unsigned long long time[NSTATES];
 	unsigned long long runs, wakeups, preempts;
@@ -165,6 +166,17 @@ static void print_step(const struct thread *t, int from,
 	       why_names[e->why], e->cpu);
 }
 
+/* A thread was seen exiting and its final switch has not come yet. */
+static int exits_pending(void)
+{
+	size_t i;
+
+	for (i = 0; i < nthreads; i++)
+		if (order[i]->exiting && order[i]->state != TT_FINISHED)
+			return 1;
+	return 0;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	const struct tt_event *e = data;
@@ -182,6 +194,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	memcpy(t->comm, e->comm, sizeof(t->comm));
 	t->comm[15] = '\0';
 	from = t->state;
+	if (e->why == TT_WHY_EXIT)
+		t->exiting = 1;
 	if (e->why == TT_WHY_EXIT || from == TT_FINISHED)
 		return 0; /* exit begins while Running; nothing follows Finished */
 	/* a wakeup of a thread that is already runnable changes nothing */
@@ -670,7 +684,16 @@ int main(int argc, char **argv)
 		if (o.tid && kill((pid_t)o.tid, 0) && errno == ESRCH)
 			break;
 	}
-	ring_buffer__consume(rb); /* what the last threads left behind */
+	/*
+	 * What the last threads left behind. A process is reaped once its
+	 * last thread has exited, maybe before that thread's final switch:
+	 * wait for the Finished of every thread seen exiting, 1 s at most.
+	 */
+	ring_buffer__consume(rb);
+	for (int tries = 0; exits_pending() && tries < 20; tries++) {
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+		ring_buffer__consume(rb);
+	}
 	end_ns = vl_now_ns();
 	finish_times(end_ns);
 	dropped = skel->bss->dropped;
