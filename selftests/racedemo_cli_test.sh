@@ -56,6 +56,6 @@ check "kernel-mutex with --delay 2us: exact, one inside at a time" \
 	'racedemo counter -t 2 -n 2k -m kernel-mutex -d 2us -J | json | grep -q "\"lost\":0,.*\"max_inside\":1}"'
 check "bench -n 1k: six ioctls timed, as numbers" \
 	'[ "$(racedemo bench -n 1k -J | json | grep -o "\"ns_per_op\":[0-9.]*" | wc -l)" = 6 ]'
-check "trylock --hold 50ms --timeout 10ms: EBUSY, ETIMEDOUT, 0, 0" \
-	'[ "$(racedemo trylock --hold 50ms --timeout 10ms -J | json | grep -o "\"returned\":\"[A-Z0-9]*\"" | tr "\n" " ")" = "\"returned\":\"EBUSY\" \"returned\":\"ETIMEDOUT\" \"returned\":\"0\" \"returned\":\"0\" " ]'
+check "trylock --hold 1s --timeout 10ms: EBUSY, ETIMEDOUT, 0, 0" \
+	'[ "$(racedemo trylock --hold 1s --timeout 10ms -J | json | grep -o "\"returned\":\"[A-Z0-9]*\"" | tr "\n" " ")" = "\"returned\":\"EBUSY\" \"returned\":\"ETIMEDOUT\" \"returned\":\"0\" \"returned\":\"0\" " ]'
 [ "$failed" -eq 0 ]
