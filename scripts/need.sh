@@ -4,6 +4,8 @@
 # compiler error. Installs nothing and needs no root.
 #
 # usage: need.sh module KDIR | need.sh tools
+# tools: for the target of CROSS_COMPILE (or ARCH=arm64/x86_64 on another
+# machine), as tools/arch.mk builds: CC, and the target's pkg-config files.
 # Exits 1 after naming every missing piece (Debian/Ubuntu, Fedora, Arch).
 missing=0
 
@@ -29,13 +31,42 @@ module)
 		say "a C compiler (gcc)" build-essential gcc base-devel
 	;;
 tools)
-	command -v "${CC:-cc}" >/dev/null 2>&1 || say "a C compiler (${CC:-cc})" build-essential gcc base-devel
+	host=$(uname -m | sed 's/aarch64/arm64/')
+	case ${ARCH:-$host} in
+	"$host" | x86_64 | arm64 | aarch64) ;;
+	*) echo "need.sh: ARCH=$ARCH: the tools build for x86_64 and arm64" >&2; exit 2 ;;
+	esac
+	case ${ARCH:-$host} in
+	"$host") ;;
+	arm64 | aarch64) CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;
+	x86_64) CROSS_COMPILE=${CROSS_COMPILE:-x86_64-linux-gnu-} ;;
+	esac
+	cc=${CC:-${CROSS_COMPILE:+${CROSS_COMPILE}gcc}}
+	cc=${cc:-cc}
+	# Debian names a cross compiler gcc-TRIPLET and a library of another
+	# architecture PACKAGE:ARCH (dpkg --add-architecture ARCH first).
+	triplet=${CROSS_COMPILE%-}
+	deb_gcc=build-essential cross_gcc=gcc base=base-devel deb_arch=
+	if [ -n "$triplet" ]; then
+		cross_gcc=gcc-$triplet deb_gcc=$cross_gcc base=$triplet-gcc
+		case $triplet in
+		aarch64*) deb_arch=:arm64 ;;
+		x86_64*) deb_arch=:amd64 ;;
+		esac
+	fi
+	if command -v "$cc" >/dev/null 2>&1; then
+		[ -n "$CROSS_COMPILE" ] && [ -z "${PKG_CONFIG_LIBDIR:-}" ] &&
+			PKG_CONFIG_LIBDIR=/usr/lib/$("$cc" -dumpmachine)/pkgconfig:/usr/share/pkgconfig &&
+			export PKG_CONFIG_LIBDIR
+	else
+		say "a C compiler ($cc)" "$deb_gcc" "$cross_gcc" "$base"
+	fi
 	command -v pkg-config >/dev/null 2>&1 || say "pkg-config" pkg-config pkgconf-pkg-config pkgconf
 	pc() { pkg-config --exists "$1" 2>/dev/null; }
-	pc smartcols || say "libsmartcols (pkg-config smartcols)" libsmartcols-dev libsmartcols-devel util-linux-libs
-	pc libbpf || say "libbpf (pkg-config libbpf)" libbpf-dev libbpf-devel libbpf
-	pc libelf || say "libelf (pkg-config libelf)" libelf-dev elfutils-libelf-devel libelf
-	pc zlib || say "zlib (pkg-config zlib)" zlib1g-dev zlib-devel zlib
+	pc smartcols || say "libsmartcols (pkg-config smartcols)" "libsmartcols-dev$deb_arch" libsmartcols-devel util-linux-libs
+	pc libbpf || say "libbpf (pkg-config libbpf)" "libbpf-dev$deb_arch" libbpf-devel libbpf
+	pc libelf || say "libelf (pkg-config libelf)" "libelf-dev$deb_arch" elfutils-libelf-devel libelf
+	pc zlib || say "zlib (pkg-config zlib)" "zlib1g-dev$deb_arch" zlib-devel zlib
 	command -v "${CLANG:-clang}" >/dev/null 2>&1 || say "clang (BPF programs of threadtrace)" clang clang clang
 	command -v "${LLVM_STRIP:-llvm-strip}" >/dev/null 2>&1 || say "llvm-strip" llvm llvm llvm
 	command -v "${BPFTOOL:-bpftool}" >/dev/null 2>&1 || say "bpftool" bpftool bpftool bpf

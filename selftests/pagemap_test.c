@@ -274,7 +274,7 @@ static int bench_init(struct bench *b, int fd)
 	if (levels < 0)
 		return levels;
 	b->fd = fd;
-	b->top = vmlab_pt_task_size(levels);
+	b->top = vmlab_pt_task_size(fd);
 	b->recs = mmap(NULL, RECS * sizeof(*b->recs) + BUF * sizeof(*b->buf),
 		       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (b->recs == MAP_FAILED)

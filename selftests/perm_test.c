@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "pt_arch.h"
 #include "vm_util.h"
 #include "vmlab_pt.h"
 
@@ -258,7 +259,7 @@ TEST_F(perm, pt_query_of_other_users_process_denied)
 			_exit(15);
 		q.pagemap_fd = pm;
 		q.start = 0;
-		q.end = vmlab_pt_task_size(vmlab_pt_levels(fd));	/* 4- or 5-level */
+		q.end = vmlab_pt_task_size(fd);	/* 4- or 5-level, arm64 2^48 */
 		_exit(VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q) == 0 ? 0 : 16);
 	}
 	ASSERT_EQ(0, wait_exit(pid));
@@ -374,7 +375,7 @@ TEST_F(perm, others_accessed_dirty_bits_need_cap_sys_admin)
 			_exit(15);
 		if (pte[0].flags & (VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY))
 			_exit(16);
-		if (pte[0].entry & (0x20 | 0x40))	/* x86 A and D */
+		if (pt_arch_raw_ad(pt_arch(fd), pte[0].entry))	/* x86 A, D; arm64 AF, dirty */
 			_exit(17);
 		/* Its own page through its own pagemap: A and D are there. */
 		page[0] = 2;

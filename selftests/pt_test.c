@@ -16,17 +16,15 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "pt_arch.h"
 #include "vm_util.h"
 #include "vmlab_pt.h"
 
 #define PG 4096UL
 #define HPAGE (2UL << 20)
 
-/* Raw x86-64 bits, to check the decoded flags against. */
-#define X86_RW		(1ULL << 1)
-#define X86_ACCESSED	(1ULL << 5)
+/* x86-64's raw dirty bit (arm64 has none: pt_arch.h's table has what both have). */
 #define X86_DIRTY	(1ULL << 6)
-#define X86_PFN_MASK	0x000ffffffffff000ULL
 
 /* Query [addr, addr + len) of this process (pagemap_fd < 0) or of a pagemap fd. */
 static int query(int fd, int pagemap_fd, unsigned long addr, unsigned long len,
@@ -88,9 +86,7 @@ static char *map_anon(size_t len)
 /* The end of user space for the paging mode the module reports. */
 static uint64_t task_size(int fd)
 {
-	int levels = vmlab_pt_levels(fd);
-
-	return levels < 0 ? 0 : vmlab_pt_task_size(levels);
+	return pt_arch_task_size(pt_arch(fd), fd);
 }
 
 /*
@@ -109,12 +105,16 @@ static void expect_bits(struct __test_metadata *_metadata, const char *what, uin
 
 FIXTURE(pt) {
 	int fd;
+	const struct pt_arch *a;	/* the raw bits of the module's architecture */
 };
 
 FIXTURE_SETUP(pt)
 {
 	self->fd = vmlab_open();
 	ASSERT_LE(0, self->fd) TH_LOG("open /dev/vmlab: %s", strerror(-self->fd));
+	self->a = pt_arch(self->fd);
+	ASSERT_NE(NULL, self->a) TH_LOG("architecture %u not known to pt_arch.h",
+				       vmlab_arch(self->fd));
 }
 
 FIXTURE_TEARDOWN(pt)
@@ -139,12 +139,12 @@ TEST_F(pt, read_write_untouched)
 	EXPECT_BITS(r.flags, VMLAB_PTE_PRESENT | VMLAB_PTE_ACCESSED | VMLAB_PTE_USER |
 				     VMLAB_PTE_ZERO_PAGE | VMLAB_PTE_NX,
 		    VMLAB_PTE_DIRTY | VMLAB_PTE_WRITE);
-	EXPECT_BITS(r.arch_flags, VMLAB_X86_NX, VMLAB_X86_PCD | VMLAB_X86_PWT); /* RAM is write-back */
+	EXPECT_BITS(r.arch_flags, self->a->nx, self->a->not_ram); /* RAM is write-back */
 
 	ASSERT_EQ(1, query_page(self->fd, -1, p + PG, &r));
 	EXPECT_BITS(r.flags, VMLAB_PTE_PRESENT | VMLAB_PTE_ACCESSED | VMLAB_PTE_DIRTY | VMLAB_PTE_WRITE,
 		    VMLAB_PTE_ZERO_PAGE);
-	EXPECT_BITS(r.entry, X86_RW | X86_ACCESSED, 0);
+	EXPECT_BITS(r.entry, self->a->writable | self->a->accessed, 0);
 
 	EXPECT_EQ(0, query_page(self->fd, -1, p + 2 * PG, &r));
 	munmap(p, 3 * PG);
@@ -166,7 +166,7 @@ TEST_F(pt, pfn_visible_as_root)
 	EXPECT_NE(0, r0.pfn);
 	EXPECT_NE(0, r1.pfn);
 	EXPECT_NE(r0.pfn, r1.pfn);
-	EXPECT_EQ(r1.pfn, (r1.entry & X86_PFN_MASK) >> 12);
+	EXPECT_EQ(r1.pfn, (r1.entry & self->a->pfn_mask) >> 12);
 	munmap(p, 2 * PG);
 }
 
@@ -183,7 +183,7 @@ TEST_F(pt, clear_accessed_then_tlb_flush_sets_it_again)
 	EXPECT_EQ(4, cleared);
 	ASSERT_EQ(1, query_page(self->fd, -1, p, &r));
 	EXPECT_FALSE(r.flags & VMLAB_PTE_ACCESSED);
-	EXPECT_FALSE(r.entry & X86_ACCESSED);
+	EXPECT_FALSE(r.entry & self->a->accessed);
 	EXPECT_TRUE(r.flags & VMLAB_PTE_DIRTY) TH_LOG("clearing A must leave D");
 
 	/* Nothing was accessed since: a second clear finds nothing set. */
@@ -244,9 +244,15 @@ TEST_F(pt, fork_copy_on_write)
 		/* The parent's entry was write-protected, still dirty (6.12: saved-dirty). */
 		EXPECT_FALSE(parent.flags & VMLAB_PTE_WRITE);
 		EXPECT_TRUE(parent.flags & VMLAB_PTE_DIRTY);
-		/* ... kept in exactly one place: the hardware D bit or saved-dirty. */
-		EXPECT_NE(!!(parent.entry & X86_DIRTY),
-			  !!(parent.arch_flags & VMLAB_X86_SAVED_DIRTY));
+		if (self->a->arch == VMLAB_ARCH_X86_64) {
+			/* ... kept in exactly one place: the hardware D bit or saved-dirty. */
+			EXPECT_NE(!!(parent.entry & X86_DIRTY),
+				  !!(parent.arch_flags & VMLAB_X86_SAVED_DIRTY));
+		} else {
+			/* ... in the software bit: DBM went, RDONLY came (no hardware dirty). */
+			EXPECT_BITS(parent.arch_flags, VMLAB_ARM64_SW_DIRTY | VMLAB_ARM64_RDONLY,
+				    VMLAB_ARM64_DBM);
+		}
 		EXPECT_EQ(before.pfn, parent.pfn);
 		/* After the child's write: a new frame, writable and dirty. */
 		EXPECT_NE(before.pfn, recs[1].pfn);
@@ -321,7 +327,8 @@ TEST_F(pt, thp_reported_at_pmd_level)
 	EXPECT_EQ((uintptr_t)p, recs[0].va) TH_LOG("the leaf starts at the 2 MiB boundary");
 	EXPECT_TRUE(recs[0].flags & VMLAB_PTE_HUGE);
 	EXPECT_TRUE(recs[0].flags & VMLAB_PTE_DIRTY);
-	EXPECT_TRUE(recs[0].entry & (1ULL << 7)) TH_LOG("PS bit");
+	EXPECT_EQ(self->a->type_leaf, recs[0].entry & self->a->type_mask)
+		TH_LOG("a leaf entry (x86 PS, arm64 block)");
 	munmap(raw, 2 * HPAGE);
 }
 
@@ -337,7 +344,7 @@ TEST_F(pt, mprotect_read_clears_writable)
 	ASSERT_EQ(0, mprotect(p, PG, PROT_READ));
 	ASSERT_EQ(1, query_page(self->fd, -1, p, &r));
 	EXPECT_FALSE(r.flags & VMLAB_PTE_WRITE);
-	EXPECT_FALSE(r.entry & X86_RW);
+	EXPECT_FALSE(r.entry & self->a->writable);
 	EXPECT_TRUE(r.flags & VMLAB_PTE_PRESENT);
 	munmap(p, PG);
 }
@@ -400,14 +407,19 @@ TEST_F(pt, sparse_full_scan_and_table_counts)
 	q.end = top;
 	ASSERT_EQ(0, VMLAB_CALL(self->fd, VMLAB_IOC_PT_QUERY, &q));
 	EXPECT_EQ(top, q.start);
-	EXPECT_TRUE(q.levels == 4 || q.levels == 5);
+	EXPECT_LE(self->a->min_levels, q.levels);
+	EXPECT_GE(self->a->max_levels, q.levels);
 	EXPECT_EQ(1, q.tables[4]) TH_LOG("one PGD");
 	if (q.levels == 5) {
 		EXPECT_LE(1, q.tables[3]);
 	} else {
 		EXPECT_EQ(0, q.tables[3]) TH_LOG("4-level: the P4D is folded");
 	}
-	EXPECT_LE(1, q.tables[2]);
+	if (q.levels == 3) {
+		EXPECT_EQ(0, q.tables[2]) TH_LOG("3-level: the PUD is folded");
+	} else {
+		EXPECT_LE(1, q.tables[2]);
+	}
 	EXPECT_LE(1, q.tables[1]);
 	EXPECT_LE(3, q.tables[0]) TH_LOG("text, heap/data and stack need PTE tables");
 }
@@ -434,9 +446,14 @@ TEST_F(pt, upper_levels)
 	} else {
 		EXPECT_EQ(0, r.upper[1]);
 	}
-	EXPECT_TRUE(r.upper[2] & 1);
+	if (q.levels == 3) {
+		EXPECT_EQ(0, r.upper[2]);
+	} else {
+		EXPECT_TRUE(r.upper[2] & 1);
+	}
 	EXPECT_TRUE(r.upper[3] & 1);
-	EXPECT_FALSE(r.upper[3] & (1ULL << 7)) TH_LOG("a table, not a leaf");
+	EXPECT_EQ(self->a->type_table, r.upper[3] & self->a->type_mask)
+		TH_LOG("a table, not a leaf");
 	munmap(p, PG);
 }
 
@@ -471,7 +488,7 @@ TEST_F(pt, pfn_zero_without_cap_sys_admin)
 		prctl(PR_SET_DUMPABLE, 1);
 		if (query_page(self->fd, -1, p, &r) != 1)
 			_exit(11);
-		if (r.pfn || (r.entry & X86_PFN_MASK) || !(r.flags & VMLAB_PTE_PRESENT))
+		if (r.pfn || (r.entry & self->a->pfn_mask) || !(r.flags & VMLAB_PTE_PRESENT))
 			_exit(12);
 		pm = openat(proc, "self/pagemap", O_RDONLY);
 		if (pm < 0) {
@@ -480,7 +497,7 @@ TEST_F(pt, pfn_zero_without_cap_sys_admin)
 		}
 		if (query_page(self->fd, pm, p, &r) != 1)
 			_exit(14);
-		if (r.pfn || (r.entry & X86_PFN_MASK))
+		if (r.pfn || (r.entry & self->a->pfn_mask))
 			_exit(15);
 		_exit(0);
 	}
@@ -622,7 +639,7 @@ TEST_F(pt, bad_query_inputs)
 	RESET(); q.start = 0xffff800000000000ULL; q.end = 0xffff800000002000ULL;
 	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_PT_QUERY, &q)) TH_LOG("kernel half");
 	RESET(); q.start = 0x0000800000000000ULL; q.end = q.start + PG;
-	if (q.end > top) /* 4-level: 0x800000000000 is not canonical */
+	if (q.end > top) /* x86 4-level: 0x800000000000 is not canonical */
 		EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_PT_QUERY, &q)) TH_LOG("non-canonical");
 	RESET(); q.flags = 1U << 7;
 	EXPECT_EQ(-EINVAL, VMLAB_CALL(self->fd, VMLAB_IOC_PT_QUERY, &q));
@@ -763,6 +780,54 @@ TEST_F(pt, ptdump_json_matches_what_we_did)
 	EXPECT_EQ(0, r[0].accessed);
 	EXPECT_EQ(3, r[0].dirty);
 	munmap(p, 8 * PG);
+}
+
+/*
+ * ptdump --explain in the architecture's terms: x86's canonical rule, or
+ * arm64's halves (TTBR0 user, TTBR1 kernel, a hole between) and the arm64
+ * bits of a written anonymous page (normal memory, inner shareable, no
+ * user execution, tagged with the ASID).
+ */
+TEST_F(pt, ptdump_explain_shows_the_architecture)
+{
+	static char out[8192];
+	char cmd[128], want[160];
+	char *p = map_anon(PG);
+	int levels = vmlab_pt_levels(self->fd);
+
+	ASSERT_NE(NULL, p);
+	p[0] = 1;
+	snprintf(cmd, sizeof(cmd), "ptdump -e %lx %d", (unsigned long)p, getpid());
+	ASSERT_EQ(0, run_output(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
+	if (self->a->arch == VMLAB_ARCH_X86_64) {
+		int bits = levels == 5 ? 57 : 48;
+
+		snprintf(want, sizeof(want),
+			 "%d-level paging: %d-bit virtual addresses, canonical when bits 63..%d all equal bit %d: yes\n",
+			 levels, bits, bits - 1, bits - 1);
+		EXPECT_NE(NULL, strstr(out, want)) TH_LOG("want '%s' in:\n%s", want, out);
+		EXPECT_EQ(NULL, strstr(out, "TTBR")) TH_LOG("%s", out);
+		munmap(p, PG);
+		return;
+	}
+	EXPECT_NE(NULL, strstr(out, "  this address: TTBR0_EL1, the user half\n")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "canonical")) TH_LOG("%s", out);
+	snprintf(want, sizeof(want), "%d-level translation, 48-bit virtual addresses:\n", levels);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("want '%s' in:\n%s", want, out);
+	EXPECT_NE(NULL, strstr(out, "  PTE (level 3) bits 20..12")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, ", flags P A D W U NX AF DBM")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, " UXN nG AttrIndx=0 SH=inner\n")) TH_LOG("%s", out);
+
+	snprintf(cmd, sizeof(cmd), "ptdump -e ffff000000001000 %d", getpid());
+	ASSERT_EQ(0, run_output(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
+	EXPECT_NE(NULL, strstr(out, "  this address: TTBR1_EL1, the kernel half\n")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "not a user address of this process (user space ends at 0x1000000000000)"))
+		TH_LOG("%s", out);
+	snprintf(cmd, sizeof(cmd), "ptdump -e 1000000000000 %d", getpid());
+	ASSERT_EQ(0, run_output(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
+	EXPECT_NE(NULL, strstr(out, "  this address: neither half: a translation fault\n"))
+		TH_LOG("%s", out);
+	munmap(p, PG);
 }
 
 /* VMLAB_PT_RUNS: like adjacent entries come back as one record. */

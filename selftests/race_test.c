@@ -1041,7 +1041,7 @@ static void target_round(struct __test_metadata *_metadata, int fd, uint64_t top
 TEST_F_TIMEOUT(race, target_exits_during_pagemap_walk, RACE_TIMEOUT)
 {
 	uint64_t end = now_ns() + race_seconds() * 1e9;
-	uint64_t top = vmlab_pt_task_size(vmlab_pt_levels(self->fd));
+	uint64_t top = vmlab_pt_task_size(self->fd);
 	struct round_totals totals;
 	struct racer *rs[3];
 	struct rng rng;

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
+#include "vl_arch.h"
 #include "vm_util.h"
 
 #define NSLEEP 3
@@ -435,6 +436,18 @@ TEST_F(threads, threadview_json_both_sources_agree)
 		EXPECT_STREQ(io[i].stat, q->stat);
 		EXPECT_STREQ(io[i].cmd, q->cmd);
 	}
+}
+
+/* The register columns carry the architecture's names: SP and IP, arm64 SP and PC. */
+TEST_F(threads, threadview_names_the_registers)
+{
+	char cmd[128], out[1024], sp[8] = "", ip[8] = "";
+
+	snprintf(cmd, sizeof(cmd), "threadview -q -o sp,ip -p %d", getpid());
+	ASSERT_EQ(0, run_output(cmd, out, sizeof(out))) TH_LOG("%s", cmd);
+	ASSERT_EQ(2, sscanf(out, "%7s %7s", sp, ip)) TH_LOG("%s", out);
+	EXPECT_STREQ("SP", sp);
+	EXPECT_STREQ(VL_ARCH_ID == VMLAB_ARCH_ARM64 ? "PC" : "IP", ip) TH_LOG("built for arch %d", VL_ARCH_ID);
 }
 
 TEST_F(threads, threadview_zombie)

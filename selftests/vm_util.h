@@ -24,6 +24,23 @@ static inline int raw_ioctl(int fd, unsigned long cmd, void *arg)
 }
 
 /* Drop to an unprivileged user (group and capabilities go too): 0 or -errno. */
+/* Run cmd with sh; its stdout into buf (NUL-terminated): its exit status, or -1. */
+static inline int run_output(const char *cmd, char *buf, size_t size)
+{
+	FILE *f = popen(cmd, "r");
+	size_t n = 0, got;
+	int status;
+
+	buf[0] = 0;
+	if (!f)
+		return -1;
+	while (n + 1 < size && (got = fread(buf + n, 1, size - 1 - n, f)) > 0)
+		n += got;
+	buf[n] = 0;
+	status = pclose(f);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 static inline int drop_privileges(uid_t uid)
 {
 	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))

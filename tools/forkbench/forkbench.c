@@ -331,7 +331,7 @@ static char **engine_argv(const char *path)
 	if (opt.helper)
 		argv[n++] = "-H", argv[n++] = (char *)opt.helper;
 	for (i = 0; i < nsizes; i++) {
-		snprintf(sz[i], sizeof(sz[i]), "%llu=%s",
+		snprintf(sz[i], sizeof(sz[i]), "%llu=%.23s", /* size_label[i] */
 			 (unsigned long long)sizes[i], size_label[i]);
 		argv[n++] = "-s", argv[n++] = sz[i];
 	}
@@ -342,7 +342,8 @@ static char **engine_argv(const char *path)
 	if (opt.sharing)
 		argv[n++] = "-P";
 	for (i = 0; i < nmethods; i++) {
-		snprintf(specs[i], sizeof(specs[i]), "%s=0x%llx",
+		snprintf(specs[i], sizeof(specs[i]),
+			 "%.47s=0x%llx", /* method_spec */
 			 method_spec[i], (unsigned long long)method_flags[i]);
 		argv[n++] = specs[i];
 	}

@@ -32,50 +32,13 @@
 
 extern char **environ;
 
-/* Raw system call that touches no libc state (no errno): for children. */
-static inline __attribute__((always_inline)) long raw(long n, long a1, long a2,
-						      long a3, long a4, long a5)
-{
-	register long r10 __asm__("r10") = a4;
-	register long r8 __asm__("r8") = a5;
-	long ret;
-
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
-
-/*
- * clone3 with a child function: the child starts on the new stack right
- * after the syscall instruction, so it must be assembly until it has
- * called fn (r8/r9 survive the syscall; rcx and r11 do not).
- * long fb_clone3(struct clone_args *, size_t, int (*fn)(void *), void *)
- */
+/* The architecture's part, in arch/ARCH/sys.S. */
+/* A raw system call that touches no libc state (no errno): for children. */
+long fb_raw(long nr, long a1, long a2, long a3, long a4, long a5);
+/* clone3 with a child function fn(arg), which runs on the new stack. */
 long fb_clone3(void *args, size_t size, int (*fn)(void *), void *arg);
-__asm__(".text\n"
-	".globl fb_clone3\n"
-	".type fb_clone3, @function\n"
-	"fb_clone3:\n"
-	"	mov %rdx, %r8\n"
-	"	mov %rcx, %r9\n"
-	"	mov $"
-	"435"
-	", %eax\n"
-	"	syscall\n"
-	"	test %rax, %rax\n"
-	"	jnz 1f\n"
-	"	xor %ebp, %ebp\n"
-	"	and $-16, %rsp\n"
-	"	mov %r9, %rdi\n"
-	"	call *%r8\n"
-	"	mov %eax, %edi\n"
-	"	mov $60, %eax\n"
-	"	syscall\n"
-	"	hlt\n"
-	"1:	ret\n"
-	".size fb_clone3, .-fb_clone3\n");
+/* The fake TCB of CLONE_SETTLS, as the architecture's TLS register wants it. */
+void fb_tls_init(uint64_t *tcb);
 
 /* struct clone_args of <linux/sched.h>, version 0 (64 bytes) plus set_tid. */
 struct fb_clone_args {
@@ -360,8 +323,7 @@ int fb_prepare(void)
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (report == MAP_FAILED)
 		return -errno;
-	tls_block[0] = (uint64_t)(uintptr_t)
-		tls_block; /* x86-64 TCB points at itself */
+	fb_tls_init(tls_block);
 	pthread_attr_init(&thread_attr);
 	return -pthread_attr_setstacksize(&thread_attr, STACK_SIZE);
 }
@@ -396,11 +358,11 @@ static FB_CHILD int child_exec(void *arg)
 {
 	(void)arg;
 	if (helper_fd >= 0)
-		raw(SYS_execveat, helper_fd, (long)"", (long)helper_argv,
-		    (long)helper_envp, AT_EMPTY_PATH);
+		fb_raw(SYS_execveat, helper_fd, (long)"", (long)helper_argv,
+		       (long)helper_envp, AT_EMPTY_PATH);
 	else
-		raw(SYS_execve, (long)helper_path, (long)helper_argv,
-		    (long)helper_envp, 0, 0);
+		fb_raw(SYS_execve, (long)helper_path, (long)helper_argv,
+		       (long)helper_envp, 0, 0);
 	return 127;
 }
 
@@ -415,19 +377,19 @@ struct ksigaction {
 static FB_CHILD int child_probe(void *arg)
 {
 	struct ksigaction ign = { .handler = SIG_IGN };
-	long tid = raw(SYS_gettid, 0, 0, 0, 0, 0);
+	long tid = fb_raw(SYS_gettid, 0, 0, 0, 0, 0);
 	int i;
 
 	(void)arg;
 	report->tid = tid;
-	report->tgid = raw(SYS_getpid, 0, 0, 0, 0, 0);
+	report->tgid = fb_raw(SYS_getpid, 0, 0, 0, 0, 0);
 	for (i = 0; i < FB_NSHARE; i++)
 		report->kcmp[i] =
-			raw(SYS_kcmp, parent_tid, tid, kcmp_type[i], 0, 0);
+			fb_raw(SYS_kcmp, parent_tid, tid, kcmp_type[i], 0, 0);
 	probe_word = PROBE_MAGIC;
-	report->fd = raw(SYS_dup, probe_fd, 0, 0, 0, 0);
-	raw(SYS_umask, PROBE_UMASK, 0, 0, 0, 0);
-	raw(SYS_rt_sigaction, SIGURG, (long)&ign, 0, 8, 0);
+	report->fd = fb_raw(SYS_dup, probe_fd, 0, 0, 0, 0);
+	fb_raw(SYS_umask, PROBE_UMASK, 0, 0, 0, 0);
+	fb_raw(SYS_rt_sigaction, SIGURG, (long)&ign, 0, 8, 0);
 	report->ran = 1;
 	return 0;
 }

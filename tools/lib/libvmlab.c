@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "libvmlab.h"
+#include "vl_arch.h"
 
 int vmlab_open(void)
 {
@@ -27,6 +28,15 @@ int vmlab_version(int fd, struct vmlab_version *ver)
 {
 	memset(ver, 0, sizeof(*ver));
 	return VMLAB_CALL(fd, VMLAB_IOC_VERSION, ver);
+}
+
+uint32_t vmlab_arch(int fd)
+{
+	struct vmlab_version ver;
+
+	if (fd >= 0 && !vmlab_version(fd, &ver) && ver.arch)
+		return ver.arch;
+	return VL_ARCH_ID;
 }
 
 static const char *const feature_names[] = {

@@ -22,6 +22,13 @@ int vmlab_call(int fd, unsigned long cmd, void *arg, size_t size);
 /* Fill *ver from the module: 0 or -errno. */
 int vmlab_version(int fd, struct vmlab_version *ver);
 
+/*
+ * The architecture whose page tables and registers the module reports
+ * (VMLAB_ARCH_*): the module's word, else (fd < 0, or no answer) the one
+ * the tools were built for.
+ */
+uint32_t vmlab_arch(int fd);
+
 /* Names of VMLAB_FEAT_* bits, in bit order; NULL past the last. */
 const char *vmlab_feature_name(unsigned int bit);
 

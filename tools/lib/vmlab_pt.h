@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include "libvmlab.h"
+#include "vl_arch.h"
 
 #define VMLAB_PT_PAGE 4096UL
 
@@ -23,29 +24,52 @@ static inline int vmlab_pt_levels(int fd)
 	return ret ? ret : (int)q.levels;
 }
 
-/* End of user space (TASK_SIZE_MAX): 47 or 56 address bits, less a guard page. */
-static inline uint64_t vmlab_pt_task_size(int levels)
+/*
+ * End of user space, as the module checks a query's end against it (the
+ * caller's TASK_SIZE): x86-64 2^47 or 2^56 less a guard page, arm64 2^48
+ * (2^VA_BITS). Found by bisecting empty queries; 0 on failure.
+ */
+static inline uint64_t vmlab_pt_task_size(int fd)
 {
-	return (1ULL << (levels == 5 ? 56 : 47)) - VMLAB_PT_PAGE;
+	uint64_t ok = 0, bad = 1ULL << 60, mid;
+	struct vmlab_pt_query q;
+	int ret;
+
+	while (bad - ok > VMLAB_PT_PAGE) {
+		mid = ok + ((bad - ok) / 2 & ~(VMLAB_PT_PAGE - 1));
+		memset(&q, 0, sizeof(q));
+		q.start = q.end = mid;
+		ret = VMLAB_CALL(fd, VMLAB_IOC_PT_QUERY, &q);
+		if (ret && ret != -EINVAL)
+			return 0;
+		if (ret)
+			bad = mid;
+		else
+			ok = mid;
+	}
+	return ok;
 }
 
 /*
  * Make the CPUs forget this process's cached translations. Clearing an
  * accessed bit does not flush the TLB, so a page whose translation is still
- * cached is not marked accessed again when used. Zapping more pages than
- * x86's single-page flush ceiling (33) makes the kernel flush the whole TLB
- * of the mm on every CPU that runs it.
+ * cached is not marked accessed again when used. Zapping a range wider
+ * than the kernel flushes page by page (VL_TLB_FLUSH_PAGES, vl_arch.h)
+ * makes it flush the whole TLB of the mm on every CPU that runs it: the
+ * range's first and last pages are enough, since the kernel flushes from
+ * the first entry it zapped to the last.
  */
 static inline int vmlab_flush_tlb(void)
 {
-	const size_t len = 64 * VMLAB_PT_PAGE;
+	const size_t len = VL_TLB_FLUSH_PAGES * VMLAB_PT_PAGE;
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	int ret = 0;
 
 	if (p == MAP_FAILED)
 		return -errno;
-	memset(p, 1, len);
+	p[0] = 1;
+	p[len - 1] = 1;
 	if (madvise(p, len, MADV_DONTNEED))
 		ret = -errno;
 	munmap(p, len);

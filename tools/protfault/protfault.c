@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "jvh.h"
 #include "table.h"
+#include "vl_arch.h"
 
 struct report {
 	uintptr_t target; /* the address accessed */
@@ -38,14 +39,14 @@ static void on_fault(int signo, siginfo_t *si, void *ctx)
 	_exit(0);
 }
 
-/* A page mapped with prot, filled with x86 "ret" so it can be called. */
+/* A page mapped with prot, filled with "ret" so it can be called. */
 static void *page(int prot)
 {
 	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED ||
-	    (memset(p, 0xc3, 4096), mprotect(p, 4096, prot))) {
+	    (vl_fill_ret(p, 4096), mprotect(p, 4096, prot))) {
 		vl_error("mmap: %s", strerror(errno));
 		exit(VL_EXIT_FAIL);
 	}

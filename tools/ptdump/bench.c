@@ -162,8 +162,7 @@ static int bench_sparse(const struct target *t, unsigned int reps,
 	for (rep = 0; rep < reps && !ret; rep++) {
 		struct libscols_line *ln;
 
-		ret = timed_ranges(t, 0, vmlab_pt_task_size(t->levels), &pages,
-				   &ns);
+		ret = timed_ranges(t, 0, t->task_size, &pages, &ns);
 		ln = ret ? NULL : vl_line(tb, NULL);
 		if (!ln)
 			return ret ? ret : -ENOMEM;

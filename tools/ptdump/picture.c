@@ -233,7 +233,7 @@ static void map_legend(FILE *f, const struct target *t, const char *title)
 int ptdump_map_svg(const struct target *t, const struct vma_stat *st,
 		   const char *title, const char *path)
 {
-	uint64_t top = vmlab_pt_task_size(t->levels) + VMLAB_PT_PAGE;
+	uint64_t top = t->user_top;
 	uint64_t khalf = 0 - top; /* the kernel half starts here */
 	size_t per = (t->nvmas + MAX_SHAPES - 1) / MAX_SHAPES, nuser = 0, i;
 	struct map_out m = { .y = 72, .last_label = 0 };
@@ -257,7 +257,10 @@ int ptdump_map_svg(const struct target *t, const struct vma_stat *st,
 	m.last_label = m.y;
 	if (nuser < t->nvmas)
 		map_cluster(&m, t, st, nuser, t->nvmas - 1, per);
-	map_break(&m, top, khalf, "non-canonical hole, no address valid");
+	map_break(&m, top, khalf,
+		  t->arch == VMLAB_ARCH_ARM64 ?
+			  "between TTBR0 and TTBR1, no address valid" :
+			  "non-canonical hole, no address valid");
 	/* User space, from the top down: clusters and the holes between. */
 	i = nuser;
 	if (!i)
@@ -313,6 +316,7 @@ struct pt_level {
 struct tree {
 	struct pt_level lv[4]; /* 0 PTE tables, 1 PMD, 2 PUD, 3 P4D */
 	int levels;
+	uint64_t user_top;
 };
 
 /* Span mapped by one table of level i (0: a PTE table maps 2M). */
@@ -603,8 +607,7 @@ static void dot_kids(FILE *f, const struct tree *tr, int pi,
 
 static void tree_dot(FILE *f, const struct tree *tr, const char *title)
 {
-	uint64_t total = 1, i,
-		 user = vmlab_pt_task_size(tr->levels) + VMLAB_PT_PAGE;
+	uint64_t total = 1, i, user = tr->user_top;
 	struct pt_node pgd = { .va = 0, .n = 1 };
 	char flat[32], user_sz[32];
 	int top = tr->levels == 5 ? 3 : 2;
@@ -639,7 +642,7 @@ int ptdump_tree_svg(const struct target *t, uint64_t start, uint64_t end,
 		    const char *title, const char *path)
 {
 	static const char *const argv[] = { "dot", "-Tsvg", NULL };
-	struct tree tr = { .levels = t->levels };
+	struct tree tr = { .levels = t->levels, .user_top = t->user_top };
 	struct vl_draw d;
 	int ret, i;
 

@@ -281,6 +281,15 @@ static void flags_str(uint32_t flags, char *buf, size_t len)
 				      flag_names[i].name);
 }
 
+/* The flags of an entry, and on arm64 the architecture's bits of a present one. */
+static void entry_flags_str(const struct target *t, const struct vmlab_pte *r,
+			    char *buf, size_t len)
+{
+	flags_str(r->flags, buf, len);
+	if (t->arch == VMLAB_ARCH_ARM64 && (r->flags & VMLAB_PTE_PRESENT))
+		ptdump_arm64_detail(r->arch_flags, buf, len);
+}
+
 void ptdump_query_init(const struct target *t, uint64_t start, uint64_t end,
 		       struct vmlab_pt_query *q)
 {
@@ -352,7 +361,7 @@ static int page_line(const struct vmlab_pte *r, void *arg)
 	struct pages_ctx *c = arg;
 	struct libscols_line *ln = scols_table_new_line(c->tb, NULL);
 	const struct vma *v = find_vma(c->t, r->va);
-	char flags[128];
+	char flags[256];
 	int col = 0, i;
 
 	if (!ln)
@@ -361,7 +370,7 @@ static int page_line(const struct vmlab_pte *r, void *arg)
 	scols_line_set_data(ln, col++, level_name(r->level));
 	set_hex(ln, col++, r->entry);
 	vl_line_set_u64(ln, col++, r->pfn);
-	flags_str(r->flags, flags, sizeof(flags));
+	entry_flags_str(c->t, r, flags, sizeof(flags));
 	scols_line_set_data(ln, col++, flags);
 	if (c->levels)
 		for (i = 0; i < 4; i++)
@@ -610,6 +619,17 @@ static int explain_rec(const struct vmlab_pte *r, void *arg)
 	return 1; /* the first record is the one */
 }
 
+/* Bits of a user address: 47 or 56 on x86-64, 48 (VA_BITS) on arm64. */
+static int va_bits(const struct target *t)
+{
+	int bits = 0;
+
+	while (bits < 63 && (1ULL << bits) < t->user_top)
+		bits++;
+	return bits;
+}
+
+/* Bits 63..bits-1 all equal: x86's rule; on arm64 either half's. */
 static bool canonical(uint64_t va, int bits)
 {
 	int64_t s = (int64_t)(va << (64 - bits)) >> (64 - bits);
@@ -641,10 +661,10 @@ struct explain_out {
 	struct libscols_line *addr;
 };
 
-static void layout_row(struct explain_out *x, int levels, const char *name,
-		       int first, int last, uint64_t index)
+void ptdump_layout_row(struct libscols_table *layout, int levels,
+		       const char *name, int first, int last, uint64_t index)
 {
-	struct libscols_line *ln = vl_line(x->layout, NULL);
+	struct libscols_line *ln = vl_line(layout, NULL);
 
 	if (!ln)
 		return;
@@ -674,11 +694,12 @@ static void explain_layout(struct explain_out *x, uint64_t va, int levels)
 
 		vl_doc_text(x->doc, "  %-11s bits %2d..%2d  index %3u\n", name,
 			    shift + 8, shift, index);
-		layout_row(x, levels, name, shift + 8, shift, index);
+		ptdump_layout_row(x->layout, levels, name, shift + 8, shift,
+				  index);
 	}
 	vl_doc_text(x->doc, "  %-11s bits 11.. 0  0x%03" PRIx64 "\n", "offset",
 		    va & 4095);
-	layout_row(x, levels, "offset", 11, 0, va & 4095);
+	ptdump_layout_row(x->layout, levels, "offset", 11, 0, va & 4095);
 }
 
 static void walk_row(struct explain_out *x, const char *level, uint64_t entry,
@@ -701,7 +722,7 @@ static void explain_walk(struct explain_out *x, const struct target *t,
 	const char *leaf = r->level == VMLAB_LEVEL_PTE ? "PTE" :
 			   r->level == VMLAB_LEVEL_PMD ? "PMD" :
 							 "PUD";
-	char flags[128];
+	char flags[256];
 	int i;
 
 	vl_doc_text(x->doc, "walk:\n");
@@ -710,13 +731,13 @@ static void explain_walk(struct explain_out *x, const struct target *t,
 					   "present, points to the next table" :
 					   "";
 
-		if (i == 1 && t->levels == 4)
-			continue;
+		if ((i == 1 && t->levels < 5) || (i == 2 && t->levels < 4))
+			continue; /* folded: the level does not exist */
 		vl_doc_text(x->doc, "  %-3s entry 0x%016" PRIx64 "  %s\n",
 			    upper[i], (uint64_t)r->upper[i], note);
 		walk_row(x, upper[i], r->upper[i], note);
 	}
-	flags_str(r->flags, flags, sizeof(flags));
+	entry_flags_str(t, r, flags, sizeof(flags));
 	vl_doc_text(x->doc,
 		    "  %-3s entry 0x%016" PRIx64 "  leaf: %s page at 0x%" PRIx64
 		    ", pfn %" PRIu64 "%s, flags %s\n",
@@ -760,7 +781,7 @@ static int explain_end(struct explain_out *x, int ret)
 static int explain(const struct target *t, const struct opts *o,
 		   struct vl_doc *doc)
 {
-	uint64_t va = o->explain, top = vmlab_pt_task_size(t->levels);
+	uint64_t va = o->explain, top = t->task_size;
 	uint64_t page = va & ~(VMLAB_PT_PAGE - 1);
 	struct explain_out x = { .doc = doc };
 	struct explain_ctx c = { 0 };
@@ -771,10 +792,13 @@ static int explain(const struct target *t, const struct opts *o,
 		return explain_end(&x, ret);
 	vl_doc_text(doc, "address 0x%016" PRIx64 "\n", va);
 	set_hex(x.addr, 0, va);
-	vl_line_set_bool(x.addr, 1, canonical(va, t->levels == 5 ? 57 : 48));
+	vl_line_set_bool(x.addr, 1, canonical(va, va_bits(t) + 1));
 	vl_line_set_bool(x.addr, 2, va < top);
-	explain_layout(&x, va, t->levels);
-	if (t->levels == 5) {
+	if (t->arch == VMLAB_ARCH_ARM64)
+		ptdump_arm64_layout(doc, x.layout, t, va);
+	else
+		explain_layout(&x, va, t->levels);
+	if (t->levels == 5 && t->arch == VMLAB_ARCH_X86_64) {
 		vl_doc_text(
 			doc,
 			"the lecture's 4-level layout (boot with no5lvl) would read it as:\n");
@@ -862,6 +886,21 @@ static void pagemap_error(pid_t pid, const char *path, int err)
 				"");
 }
 
+/* The module's architecture and page size, and where user space ends. */
+static void ptdump_geometry(struct target *t)
+{
+	struct vmlab_version ver;
+
+	t->arch = vmlab_arch(t->fd);
+	t->page_shift = 12;
+	if (!vmlab_version(t->fd, &ver) && ver.page_shift)
+		t->page_shift = (int)ver.page_shift;
+	t->task_size = vmlab_pt_task_size(t->fd);
+	t->user_top = t->task_size; /* x86: rounded up past the guard page */
+	while (t->user_top & (t->user_top - 1))
+		t->user_top += t->user_top & -t->user_top;
+}
+
 static int open_target(struct target *t, pid_t pid)
 {
 	char path[64];
@@ -885,6 +924,7 @@ static int open_target(struct target *t, pid_t pid)
 			 strerror(-t->levels));
 		return VL_EXIT_FAIL;
 	}
+	ptdump_geometry(t);
 	ret = load_maps(pid, t);
 	if (ret) {
 		vl_error("maps of %d: %s", pid, strerror(-ret));
@@ -945,7 +985,7 @@ static int run(const struct target *t, struct opts *o, pid_t pid,
 
 	if (!o->have_range) {
 		o->start = 0;
-		o->end = vmlab_pt_task_size(t->levels);
+		o->end = t->task_size;
 	}
 	if (o->svg)
 		return draw(t, o, pid, doc);

@@ -19,7 +19,11 @@ struct vma {
 struct target {
 	int fd; /* the device */
 	int pagemap; /* /proc/PID/pagemap, or -1 for ourselves */
-	int levels; /* 4 or 5 */
+	int levels; /* paging levels: x86-64 4 or 5, arm64 3 or 4 */
+	uint32_t arch; /* VMLAB_ARCH_* of the module */
+	int page_shift; /* of the base page */
+	uint64_t task_size; /* end of user space (TASK_SIZE) */
+	uint64_t user_top; /* end of the user half: 2^47, 2^56, 2^48 */
 	struct vma *vmas;
 	size_t nvmas;
 };
@@ -75,5 +79,15 @@ int ptdump_map_svg(const struct target *t, const struct vma_stat *st,
 /* --tree --svg: the page-table pages under [start, end), drawn by dot. */
 int ptdump_tree_svg(const struct target *t, uint64_t start, uint64_t end,
 		    const char *title, const char *path);
+
+/* One row of --explain's layout table (levels: the paging mode's). */
+void ptdump_layout_row(struct libscols_table *layout, int levels,
+		       const char *name, int first, int last, uint64_t index);
+
+/* arm64.c: append the VMLAB_ARM64_* bits of af to the words in buf. */
+void ptdump_arm64_detail(uint32_t af, char *buf, size_t len);
+/* arm64.c: --explain's split of va (text into doc, rows into layout). */
+void ptdump_arm64_layout(struct vl_doc *doc, struct libscols_table *layout,
+			 const struct target *t, uint64_t va);
 
 #endif

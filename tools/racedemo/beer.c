@@ -101,7 +101,7 @@ static void attempt_wait_both(struct beer_shared *sh, int me)
 			atomic_store(&sh->deadlocked, 1);
 			break;
 		}
-		rd_cpu_relax();
+		vl_cpu_relax();
 	}
 	atomic_store(&sh->waiting[me], 0);
 	if (!atomic_load(&sh->deadlocked) && atomic_load(&sh->beer) == 0)
@@ -120,7 +120,7 @@ static void attempt_asymmetric(struct beer_shared *sh, int me)
 	rd_window(sh->window_ns);
 	if (me == 0) {
 		while (atomic_load(&sh->notes[1]))
-			rd_cpu_relax();
+			vl_cpu_relax();
 		if (atomic_load(&sh->beer) == 0)
 			buy(sh, me);
 	} else if (atomic_load(&sh->notes[0]) == 0) {
@@ -140,7 +140,7 @@ static void attempt_asymmetric_relaxed(struct beer_shared *sh, int me)
 	if (me == 0) {
 		while (atomic_load_explicit(&sh->notes[1],
 					    memory_order_relaxed))
-			rd_cpu_relax();
+			vl_cpu_relax();
 		if (atomic_load(&sh->beer) == 0)
 			buy(sh, me);
 	} else if (atomic_load_explicit(&sh->notes[0], memory_order_relaxed) ==

@@ -51,7 +51,7 @@ struct lk_thread {
 
 static void relax(unsigned long *spins)
 {
-	rd_cpu_relax();
+	vl_cpu_relax();
 	if (++*spins % SPINS_BEFORE_YIELD == 0)
 		sched_yield();
 }

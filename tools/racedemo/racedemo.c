@@ -191,7 +191,7 @@ void rd_spin_ns(uint64_t ns)
 		return;
 	end = vl_now_ns() + ns;
 	while (vl_now_ns() < end)
-		rd_cpu_relax();
+		vl_cpu_relax();
 }
 
 void rd_window(uint64_t ns)
@@ -232,7 +232,7 @@ void rd_barrier_wait(struct rd_barrier *b)
 		return;
 	}
 	while (atomic_load(&b->generation) == gen) {
-		rd_cpu_relax();
+		vl_cpu_relax();
 		if (++spins % 1024 == 0)
 			sched_yield();
 	}

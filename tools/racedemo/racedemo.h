@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "table.h"
+#include "vl_arch.h" /* vl_cpu_relax() in every busy-wait loop */
 
 /* The output of one run: text, or with -J (anywhere) one JSON document. */
 struct rd_opts {
@@ -72,17 +73,6 @@ static inline double rd_ms(uint64_t ns)
 	return (double)ns / 1e6;
 }
 
-/*
- * Once round every busy-wait loop: the pause a spinning CPU should make.
- * It also tells an emulator running the vCPUs in turn to switch to the
- * one that holds what this one waits for.
- */
-static inline void rd_cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#endif
-}
 /* Busy-wait ns nanoseconds. */
 void rd_spin_ns(uint64_t ns);
 /*

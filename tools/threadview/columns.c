@@ -54,7 +54,17 @@ int tv_find_col(const char *name, size_t len)
 		return COL_SPID;
 	if (name_is("command", name, len))
 		return COL_CMD;
+	if (name_is("pc", name, len))
+		return COL_IP;
 	return -1;
+}
+
+const char *tv_col_header(enum col_id c, uint32_t arch)
+{
+	/* arm64 calls the instruction pointer the program counter */
+	if (c == COL_IP && arch == VMLAB_ARCH_ARM64)
+		return "PC";
+	return tv_cols[c].header;
 }
 
 static void fmt_tty(char *buf, size_t size, int tty_nr)

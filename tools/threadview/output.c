@@ -52,7 +52,7 @@ static struct libscols_table *new_table(const struct tv_output *o)
 	for (i = 0; i < o->ncols; i++) {
 		enum col_id c = o->cols[i];
 
-		cols[i].name = tv_cols[c].header;
+		cols[i].name = tv_col_header(c, o->arch);
 		cols[i].flags = (tv_cols[c].numeric ? VL_NUM : 0) |
 				(o->tree && c == COL_CMD ? VL_TREE : 0);
 	}

@@ -414,6 +414,7 @@ int main(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	if (tv_collector_open(&c, o.source))
 		return VL_EXIT_FAIL;
+	o.out.arch = vmlab_arch(c.devfd);
 	for (i = 0; i < o.out.ncols; i++) {
 		if (o.out.cols[i] == COL_VCSW || o.out.cols[i] == COL_IVCSW)
 			c.want_ctxsw = true;

@@ -105,6 +105,8 @@ extern const struct col_desc tv_cols[NCOLS];
 
 /* A column by name or alias (len bytes of name): its id, or -1. */
 int tv_find_col(const char *name, size_t len);
+/* The header of column c on arch: the architecture's names of SP and IP. */
+const char *tv_col_header(enum col_id c, uint32_t arch);
 /* One cell of thread t into buf[CELL_MAX]. */
 void tv_fmt_cell(char *buf, enum col_id c, const struct tv_thread *t,
 		 const struct tv_snapshot *snap);
@@ -130,6 +132,7 @@ struct tv_output {
 	struct sort_key sort[8];
 	int nsort;
 	bool json, tree;
+	uint32_t arch; /* VMLAB_ARCH_*: how the registers are called */
 };
 
 /* The snapshot as one table (or JSON document, with the source): 0 or -1. */

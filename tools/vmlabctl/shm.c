@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "libvmlab.h"
 #include "table.h"
+#include "vl_arch.h"
 #include "vmlabctl.h"
 
 #define SYNC_OFFSET 64 /* the sync=N arrival counter, past the value */
@@ -525,7 +526,7 @@ static void do_sync(struct session *s, const struct action *a)
 	/* Spin, not sleep: the processes should leave the barrier together. */
 	__atomic_add_fetch(arrived, 1, __ATOMIC_SEQ_CST);
 	while (__atomic_load_n(arrived, __ATOMIC_SEQ_CST) < a->n)
-		__builtin_ia32_pause();
+		vl_cpu_relax();
 	say(s, a, (int64_t)a->n, "sync: %" PRIu64 " processes arrived", a->n);
 }
 
