@@ -26,7 +26,6 @@
 #define VMLAB_GID	900
 #define PG		4096UL
 #define POISON		0xa5
-#define PFN_BITS	0x000ffffffffff000ULL
 #define PARAM(name)	"/sys/module/vmlab/parameters/" name
 
 /*
@@ -175,17 +174,25 @@ static int query_own_page(struct vmlab_pte *pte, unsigned int *count)
 
 TEST_F(perm, pfn_hidden_without_cap_sys_admin)
 {
+	const struct pt_arch *a;
 	struct vmlab_pte pte[2];
 	unsigned int count;
-	int ret, i;
+	uint64_t pfn_mask;
+	int ret, i, fd;
 	pid_t pid;
 
+	fd = vmlab_open();
+	ASSERT_LE(0, fd);
+	a = pt_arch(fd);
+	close(fd);
+	ASSERT_NE(NULL, a);
+	pfn_mask = a->pfn_mask;	/* frame bits of the architecture's entries */
 	ret = query_own_page(pte, &count);
 	ASSERT_EQ(0, ret);
 	ASSERT_EQ(1, count);
 	/* As root the PFN is there: the check below can fail. */
 	ASSERT_NE(0, pte[0].pfn);
-	ASSERT_NE(0, pte[0].entry & PFN_BITS);
+	ASSERT_NE(0, pte[0].entry & pfn_mask);
 	/* The record after the one filled is untouched. */
 	ASSERT_TRUE(all_bytes(&pte[1], sizeof(pte[1]), POISON));
 
@@ -196,10 +203,10 @@ TEST_F(perm, pfn_hidden_without_cap_sys_admin)
 			_exit(10);
 		if (query_own_page(pte, &count) || count != 1)
 			_exit(11);
-		if (pte[0].pfn || (pte[0].entry & PFN_BITS))
+		if (pte[0].pfn || (pte[0].entry & pfn_mask))
 			_exit(12);
 		for (i = 0; i < 4; i++)
-			if (pte[0].upper[i] & PFN_BITS)
+			if (pte[0].upper[i] & pfn_mask)
 				_exit(13);
 		if (!(pte[0].flags & VMLAB_PTE_PRESENT) || pte[0].level != VMLAB_LEVEL_PTE)
 			_exit(14);

@@ -37,7 +37,7 @@ static const struct pt_arch pt_archs[] = {
 	  VMLAB_X86_NX, VMLAB_X86_PCD | VMLAB_X86_PWT,
 	  1ULL << 7, 0, 1ULL << 7,	/* PS: a leaf above the PTE level */
 	  (1ULL << 5) | (1ULL << 6), 0, 0 },	/* A, D */
-	{ VMLAB_ARCH_ARM64, "arm64", 3, 4,
+	{ VMLAB_ARCH_ARM64, "arm64", 2, 5,	/* 5: 52-bit VA with 4K pages (LPA2) */
 	  1ULL << 10,			/* AF */
 	  1ULL << 51,			/* DBM, the kernel's PTE_WRITE */
 	  0x0000fffffffff000ULL,	/* 48-bit output addresses */
@@ -67,11 +67,13 @@ static inline bool pt_arch_raw_ad(const struct pt_arch *a, uint64_t entry)
 }
 
 /*
- * TASK_SIZE from the paging mode, as the architecture defines it (not as
- * the module answers): x86-64 2^47 or 2^56 less a guard page; arm64
- * 2^VA_BITS, what levels of 2^(page_shift - 3) entries cover, at most 48.
+ * Bits of a user address from the paging mode, as the architecture defines
+ * them (not as the module answers): x86-64 47 or 56; arm64 VA_BITS, what
+ * the levels of 2^(page_shift - 3) entries cover, at most 52 (4K pages: 3
+ * levels 39, 4 levels 48, 5 levels 52 with LPA2; a 16K or 64K kernel built
+ * for 48 bits where its levels could cover 52 is not told apart here).
  */
-static inline uint64_t pt_arch_task_size(const struct pt_arch *a, int fd)
+static inline int pt_arch_va_bits(const struct pt_arch *a, int fd)
 {
 	struct vmlab_version ver;
 	int bits;
@@ -79,9 +81,19 @@ static inline uint64_t pt_arch_task_size(const struct pt_arch *a, int fd)
 	if (!a || vmlab_version(fd, &ver))
 		return 0;
 	if (a->arch == VMLAB_ARCH_X86_64)
-		return (1ULL << (ver.pgtable_levels == 5 ? 56 : 47)) - 4096;
+		return ver.pgtable_levels == 5 ? 56 : 47;
 	bits = ver.page_shift + ver.pgtable_levels * (ver.page_shift - 3);
-	return 1ULL << (bits < 48 ? bits : 48);
+	return bits < 52 ? bits : 52;
+}
+
+/* TASK_SIZE: x86-64 2^bits less a guard page; arm64 2^VA_BITS. 0 on failure. */
+static inline uint64_t pt_arch_task_size(const struct pt_arch *a, int fd)
+{
+	int bits = pt_arch_va_bits(a, fd);
+
+	if (!bits)
+		return 0;
+	return (1ULL << bits) - (a->arch == VMLAB_ARCH_X86_64 ? 4096 : 0);
 }
 
 #endif

@@ -1104,7 +1104,7 @@ static void churning_target(struct stable_board *board, int ready)
 	pthread_t t;
 
 	if (pipe(hold) || pthread_attr_init(&attr) ||
-	    pthread_attr_setstacksize(&attr, 64 << 10) ||
+	    pthread_attr_setstacksize(&attr, thread_stack(64 << 10)) ||
 	    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED))
 		_exit(1);
 	arg.hold = hold[0];

@@ -322,7 +322,7 @@ TEST_F(threads, many_threads_all_reported)
 	int n = 0;
 
 	ASSERT_EQ(0, pthread_attr_init(&attr));
-	ASSERT_EQ(0, pthread_attr_setstacksize(&attr, 64 * 1024));
+	ASSERT_EQ(0, pthread_attr_setstacksize(&attr, thread_stack(64 * 1024)));
 	for (i = 0; i < N; i++, n++)
 		if (pthread_create(&th[i], &attr, parked, NULL))
 			break;

@@ -41,6 +41,14 @@ static inline int run_output(const char *cmd, char *buf, size_t size)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* A thread stack of want bytes, or this system's least (arm64 glibc: 128K). */
+static inline size_t thread_stack(size_t want)
+{
+	long min = sysconf(_SC_THREAD_STACK_MIN);
+
+	return min > 0 && (size_t)min > want ? (size_t)min : want;
+}
+
 static inline int drop_privileges(uid_t uid)
 {
 	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))

@@ -42,8 +42,9 @@ void ptdump_arm64_detail(uint32_t af, char *buf, size_t len)
 void ptdump_arm64_layout(struct vl_doc *doc, struct libscols_table *layout,
 			 const struct target *t, uint64_t va)
 {
-	/* Linux's names of the levels in use, top down; the ARM level number */
-	static const char *const names[] = { "PGD", "PUD", "PMD", "PTE" };
+	/* Linux's names of the levels, top down (those folded are skipped) */
+	static const char *const names[] = { "PGD", "P4D", "PUD", "PMD",
+					     "PTE" };
 	int ps = t->page_shift, per = ps - 3, bits = 0, i;
 	const char *half;
 	char name[32];
@@ -71,7 +72,7 @@ void ptdump_arm64_layout(struct vl_doc *doc, struct libscols_table *layout,
 				       ((1ULL << (last - shift + 1)) - 1));
 
 		snprintf(name, sizeof(name), "%s (level %d)",
-			 i ? names[4 - t->levels + i] : names[0],
+			 i ? names[5 - t->levels + i] : names[0],
 			 4 - t->levels + i);
 		vl_doc_text(doc, "  %-13s bits %2d..%2d  index %3u\n", name,
 			    last, shift, index);
