@@ -41,10 +41,10 @@ echo "Flat tables, one entry per page (arithmetic, as the lecture does it):"
 echo "  32-bit, 4 KiB pages, 4-byte entries: 2^20 entries = $(((1 << 20) * 4 / 1024 / 1024)) MiB"
 echo "  64-bit, 4 KiB pages, 8-byte entries: 2^52 entries = $(((1 << 52) * 8 >> 50)) PiB"
 # This kernel's user half: 12 + 9 x levels - 1 bits of address on x86-64
-# (the top half is the kernel's), 12 + 9 x levels on arm64 (TTBR0's table
+# (the top half is the kernel's), all the VA bits on arm64 (TTBR0's table
 # maps the whole range, the kernel's is another, TTBR1's).
 if [ "${vm_arch:-x86-64}" = arm64 ]; then
-	ubits=$((12 + 9 * levels))
+	ubits=${vm_va_bits:-48}
 	how="arm64, $levels levels, TTBR0_EL1's range"
 else
 	ubits=$((12 + 9 * levels - 1))

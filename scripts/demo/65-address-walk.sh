@@ -5,10 +5,16 @@ arch=${vm_arch:-x86-64} levels=${vm_levels:-4}
 echo "A virtual address is split into table indexes (9 bits each, 512"
 echo "entries per table) and a 12-bit offset. The lecture's x86-64 layout is"
 if [ "$arch" = arm64 ]; then
+	vbits=${vm_va_bits:-48}
+	case $levels in
+	5) names="PGD, P4D, PUD, PMD and PTE" ;;
+	4) names="PGD, PUD, PMD and PTE" ;;
+	*) names="PGD, PMD and PTE" ;;
+	esac
 	echo "4-level, 48-bit. This VM is arm64: with 4 KiB pages its kernel uses"
-	echo "$levels levels too (Linux's PGD, PUD, PMD, PTE are ARM's levels $((4 - levels)) to 3),"
-	echo "and two tables at the top: the user half from TTBR0_EL1, the kernel's"
-	echo "from TTBR1_EL1. Below, the arm64 split and the arm64 rule."
+	echo "$levels levels and $vbits-bit addresses (Linux's $names are ARM's"
+	echo "levels $((4 - levels)) to 3), and two tables at the top: the user half from"
+	echo "TTBR0_EL1, the kernel's from TTBR1_EL1. Below, the arm64 split and rule."
 else
 	echo "4-level, 48-bit; a CPU with LA57 (as this VM's may be) lets the kernel"
 	echo "use 5 levels and 57 bits (boot with no5lvl for 4)."
@@ -42,8 +48,7 @@ pause
 
 echo
 if [ "$arch" = arm64 ]; then
-	# 12 + 9 x levels bits (48 with 4 levels): TTBR0 below, TTBR1 at the top.
-	vbits=$((12 + 9 * levels))
+	# vbits bits (48, or 52 with LPA2): TTBR0 below, TTBR1 at the top.
 	hole=$(printf '%016x' $((1 << (vbits - 4)))) bad=$(printf '%016x' $((1 << vbits)))
 	echo "arm64 has no canonical rule: bits 63..$vbits all 0 select the user half"
 	echo "(TTBR0_EL1), all 1 the kernel half (TTBR1_EL1); anything else is in"
@@ -75,7 +80,7 @@ echo
 if [ "$arch" = arm64 ]; then
 	echo "Both are translation faults, each with its address (FAR_EL1): the user"
 	echo "one at the level whose entry is empty; the one in neither half at"
-	echo "level 0, before any table is read (TCR_EL1.T0SZ sets the half's size)."
+	echo "level $((4 - levels)), before any table is read (TCR_EL1.T0SZ sets the half's size)."
 	echo "arm64 has no #GP: the kernel sees the address and sends SEGV_MAPERR."
 else
 	echo "The unmapped user address faults in the page tables (#PF): the kernel"
@@ -87,7 +92,7 @@ fact "ptdump's indexes are the shell's:$theirs" [ "$theirs" = "$mine" ]
 fact "physical address = frame x 4096 + offset: $phys" [ "$phys" = "0x$(printf '%x' $((pfn * 4096 + (0x$va & 4095))))" ]
 if [ "$arch" = arm64 ]; then
 	fact "0x$bad is in neither half of the arm64 address space" matches "$canon" 'neither half'
-	fact "reading it: SIGSEGV $(code $bad) (a level 0 translation fault, with its address)" [ "$(code $bad)" = "SEGV_MAPERR 0x$bad" ]
+	fact "reading it: SIGSEGV $(code $bad) (a level $((4 - levels)) translation fault, with its address)" [ "$(code $bad)" = "SEGV_MAPERR 0x$bad" ]
 	fact "reading unmapped 0x$hole: SIGSEGV $(code $hole) (a translation fault with its address)" [ "$(code $hole)" = "SEGV_MAPERR 0x$hole" ]
 else
 	fact "0x$bad is not canonical under $levels-level paging" matches "$canon" 'canonical .*: NO$'

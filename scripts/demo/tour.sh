@@ -16,8 +16,11 @@
 #   arm64_bits RAW   the bits of an arm64 entry (RAW: a number) the chapters
 #                    name: AF, DBM, RDONLY, SWDIRTY and UXN
 # and the machine as the module reports it: $vm_arch (x86-64 or arm64),
-# $vm_levels (paging levels) and $vm_page (base page size in bytes), for
-# the chapters whose bits and address layout are the architecture's.
+# $vm_levels (paging levels), $vm_page (base page size in bytes) and
+# $vm_va_bits (bits of a virtual address, as ptdump --explain says: x86-64
+# 48 or 57, the user half one bit less; arm64 48 or 52, all the user
+# half's), for the chapters whose bits and address layout are the
+# architecture's.
 # and ends with "=== end NN: exit RC, F facts, N NO (S s)" or
 # "=== end NN: skipped: WHY".
 bin=$(cd "$(dirname "$0")" && pwd)
@@ -73,8 +76,9 @@ case ${vm_arch:-$(uname -m)} in
 arm64 | aarch64) vm_arch=arm64 ;;
 *) vm_arch=x86-64 ;;
 esac
-: "${vm_levels:=4}" "${vm_page:=4096}"
-export vm_arch vm_levels vm_page
+vm_va_bits=$(ptdump --explain 0 2>/dev/null | sed -n 's/.* \([0-9]*\)-bit virtual addresses.*/\1/p' | head -n 1)
+: "${vm_levels:=4}" "${vm_page:=4096}" "${vm_va_bits:=48}"
+export vm_arch vm_levels vm_page vm_va_bits
 
 gigantic=/sys/kernel/mm/hugepages/hugepages-1048576kB
 # skip_reason CHAPTER: why this kernel cannot run it, or nothing.
