@@ -20,9 +20,8 @@
 # $vm_va_bits (bits of a virtual address, as ptdump --explain says: x86-64
 # 48 or 57, the user half one bit less; arm64 48 or 52, all the user
 # half's), for the chapters whose bits and address layout are the
-# architecture's.
-# and ends with "=== end NN: exit RC, F facts, N NO (S s)" or
-# "=== end NN: skipped: WHY".
+# architecture's. Each chapter ends with "=== end NN: exit RC, F facts,
+# N NO (S s)" or "=== end NN: skipped: WHY".
 bin=$(cd "$(dirname "$0")" && pwd)
 if [ $# -gt 0 ]; then want=$*; else want=${VMLAB_CHAPTER:-}; fi
 # wanted NAME: whether the chapter NAME is one the words ask for
