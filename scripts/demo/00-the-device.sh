@@ -10,9 +10,7 @@ echo "The module reports its ABI version and the features it has:"
 echo "\$ vmlabctl info"
 info=$(vmlabctl info)
 echo "$info"
-# cell COLUMN: the value under that header
-cell() { echo "$info" | awk -v c="$1" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i } NR == 2 && h[c] { print $h[c] }'; }
-abi=$(cell ABI) features=$(cell FEATURES)
+abi=$(info_cell "$info" ABI) features=$(info_cell "$info" FEATURES)
 echo
 fact "/dev/vmlab is a character device" [ -c /dev/vmlab ]
 offers() { echo "$features" | tr , '\n' | grep -qx "$1"; }

@@ -32,8 +32,14 @@ echo "STATE is the lecture's name for it."
 pause
 
 echo
-echo "Per-thread state: the user stack pointer (SP) and instruction pointer (IP)"
-echo "saved at each thread's last kernel entry, read by the module (root only):"
+if [ "${vm_arch:-x86-64}" = arm64 ]; then
+	echo "Per-thread state: the user stack pointer (SP) and program counter (PC,"
+	echo "arm64's name for the instruction pointer) saved at each thread's last"
+	echo "kernel entry, read by the module (root only):"
+else
+	echo "Per-thread state: the user stack pointer (SP) and instruction pointer (IP)"
+	echo "saved at each thread's last kernel entry, read by the module (root only):"
+fi
 echo "\$ threadview -p $pid -o spid,state,sp,ip,cmd"
 regs=$(threadview -p "$pid" -o spid,state,sp,ip,cmd)
 echo "$regs"

@@ -40,10 +40,18 @@ echo
 echo "Flat tables, one entry per page (arithmetic, as the lecture does it):"
 echo "  32-bit, 4 KiB pages, 4-byte entries: 2^20 entries = $(((1 << 20) * 4 / 1024 / 1024)) MiB"
 echo "  64-bit, 4 KiB pages, 8-byte entries: 2^52 entries = $(((1 << 52) * 8 >> 50)) PiB"
-# This kernel's user half: 12 + 9 x levels - 1 bits of address.
-ubits=$((12 + 9 * levels - 1))
+# This kernel's user half: 12 + 9 x levels - 1 bits of address on x86-64
+# (the top half is the kernel's), all the VA bits on arm64 (TTBR0's table
+# maps the whole range, the kernel's is another, TTBR1's).
+if [ "${vm_arch:-x86-64}" = arm64 ]; then
+	ubits=${vm_va_bits:-48}
+	how="arm64, $levels levels, TTBR0_EL1's range"
+else
+	ubits=$((12 + 9 * levels - 1))
+	how="$levels-level paging"
+fi
 flat=$(((1 << (ubits - 12)) * 8))
-echo "  this VM's user half ($levels-level paging, 2^$ubits bytes): 2^$((ubits - 12)) entries = $((flat >> 30)) GiB"
+echo "  this VM's user half ($how, 2^$ubits bytes): 2^$((ubits - 12)) entries = $((flat >> 30)) GiB"
 echo "The real tables, for the whole address space of these processes:"
 echo "  the small process: $small_pages pages = $((small_pages * 4)) KiB; after 64 MiB: $pages pages = $((pages * 4)) KiB"
 echo

@@ -1,11 +1,20 @@
 #!/bin/sh
 # title: The TLB remembers: cleared accessed bits and stale translations
 # concepts: C18
-echo "The CPU sets A while it walks the page table to fill a TLB entry. If"
-echo "software clears A but the translation stays cached in the TLB, a"
-echo "later access uses the TLB and does not set A again. x86 Linux does not"
-echo "flush the TLB for clearing A (page aging tolerates it); neither does"
-echo "VMLAB_IOC_PT_CLEAR_ACCESSED."
+if [ "${vm_arch:-x86-64}" = arm64 ]; then
+	echo "The CPU sets A while it walks the page table to fill a TLB entry. This"
+	echo "VM is arm64: A is the entry's AF (bit 10), which the CPU sets itself"
+	echo "with FEAT_HAFDBS (QEMU's max CPU has it). If software clears AF but the"
+	echo "translation stays cached in the TLB, a later access may use the TLB"
+	echo "and not set AF again. arm64 Linux's page aging flushes the entry it"
+	echo "clears (ptep_clear_flush_young); VMLAB_IOC_PT_CLEAR_ACCESSED does not."
+else
+	echo "The CPU sets A while it walks the page table to fill a TLB entry. If"
+	echo "software clears A but the translation stays cached in the TLB, a"
+	echo "later access uses the TLB and does not set A again. x86 Linux does not"
+	echo "flush the TLB for clearing A (page aging tolerates it); neither does"
+	echo "VMLAB_IOC_PT_CLEAR_ACCESSED."
+fi
 echo
 echo "\$ pagetouch write:all clear read:0 dump:no-flush flush read:0 dump:flushed"
 out=$(pagetouch write:all clear read:0 dump:no-flush flush read:0 dump:flushed)

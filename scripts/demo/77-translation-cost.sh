@@ -1,9 +1,12 @@
 #!/bin/sh
 # title: What translation costs: a pointer chase past the TLB, 4 KiB vs 2 MiB pages (Quiz 3)
 # concepts: C28 C36
+levels=${vm_levels:-4}
+here="$levels levels here: $((levels + 1))"
+[ "$levels" = 4 ] && here="4 levels here too"
 echo "The lecture's arithmetic: a 4-level walk is 4 memory reads before the"
 echo "one the program asked for, so without a TLB every load would cost 5"
-echo "(5 levels here: 6). The TLB caches translations; Quiz 3 asks what is"
+echo "($here). The TLB caches translations; Quiz 3 asks what is"
 echo "left of the slowdown when every translation hits it. tlbchase follows a"
 echo "random cycle of pointers, one cache line per page, so each load needs"
 echo "the translation of a new page, over more and more pages; then the"

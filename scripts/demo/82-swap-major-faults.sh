@@ -52,21 +52,41 @@ echo "after pageout: $sw of $pages entries are swap entries, $swp present"
 echo "the child's reads: $cmaj major faults; the parent's: $pmaj major, $pmin minor"
 echo "present again: $cback in the child, $pback in the parent"
 echo "pages written to swap: $((out1 - out0)); read back from it: $((in1 - in0))"
-if [ "$(uname -m)" = x86_64 ]; then
+arch=${vm_arch:-x86-64}
+if [ "$arch" = x86-64 ] || [ "$arch" = arm64 ]; then
 	# x86-64 keeps the swap area in bits 63-59 and the offset inverted in
 	# bits 58-9 (inverted: a stale entry points at no real frame, L1TF).
+	# arm64 (bits 1-0 clear: not a valid entry) the area in 5 bits from
+	# tshift and the offset in 50 from oshift: 6.10 on, bits 10-6 and 61-12
+	# (PTE_PRESENT_INVALID is bit 11); 6.0 to 6.9, 7-3 and 57-8 (bit 2, the
+	# exclusive mark, came in 6.0); before, 6-2 and 56-7.
+	kv=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
+	if [ "$kv" -ge 610 ]; then
+		tshift=6 oshift=12
+	elif [ "$kv" -ge 600 ]; then
+		tshift=3 oshift=8
+	else
+		tshift=2 oshift=7
+	fi
 	raws=$(rows swapped | awk '/ swap / { sub(/.*raw=/, ""); print }')
 	offs=""
 	for r in $raws; do
-		offs="$offs$((((~r) << 5 >> 14) & ((1 << 50) - 1)))
+		if [ "$arch" = arm64 ]; then
+			off=$(((r >> oshift) & ((1 << 50) - 1))) type=$(((r >> tshift) & 31))
+		else
+			off=$((((~r) << 5 >> 14) & ((1 << 50) - 1))) type=$(((r >> 59) & 31))
+		fi
+		offs="$offs$off
 "
-		type=$(((r >> 59) & 31))
 	done
-	echo "swap entries decoded: area $type, offsets $(echo "$offs" | paste -sd " ")"
+	# the x86-64 lines as they were; arm64's say so
+	which=""
+	[ "$arch" = arm64 ] && which=arm64
+	echo "${which:+$which }swap entries decoded: area $type, offsets $(echo "$offs" | paste -sd " ")"
 	size=$(awk '$1 == "/dev/zram0" { print $3 / 4 }' /proc/swaps)
 	ndist=$(printf '%s' "$offs" | sort -u | wc -l)
 	inarea=$(printf '%s' "$offs" | awk -v n="$size" '$1 >= 1 && $1 < n' | wc -l)
-	fact "the $sw swap entries: area $type, $ndist distinct offsets, $inarea inside the area's $size pages" \
+	fact "${which:+$which: }the $sw swap entries: area $type, $ndist distinct offsets, $inarea inside the area's $size pages" \
 		[ "$type" = 0 -a "$ndist" = "$sw" -a "$inarea" = "$sw" ]
 fi
 echo

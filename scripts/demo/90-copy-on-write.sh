@@ -22,8 +22,14 @@ echo "shared: frame $s1 before the write, $s2 after; private: $p1, then $p2"
 echo
 echo "fork: the child gets a copy of the page tables; writable private pages"
 echo "become read-only in both, sharing the frame, until one of them writes."
-echo "(On 6.12 the raw D bit of a write-protected dirty entry moves to the"
-echo "software bit 58, 'saved dirty': pte_dirty() still says modified.)"
+if [ "${vm_arch:-x86-64}" = arm64 ]; then
+	echo "(This VM is arm64: fork clears DBM, bit 51, and sets RDONLY, AP[2] bit 7,"
+	echo "in both entries; the software dirty bit 55 keeps the page dirty:"
+	echo "pte_dirty() still says modified.)"
+else
+	echo "(On 6.12 the raw D bit of a write-protected dirty entry moves to the"
+	echo "software bit 58, 'saved dirty': pte_dirty() still says modified.)"
+fi
 echo
 echo "\$ pagetouch write:0 dump fork dump write:0 dump"
 out=$(pagetouch write:0 dump fork dump write:0 dump)
@@ -40,3 +46,8 @@ fact "MAP_SHARED write: the page-cache frame itself ($s1 = $s2)" [ "$s1" = "$s2"
 fact "MAP_PRIVATE write: a new frame ($p1 -> $p2)" [ "$p1" != "$p2" -a "$p1" = "$s1" ]
 fact "after fork the child maps the parent's frame $pre read-only (W=${child##*W=})" [ "${child%% *}" = "$pre" -a "${child##*W=}" = 0 ]
 fact "the child's write copied: child $cw, parent still $pre" [ "$cw" != "$pre" -a "${parent%% *}" = "$pre" ]
+if [ "${vm_arch:-x86-64}" = arm64 ]; then
+	craw=$(echo "$out" | awk '/^child: entries/ { n++ } n == 1 && $1 == "0" { sub(/.*raw=/, ""); print; exit }')
+	cbits=$(arm64_bits "$craw" | cut -d' ' -f2-4)
+	fact "arm64: after fork the child's entry has $cbits: read-only, still dirty" [ "$cbits" = "DBM=0 RDONLY=1 SWDIRTY=1" ]
+fi

@@ -29,6 +29,7 @@
 #define MAX_VMAS 512
 #define WINDOW 64 /* pages looked at around a chosen page */
 #define CLOCK_PAGES 8
+#define PICK_TRIES 64 /* VMAs tried for a question about a present page */
 
 struct vma {
 	uint64_t start, end;
@@ -162,6 +163,21 @@ static uint64_t pick(struct target *t, const struct vma **v, bool want_present)
 	return 0;
 }
 
+/*
+ * A present page (pick()'s want_present) from up to PICK_TRIES random
+ * VMAs, or 0: a small static program (busybox on arm64) has few present
+ * pages, and one window of one VMA often holds none of them.
+ */
+static uint64_t pick_present(struct target *t, const struct vma **v)
+{
+	uint64_t va = 0;
+	int tries;
+
+	for (tries = 0; !va && tries < PICK_TRIES; tries++)
+		va = pick(t, v, true);
+	return va;
+}
+
 static void ask_split(struct target *t, struct question *q)
 {
 	int shift, n = 0;
@@ -242,7 +258,7 @@ static void ask_newframe(struct target *t, struct question *q)
 	struct vmlab_pte pte;
 	bool writable, shared;
 
-	q->va = pick(t, &q->vma, true);
+	q->va = pick_present(t, &q->vma);
 	if (!q->va)
 		return;
 	present(t, q->va, &pte);
@@ -273,7 +289,7 @@ static void ask_fork(struct target *t, struct question *q)
 	struct vmlab_pte pte;
 	bool w, shared;
 
-	q->va = pick(t, &q->vma, true);
+	q->va = pick_present(t, &q->vma);
 	if (!q->va)
 		return;
 	present(t, q->va, &pte);
@@ -300,7 +316,7 @@ static void ask_clock(struct target *t, struct question *q)
 	int i, tries, nres = 0, n = 0, m = 0;
 	char resident[64] = "";
 
-	for (tries = 0; tries < 64; tries++) {
+	for (tries = 0; tries < PICK_TRIES; tries++) {
 		q->va = pick(t, &q->vma, true) & ~(VMLAB_PT_PAGE - 1);
 		if (q->va && q->va + CLOCK_PAGES * VMLAB_PT_PAGE <= q->vma->end)
 			break;
