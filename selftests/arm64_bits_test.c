@@ -221,7 +221,6 @@ TEST_F(arm64, fork_write_protects_and_child_entry_is_old)
 	ASSERT_NE(MAP_FAILED, p);
 	p[0] = 1;
 	pid = fork();
-	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		volatile char c;
 		uint32_t old = bits(self->fd, p);
@@ -236,6 +235,7 @@ TEST_F(arm64, fork_write_protects_and_child_entry_is_old)
 			_exit(11);
 		_exit(bits(self->fd, p) & VMLAB_ARM64_AF ? 0 : 12);
 	}
+	ASSERT_LT(0, pid);
 	SHOW("parent after fork", -1);
 	EXPECT_EQ(VMLAB_ARM64_AF | VMLAB_ARM64_RDONLY | VMLAB_ARM64_SW_DIRTY,
 		  bits(self->fd, p) & (VMLAB_ARM64_AF | DIRTY_BITS)) TH_LOG("parent after fork");
