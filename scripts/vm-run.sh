@@ -39,15 +39,21 @@ kver=$1 initrd=$2 log=$3
 kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
 [ -r "$kernel" ] || { echo "vm-run: no kernel image $kernel (run make deps)" >&2; exit 2; }
 
+# The guest learns its CPU model as VMLAB_CPU (arm64_bits_test). On max,
+# pointer authentication takes QEMU's cheap implementation-defined
+# algorithm: the architected one (QARMA) is slow to emulate.
+cpu=${VMLAB_VM_CPU:-max}
+case $kver in
+*-arm64)
+	machine=(qemu-system-aarch64 -M virt) console=ttyAMA0 guest="VMLAB_CPU=$cpu"
+	[ "$cpu" = max ] && cpu=max,pauth-impdef=on
+	;;
+*) machine=(qemu-system-x86_64) console=ttyS0 guest="" ;;
+esac
 # No NIC (no iPXE ROM to run at boot); expedited RCU grace periods (on
 # PREEMPT_RT too, which turns them off after boot), since module unload
 # waits for several and a normal one takes tens of milliseconds under TCG.
-case $kver in
-# The guest learns its CPU model as VMLAB_CPU (arm64_bits_test).
-*-arm64) machine=(qemu-system-aarch64 -M virt) console=ttyAMA0 guest="VMLAB_CPU=${VMLAB_VM_CPU:-max}" ;;
-*) machine=(qemu-system-x86_64) console=ttyS0 guest="" ;;
-esac
-qemu=("${machine[@]}" -accel "${VMLAB_VM_ACCEL:-tcg}" -cpu "${VMLAB_VM_CPU:-max}" -m "${VMLAB_VM_MEM:-1G}" -smp 2 -nic none -nographic -no-reboot
+qemu=("${machine[@]}" -accel "${VMLAB_VM_ACCEL:-tcg}" -cpu "$cpu" -m "${VMLAB_VM_MEM:-1G}" -smp 2 -nic none -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
 	-append "console=$console $guest quiet panic=-1 rcupdate.rcu_expedited=1 rcupdate.rcu_normal_after_boot=0 ${tap:+vmlab.tap=1} $append ${KERNEL_ARGS:-}")
 # Single-threaded TCG runs the two vCPUs in turn: the guest may know it.
