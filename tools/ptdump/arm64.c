@@ -11,10 +11,7 @@
 
 #include "ptdump.h"
 
-static const struct {
-	uint32_t bit;
-	const char *name;
-} arm64_bits[] = {
+static const struct bit_name arm64_bits[] = {
 	{ VMLAB_ARM64_AF, "AF" },	  { VMLAB_ARM64_DBM, "DBM" },
 	{ VMLAB_ARM64_RDONLY, "RDONLY" }, { VMLAB_ARM64_SW_DIRTY, "SWDIRTY" },
 	{ VMLAB_ARM64_CONT, "CONT" },	  { VMLAB_ARM64_PXN, "PXN" },
@@ -24,13 +21,11 @@ static const struct {
 void ptdump_arm64_detail(uint32_t af, char *buf, size_t len)
 {
 	static const char *const sh[] = { "non", "?", "outer", "inner" };
-	size_t i, n = strnlen(buf, len);
+	size_t n;
 
-	for (i = 0; i < sizeof(arm64_bits) / sizeof(arm64_bits[0]) && n < len;
-	     i++)
-		if (af & arm64_bits[i].bit)
-			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "",
-				      arm64_bits[i].name);
+	ptdump_bit_names(arm64_bits, sizeof(arm64_bits) / sizeof(arm64_bits[0]),
+			 af, buf, len);
+	n = strnlen(buf, len);
 	if (n < len)
 		snprintf(
 			buf + n, len - n, "%sAttrIndx=%u SH=%s", n ? " " : "",

@@ -32,10 +32,7 @@ struct opts {
 	char **cmd;
 };
 
-static const struct {
-	uint32_t bit;
-	const char *name;
-} flag_names[] = {
+static const struct bit_name flag_names[] = {
 	{ VMLAB_PTE_PRESENT, "P" },	 { VMLAB_PTE_ACCESSED, "A" },
 	{ VMLAB_PTE_DIRTY, "D" },	 { VMLAB_PTE_WRITE, "W" },
 	{ VMLAB_PTE_USER, "U" },	 { VMLAB_PTE_NX, "NX" },
@@ -269,16 +266,22 @@ static const char *level_name(uint32_t level)
 	return level < 4 ? names[level] : "?";
 }
 
+void ptdump_bit_names(const struct bit_name *names, size_t count,
+		      uint32_t flags, char *buf, size_t len)
+{
+	size_t i, n = strnlen(buf, len);
+
+	for (i = 0; i < count && n < len; i++)
+		if (flags & names[i].bit)
+			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+				      names[i].name);
+}
+
 static void flags_str(uint32_t flags, char *buf, size_t len)
 {
-	size_t i, n = 0;
-
 	buf[0] = 0;
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]) && n < len;
-	     i++)
-		if (flags & flag_names[i].bit)
-			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "",
-				      flag_names[i].name);
+	ptdump_bit_names(flag_names, sizeof(flag_names) / sizeof(flag_names[0]),
+			 flags, buf, len);
 }
 
 /* The flags of an entry, and on arm64 the architecture's bits of a present one. */

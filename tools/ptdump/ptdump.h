@@ -84,6 +84,16 @@ int ptdump_tree_svg(const struct target *t, uint64_t start, uint64_t end,
 void ptdump_layout_row(struct libscols_table *layout, int levels,
 		       const char *name, int first, int last, uint64_t index);
 
+/* A flag bit and the word ptdump shows for it. */
+struct bit_name {
+	uint32_t bit;
+	const char *name;
+};
+
+/* Append to the words in buf the names of the table's bits set in flags. */
+void ptdump_bit_names(const struct bit_name *names, size_t count,
+		      uint32_t flags, char *buf, size_t len);
+
 /* arm64.c: append the VMLAB_ARM64_* bits of af to the words in buf. */
 void ptdump_arm64_detail(uint32_t af, char *buf, size_t len);
 /* arm64.c: --explain's split of va (text into doc, rows into layout). */
