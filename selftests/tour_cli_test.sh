@@ -83,10 +83,10 @@ check "filemap -J -s 64K: read copied 65536 bytes in 1 call; mmap: 0 entries bef
 	'filemap -J -s 64K $f | json | grep -q "{\"method\":\"read\",\"syscalls\":1,\"bytes_copied\":65536,\"faults\":[0-9]*,\"entries_before\":null,\"entries_after\":null,\"ms\":[0-9.]*},{\"method\":\"mmap\",\"syscalls\":0,\"bytes_copied\":0,\"faults\":[0-9]*,\"entries_before\":0,\"entries_after\":16,"'
 check "filemap text: the METHOD table as chapter 88 reads it" \
 	'[ "$(filemap -s 128K $f | awk "\$1 == \"read\" { print \$2, \$3 }")" = "2 131072" ]'
-check "shmfork -J -w 10ms: the child's write reaches the parent's buffer, not its x" \
-	'shmfork -J -w 10ms | json | grep -q "{\"who\":\"child\",\"when\":\"wrote\",\"pid\":[0-9]*,\"buffer\":\"goodbye\",\"x\":2,.*{\"who\":\"parent\",\"when\":\"after10ms\",\"pid\":[0-9]*,\"buffer\":\"goodbye\",\"x\":1,"'
-check "shmfork -w 0.1: the parent says how long it waited" \
-	'shmfork -w 0.1 | grep -q "^After 100ms, parent read: goodbye, x = 1$"'
+check "shmfork -J -w 1s: the child's write reaches the parent's buffer, not its x" \
+	'shmfork -J -w 1s | json | grep -q "{\"who\":\"child\",\"when\":\"wrote\",\"pid\":[0-9]*,\"buffer\":\"goodbye\",\"x\":2,.*{\"who\":\"parent\",\"when\":\"after1s\",\"pid\":[0-9]*,\"buffer\":\"goodbye\",\"x\":1,"'
+check "shmfork -w 0.5: the parent says how long it waited" \
+	'shmfork -w 0.5 | grep -q "^After 500ms, parent read: goodbye, x = 1$"'
 check "pagealign -J 0x10: MAP_FIXED unaligned fails EINVAL; the hint comes back aligned" \
 	'pagealign -J 0x10 | json | grep -q "\"page_size\":4096,\"pages_32bit\":1048576.*\"error\":\"EINVAL\"},{\"try\":\"hintonly,aligned+offset\",\"addr\":\"0x[0-9a-f]*010\",\"mapped_at\":\"0x[0-9a-f]*000\",\"aligned\":true,"'
 check "earlyvm -J: 5 images swapped in (192 KiB), overlays peak at 100 KiB" \
