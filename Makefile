@@ -72,7 +72,7 @@ STRESS_LANES ?= 6.1 6.12-rt 7.3
 step         = $(filter $(1),$(STEPS))
 export STEPS TESTS VMLAB_VM_ACCEL STRESS_LANES
 
-ARM64_LANES  := $(filter %-arm64 %-arm64-a57,$(CHECK_LANES))
+ARM64_LANES  := $(filter %-arm64 %-arm64-a57 %-arm64-16k,$(CHECK_LANES))
 MODULE_STEPS := $(patsubst %,check-module-%,$(sort $(patsubst %-a57,%,$(CHECK_LANES))))
 LANE_STEPS   := $(if $(call step,vm),$(CHECK_LANES:%=check-lane-%))
 PAR_STEPS    := check-tools $(if $(ARM64_LANES),check-tools-arm64) $(MODULE_STEPS) $(LANE_STEPS) \

@@ -155,7 +155,7 @@ while read -r lane release suite series flavour; do
 	read -r krel pkg < <(resolve_kernel "$release" "$suite" "$series" "$flavour") ||
 		die "no $series $flavour kernel with headers and an image in $(release_suites "$release" "$suite" | tr '\n' ' ')"
 	arch=amd64
-	case $flavour in *arm64) arch=arm64 ;; esac
+	case $flavour in arm64*) arch=arm64 ;; esac
 	fetch_kernel "$krel" "$pkg" "$arch"
 	lanes+=("$lane $release $krel")
 	# Another architecture's module is cross-built here, against the

@@ -51,9 +51,9 @@ in_root() {
 }
 
 # kernel_arch KREL: the architecture of a Debian kernel release, by its
-# flavour: arm64 or x86_64.
+# flavour (-arm64, -arm64-16k): arm64 or x86_64.
 kernel_arch() {
-	case $1 in *-arm64) echo arm64 ;; *) echo x86_64 ;; esac
+	case $1 in *-arm64 | *-arm64-16k) echo arm64 ;; *) echo x86_64 ;; esac
 }
 
 # demo_kernel: the kernel make demo and vm-shell boot: $DEMO_KERNEL, else

@@ -13,13 +13,13 @@ PAPT=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$APT_DIR/sourc
 	-o Dir::State::status=/dev/null -o APT::Sandbox::User=root)
 
 # matrix_lines: "LANE RELEASE SUITE SERIES FLAVOUR" for every kernel. A
-# lane is named by its series, then -rt for an rt flavour, then -arm64
-# for an arm64 one.
+# lane is named by its series, then -rt for an rt flavour, then an arm64
+# flavour's name (-arm64, -arm64-16k).
 matrix_lines() {
 	awk '!/^#/ && NF == 4 {
 		lane = $3
 		if ($4 ~ /^rt-/) lane = lane "-rt"
-		if ($4 ~ /arm64$/) lane = lane "-arm64"
+		if ($4 ~ /^arm64/) lane = lane "-" $4
 		print lane, $1, $2, $3, $4
 	}' "$MATRIX"
 }

@@ -9,8 +9,8 @@
 # $KERNEL_ARGS is appended too (e.g. no5lvl for 4-level paging),
 # $VMLAB_VM_ACCEL replaces "tcg" (a vCPU thread each) as the accelerator,
 # $VMLAB_VM_MEM the memory size (default 1G), and $VMLAB_VM_CPU the CPU
-# model (default max). An arm64 kernel (KVER ending in -arm64) boots in
-# qemu-system-aarch64 -M virt.
+# model (default max). An arm64 kernel (KVER ending in -arm64 or
+# -arm64-16k) boots in qemu-system-aarch64 -M virt.
 #
 # The guest's output goes to LOG; its user-space part is printed. The run
 # fails (exit 1) on any kernel splat, a tainting warning, a hang or timeout,
@@ -44,7 +44,7 @@ kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
 # algorithm: the architected one (QARMA) is slow to emulate.
 cpu=${VMLAB_VM_CPU:-max}
 case $kver in
-*-arm64)
+*-arm64 | *-arm64-16k)
 	machine=(qemu-system-aarch64 -M virt) console=ttyAMA0 guest="VMLAB_CPU=$cpu"
 	[ "$cpu" = max ] && cpu=max,pauth-impdef=on
 	;;
