@@ -20,8 +20,6 @@
 #include "kselftest_harness.h"
 #include "vm_util.h"
 
-#define PG 4096UL
-
 /* CPU models QEMU boots and whether they have FEAT_HAFDBS. */
 static const struct {
 	const char *name;

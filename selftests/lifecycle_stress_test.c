@@ -23,7 +23,6 @@
 #include "kselftest_harness.h"
 #include "vm_util.h"
 
-#define PG 4096UL
 #define MODULE_PATH "/vmlab.ko"
 #define STATS "/sys/kernel/debug/vmlab/stats"
 #define KILL_ROUNDS 20

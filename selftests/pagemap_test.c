@@ -22,8 +22,6 @@
 #include "vm_util.h"
 #include "vmlab_pt.h"
 
-#define PG		4096UL
-#define HPAGE		(2UL << 20)
 #define PM_PRESENT	(1ULL << 63)
 #define PM_PFN_MASK	((1ULL << 55) - 1)
 #define MAX_PAGES	(256 * 1024)	/* present pages one snapshot may hold */

@@ -24,7 +24,6 @@
 
 #define MEMBER_UID	1000	/* "student", in group vmlab */
 #define VMLAB_GID	900
-#define PG		4096UL
 #define POISON		0xa5
 #define PARAM(name)	"/sys/module/vmlab/parameters/" name
 

@@ -18,7 +18,7 @@ struct pt_arch {
 	int min_levels, max_levels;	/* paging levels a kernel may use */
 	uint64_t accessed;	/* raw bit the CPU or the kernel sets on access */
 	uint64_t writable;	/* raw bit pte_write() reads */
-	uint64_t pfn_mask;	/* frame bits of a 4 KiB entry */
+	uint64_t pfn_mask;	/* frame bits of a 4 KiB entry, a larger page's and more */
 	uint32_t nx;		/* arch_flags bit: user code may not run here */
 	uint32_t not_ram;	/* arch_flags bits RAM (write-back memory) has clear */
 	/* raw descriptor type bits: a table (an upper level), a huge leaf */

@@ -20,9 +20,6 @@
 #include "vm_util.h"
 #include "vmlab_pt.h"
 
-#define PG 4096UL
-#define HPAGE (2UL << 20)
-
 /* x86-64's raw dirty bit (arm64 has none: pt_arch.h's table has what both have). */
 #define X86_DIRTY	(1ULL << 6)
 
@@ -166,7 +163,7 @@ TEST_F(pt, pfn_visible_as_root)
 	EXPECT_NE(0, r0.pfn);
 	EXPECT_NE(0, r1.pfn);
 	EXPECT_NE(r0.pfn, r1.pfn);
-	EXPECT_EQ(r1.pfn, (r1.entry & self->a->pfn_mask) >> 12);
+	EXPECT_EQ(r1.pfn, (r1.entry & self->a->pfn_mask) / PG);
 	munmap(p, 2 * PG);
 }
 

@@ -29,8 +29,6 @@
 #include "race_util.h"
 #include "vmlab_pt.h"
 
-#define PG	4096UL
-#define HPAGE	(2UL << 20)
 #define GIB	(1UL << 30)
 /*
  * Address ranges the mutators own: 32 TiB is far below the kernel's mmap

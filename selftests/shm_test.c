@@ -16,7 +16,6 @@
 #include "kselftest_harness.h"
 #include "vm_util.h"
 
-#define PG 4096UL
 #define PARAM_DIR "/sys/module/vmlab/parameters/"
 
 /* Names here are shorter than VMLAB_NAME_MAX; the rest stays zero. */

@@ -17,6 +17,10 @@
 
 #define UNPRIV_UID 1001	/* "outsider" in the VM's /etc/passwd */
 
+/* The base page, and what a PMD entry maps: 2 MiB with 4 KiB pages, 32 MiB with 16 KiB. */
+#define PG ((unsigned long)sysconf(_SC_PAGESIZE))
+#define HPAGE (PG / 8 * PG)
+
 /* ioctl returning -errno, without touching the struct's size field. */
 static inline int raw_ioctl(int fd, unsigned long cmd, void *arg)
 {
