@@ -77,7 +77,8 @@ MODULE_STEPS := $(patsubst %,check-module-%,$(sort $(patsubst %-a57,%,$(CHECK_LA
 LANE_STEPS   := $(if $(call step,vm),$(CHECK_LANES:%=check-lane-%))
 PAR_STEPS    := check-tools $(if $(ARM64_LANES),check-tools-arm64) $(MODULE_STEPS) $(LANE_STEPS) \
 	$(if $(call step,lint),check-lint) $(if $(call step,runner),check-runner) \
-	$(if $(call step,harness),check-harness) $(if $(call step,install),check-install)
+	$(if $(call step,harness),check-harness) $(if $(call step,install),check-install) \
+	$(if $(and $(ARM64_LANES),$(call step,install)),check-install-arm64)
 RESULTS      := $(PAR_STEPS:check-%=%) $(if $(call step,host),host) untouched
 
 check: $(DEPS_STAMP)
@@ -133,6 +134,11 @@ check-harness: $(DEPS_STAMP) check-tools $(if $(filter $(PROOF_LANE),$(CHECK_LAN
 check-install: $(DEPS_STAMP)
 	@mkdir -p $(R)
 	@nice -n 5 bash scripts/check-install.sh | tee $(R)/install.tap
+
+# The plain make of an arm64 machine, in an arm64 root run by qemu-user.
+check-install-arm64: $(DEPS_STAMP)
+	@mkdir -p $(R)
+	@nice -n 5 bash scripts/check-install.sh arm64 | tee $(R)/install-arm64.tap
 
 check-host: check-tools
 	@mkdir -p $(R)

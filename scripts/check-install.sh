@@ -7,22 +7,36 @@
 # (make install, dkms add, build, install), make check's DKMS step and an
 # install into DESTDIR must leave that install as it was. The root is
 # seen through an overlay: the cached root stays as made. Prints TAP.
+#
+# usage: check-install.sh [arm64]
+# With arm64, the plain make of an arm64 machine, in this release's arm64
+# root (make deps), whose programs qemu-user runs: as the unprivileged
+# user, with uname -r saying an arm64 kernel's release (QEMU_UNAME), it
+# builds an aarch64 vmlab.ko for that kernel and aarch64 tools.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-dir=$BUILD/install
+arch=${1:-}
+tag=install${arch:+-$arch}
+dir=$BUILD/$tag
 user=65534	# nobody: no root, no home, no write access but to its tree
 VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
 n=0 failed=0
 check() {
 	n=$((n + 1))
-	if eval "$2"; then echo "ok - install: $1"; else failed=$((failed + 1)); echo "not ok - install: $1"; fi
+	if eval "$2"; then echo "ok - $tag: $1"; else failed=$((failed + 1)); echo "not ok - $tag: $1"; fi
 }
 
-# The newest lane whose release has a root with the tools' packages.
-read -r _ release krel root < <(awk '!/^#/ && $4 != "-"' "$LANES_FILE" | sort -k2,2 -k3,3V |
-	awk '$3 !~ /-rt-/' | tail -n 1)
-[ -n "${root:-}" ] || { echo "not ok - install: no root of another release in $LANES_FILE"; echo 1..1; exit 1; }
-echo "# real-machine check in the $release root, kernel $krel"
+uname_env=()
+if [ "$arch" = arm64 ]; then
+	read -r release krel root 2>/dev/null <"$CACHE/arm64-root"
+	uname_env=("QEMU_UNAME=${krel:-}")
+else
+	# The newest lane whose release has a root with the tools' packages.
+	read -r _ release krel root < <(awk '!/^#/ && $4 != "-"' "$LANES_FILE" | sort -k2,2 -k3,3V |
+		awk '$3 !~ /-rt-/' | tail -n 1)
+fi
+[ -n "${root:-}" ] || { echo "not ok - $tag: no root for this check (run make deps)"; echo 1..1; exit 1; }
+echo "# real-machine check in the $release${arch:+ $arch} root, kernel $krel"
 
 rm -rf "$dir" && mkdir -p "$dir/upper" "$dir/work" "$dir/merged" "$dir/src"
 # The project as a user gets it: its files, not this tree's build output.
@@ -43,9 +57,23 @@ in_overlay() {
 			mount -t proc proc "$dir/merged/proc" && mount -t sysfs sys "$dir/merged/sys" || exit 125
 		exec chroot "$@"' in_overlay "$root" "$dir" "${spec[@]}" "$dir/merged" \
 		/usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 \
-		sh -c 'cd /build && exec "$@"' sh "$@"
+		"${uname_env[@]}" sh -c 'cd /build && exec "$@"' sh "$@"
 }
 kdir=/usr/src/linux-headers-$krel
+
+# aarch64 FILE: FILE of the project's copy is an arm64 ELF file.
+aarch64() { readelf -h "$dir/src/$1" 2>/dev/null | grep -q 'Machine: *AArch64'; }
+if [ "$arch" = arm64 ]; then
+	in_overlay -u $user make >"$dir/make.log" 2>&1
+	rc=$?
+	check "plain make as uid $user on arm64 (uname -r: $krel) builds vmlab.ko for that kernel and the tools, all aarch64" \
+		'[ $rc = 0 ] && aarch64 module/vmlab.ko && aarch64 tools/vmlabctl/vmlabctl && aarch64 tools/threadtrace/threadtrace &&
+		 [ "$(modinfo -F vermagic "$dir/src/module/vmlab.ko" | cut -d" " -f1)" = "$krel" ]'
+	[ $rc = 0 ] || tail -n 15 "$dir/make.log" | sed 's/^/# /'
+	echo "1..$n"
+	[ $failed = 0 ]
+	exit
+fi
 
 in_overlay -u $user make module KDIR="$kdir" >"$dir/module.log" 2>&1
 rc=$?

@@ -6,7 +6,8 @@
 # machine's own release installed here, those of other releases in a
 # cached root of that release (scripts/root.sh); and the few files taken
 # from Debian's linux-source-6.1. Writes $CACHE/lanes (one line per lane:
-# LANE RELEASE KREL ROOT, ROOT "-" for this machine) and $CACHE/kernels.env.
+# LANE RELEASE KREL ROOT, ROOT "-" for this machine), $CACHE/kernels.env
+# and $CACHE/arm64-root (RELEASE KREL ROOT of the arm64 root).
 # Plain make (module and tools) needs none of this.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +19,7 @@ PACKAGES=(build-essential bc bison flex libelf-dev libssl-dev kmod cpio gzip
 	xz-utils zstd perl python3 qemu-system-x86 busybox-static sparse dkms
 	libsmartcols-dev libbpf-dev bpftool clang llvm gnuplot-nox stress-ng procps pkg-config file
 	mmdebstrap mandoc shellcheck clang-format graphviz chromium tmux
-	gcc-aarch64-linux-gnu qemu-system-arm)
+	gcc-aarch64-linux-gnu qemu-system-arm qemu-user-static binfmt-support arch-test)
 # The arm64 lanes' tools are cross-built against Debian's own arm64
 # libraries, installed beside the amd64 ones (multiarch).
 ARM64_PACKAGES=(libc6-dev:arm64 libsmartcols-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64)
@@ -184,6 +185,21 @@ for release in "${!release_krels[@]}"; do
 	roots[$release]=$(bash "$TOP/scripts/root.sh" "${opt[@]}" "$release" "${release_suite[$release]}" ${release_krels[$release]}) ||
 		die "the $release root failed"
 done
+
+# --- an arm64 machine's own build -------------------------------------------
+# A root of this release's arm64 programs, which qemu-user's binfmt handler
+# runs here: check-install.sh arm64 runs the README's plain make in it, as
+# on an arm64 machine booted with this release's first arm64 kernel.
+arm64_krel=$(printf '%s\n' "${lanes[@]}" | awk -v r="$host_release" '$2 == r && $3 ~ /-arm64$/ { print $3; exit }')
+if [ -n "$arm64_krel" ]; then
+	[ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+	[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64
+	arm64_root=$(bash "$TOP/scripts/root.sh" --tools --arch arm64 "$host_release" "$host_release" "$arm64_krel") ||
+		die "the $host_release arm64 root failed"
+	echo "$host_release $arm64_krel $arm64_root" >"$CACHE/arm64-root"
+else
+	rm -f "$CACHE/arm64-root"
+fi
 
 {
 	echo "# lane release kernel root (written by make deps)"

@@ -4,12 +4,14 @@
 # compiler those kernels were built with (bookworm's gcc-12 cannot build
 # for 7.3: -fmin-function-alignment=16 is unknown to it).
 #
-# usage: root.sh [--tools] RELEASE SUITE KREL...
-#   --tools  also what the tools need (the README's real-machine check)
+# usage: root.sh [--tools] [--arch arm64] RELEASE SUITE KREL...
+#   --tools       also what the tools need (the README's real-machine check)
+#   --arch arm64  a root of arm64 programs, run through qemu-user's binfmt
+#                 handler: an arm64 machine's own build (make deps sets it up)
 # Prints the root's directory. The root is made once by mmdebstrap
-# (--variant=apt) and kept in $CACHE/roots/RELEASE-KEY, KEY a hash of the
-# versions its packages have in the release's suites: a new version of any
-# of them makes a new root, and the old one goes.
+# (--variant=apt) and kept in $CACHE/roots/RELEASE[-arm64]-KEY, KEY a hash
+# of the versions its packages have in the release's suites: a new version
+# of any of them makes a new root, and the old one goes.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${CACHE:-${VMLAB_CACHE:-$HOME/.cache/vmlab}}
@@ -22,10 +24,12 @@ TOOLS_PACKAGES=(build-essential pkg-config libsmartcols-dev libbpf-dev libelf-de
 say() { echo "root: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-tools=0
+tools=0 arch=
 [ "${1:-}" = --tools ] && { tools=1; shift; }
-[ $# -ge 3 ] || die "usage: root.sh [--tools] RELEASE SUITE KREL..."
+[ "${1:-}" = --arch ] && { arch=${2:?}; shift 2; }
+[ $# -ge 3 ] || die "usage: root.sh [--tools] [--arch arm64] RELEASE SUITE KREL..."
 release=$1 suite=$2
+name=$release${arch:+-$arch}
 shift 2
 mapfile -t suites < <(release_suites "$release" "$suite")
 
@@ -40,13 +44,13 @@ for krel in "$@"; do
 done
 mapfile -t pkgs < <(printf '%s\n' "${pkgs[@]}" | sort -u)
 
-versions=$(for p in "${pkgs[@]}"; do suite_versions "$p" "${suites[@]}"; done)
+versions=$(for p in "${pkgs[@]}"; do suite_versions "$p" "${suites[@]}"; done; echo "arch ${arch:-host}")
 for p in "${pkgs[@]}"; do
 	grep -q "^$p " <<<"$versions" || die "$p is in none of ${suites[*]}"
 done
 key=$(sha256sum <<<"$versions" | cut -c1-12)
 base=$CACHE/roots
-dir=$base/$release-$key
+dir=$base/$name-$key
 mkdir -p "$base"
 
 exec 9>"$dir.lock"
@@ -65,21 +69,24 @@ for s in "${suites[@]}"; do
 	*) lines+=("deb $uri $s main") ;;
 	esac
 done
-say "making the $release root ($key): ${pkgs[*]}"
+say "making the $name root ($key): ${pkgs[*]}"
 start=$(date +%s)
 rm -rf "$dir.tmp"
-if ! mmdebstrap --quiet --variant=apt --mode=root --aptopt='APT::Install-Recommends "false"' \
-	--include="$(IFS=,; echo "${pkgs[*]}")" "$release" "$dir.tmp" "${lines[@]}" >"$base/$release-$key.log" 2>&1; then
-	tail -n 30 "$base/$release-$key.log" >&2
+if ! mmdebstrap --quiet --variant=apt --mode=root ${arch:+--architectures=$arch} --aptopt='APT::Install-Recommends "false"' \
+	--include="$(IFS=,; echo "${pkgs[*]}")" "$release" "$dir.tmp" "${lines[@]}" >"$dir.log" 2>&1; then
+	tail -n 30 "$dir.log" >&2
 	rm -rf "$dir.tmp"
-	die "mmdebstrap $release failed (log: $base/$release-$key.log)"
+	die "mmdebstrap $name failed (log: $dir.log)"
 fi
 mkdir -p "$dir.tmp/build"
 printf '%s\n' "$versions" >"$dir.tmp/.versions"
 rm -rf "$dir" && mv "$dir.tmp" "$dir"
 touch "$dir/.done"
-say "$release root in $(($(date +%s) - start)) s, $(du -sh "$dir" | cut -f1): $dir"
-for old in "$base/$release"-*; do
+say "$name root in $(($(date +%s) - start)) s, $(du -sh "$dir" | cut -f1): $dir"
+# Older roots of this name: NAME-KEY, KEY 12 hex digits (bookworm-arm64-*
+# is not bookworm's).
+hex=$(printf '[0-9a-f]%.0s' {1..12})
+for old in "$base/$name"-$hex*; do
 	case $old in "$dir" | "$dir".*) ;; *) rm -rf "$old" ;; esac
 done
 echo "$dir"
