@@ -38,7 +38,7 @@ tools:
 	$(MAKE) -C tools
 
 deps: $(DEPS_STAMP)
-$(DEPS_STAMP): scripts/deps.sh scripts/matrix.sh scripts/root.sh scripts/kernels.conf
+$(DEPS_STAMP): scripts/deps.sh scripts/matrix.sh scripts/root.sh scripts/arm64-draw.sh scripts/kernels.conf
 	@bash scripts/deps.sh
 	@mkdir -p $(@D) && touch $@
 

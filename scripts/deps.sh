@@ -234,6 +234,7 @@ if [ ! -x "$CACHE/arm64/busybox" ]; then
 	cp "$tmp/root/bin/busybox" "$CACHE/arm64/busybox"
 	rm -rf "$tmp"
 fi
+CACHE=$CACHE bash "$TOP/scripts/arm64-draw.sh" || die "the arm64 guests' gnuplot and dot (scripts/arm64-draw.sh) failed"
 
 # --- files from linux-source-6.1 -------------------------------------------
 src=$CACHE/linux-src

@@ -21,7 +21,7 @@ json() { tr -d ' \n'; }
 drawer() {
 	command -v "$1" >/dev/null && return 0
 	# shellcheck disable=SC2034 # read by the tests that call drawer
-	no_drawer="no $1 in this VM (the arm64 guest has none: the host's drawing programs are x86-64)"
+	no_drawer="no $1 in this VM (make deps provides it: the host's for x86-64, scripts/arm64-draw.sh's for arm64)"
 	return 1
 }
 

@@ -17,6 +17,11 @@ mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 [ -w /proc/sys/kernel/hung_task_timeout_secs ] &&
 	echo 10 >/proc/sys/kernel/hung_task_timeout_secs
 echo "VMLAB-BOOTED $(uname -r)"
+# Graphviz's plugins, registered here when the initramfs has none listed
+# (an arm64 one: the x86-64 host that made it cannot run its dot).
+for d in /usr/lib/*-linux-gnu/graphviz; do
+	[ -d "$d" ] && [ ! -e "$d/config6a" ] && { dot -c || echo "VMLAB-DOT-CONFIG-FAILED"; }
+done
 
 # The virtio console, where the kernel has it as modules (5.10, 6.1).
 [ -r /modules/load.order ] && while read -r m; do
