@@ -148,7 +148,8 @@ static void add_sizes(const char *list)
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (nsizes == MAX_SIZES)
 			vl_usage_error("too many sizes (at most 16): %s", list);
-		sizes[nsizes] = vl_opt_size("--vsize", tok, 4096, 1ULL << 40);
+		sizes[nsizes] =
+			vl_opt_size("--vsize", tok, vl_page_size(), 1ULL << 40);
 		snprintf(size_label[nsizes], sizeof(size_label[0]), "%s", tok);
 		nsizes++;
 	}

@@ -8,10 +8,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "cli.h"
 #include "libvmlab.h"
 #include "vl_arch.h"
 
-#define VMLAB_PT_PAGE 4096UL
+/* The base page, as the page tables map it: the running kernel's (vl_page_size). */
+#define VMLAB_PT_PAGE ((uint64_t)vl_page_size())
 
 /* Paging levels of the running kernel (4 or 5), or -errno. */
 static inline int vmlab_pt_levels(int fd)

@@ -28,8 +28,6 @@
 #include "table.h"
 #include "vmlab_pt.h"
 
-#define HPAGE (2UL << 20)
-
 enum step_kind {
 	S_READ,
 	S_WRITE,
@@ -472,7 +470,7 @@ static char *map_region(size_t len, const char *file, bool shared, bool huge,
 	int flags = (shared ? MAP_SHARED : MAP_PRIVATE) |
 		    (tlb ? MAP_HUGETLB : 0),
 	    f = -1;
-	size_t maplen = huge ? len + HPAGE : len;
+	size_t maplen = huge ? len + vl_pmd_size() : len;
 	char *p;
 
 	if (file) {
@@ -491,7 +489,8 @@ static char *map_region(size_t len, const char *file, bool shared, bool huge,
 	if (tlb)
 		return p;
 	if (huge && !file) {
-		p = (char *)(((uintptr_t)p + HPAGE - 1) & ~(HPAGE - 1));
+		p = (char *)(((uintptr_t)p + vl_pmd_size() - 1) &
+			     ~(vl_pmd_size() - 1));
 		madvise(p, len, MADV_HUGEPAGE);
 	} else {
 		madvise(p, len, MADV_NOHUGEPAGE);
@@ -523,11 +522,7 @@ int main(int argc, char **argv)
 	       -1) {
 		switch (opt) {
 		case 's':
-			c.len = vl_opt_size("--size", optarg, VMLAB_PT_PAGE,
-					    1ULL << 34);
-			if (c.len % VMLAB_PT_PAGE)
-				vl_bad_arg("--size", optarg,
-					   "not a whole number of 4K pages");
+			c.len = vl_opt_pages("--size", optarg, 1ULL << 34);
 			break;
 		case 'f':
 			file = optarg;

@@ -76,7 +76,7 @@ static void usage(FILE *f)
 static void parse_range(const char *s, struct opts *o)
 {
 	const char *dash = strchr(s, '-'), *why;
-	char lo[32];
+	char lo[32], aligned[64];
 
 	if (!dash || (size_t)(dash - s) >= sizeof(lo))
 		vl_bad_arg("--range", s, "want A-B (hex addresses)");
@@ -85,8 +85,14 @@ static void parse_range(const char *s, struct opts *o)
 	why = vl_parse_hex(lo, &o->start);
 	if (!why)
 		why = vl_parse_hex(dash + 1, &o->end);
-	if (!why && (o->start % VMLAB_PT_PAGE || o->end % VMLAB_PT_PAGE))
-		why = "addresses must be page aligned (multiples of 0x1000)";
+	if (!why && (o->start % VMLAB_PT_PAGE || o->end % VMLAB_PT_PAGE)) {
+		snprintf(
+			aligned, sizeof(aligned),
+			"addresses must be page aligned (multiples of 0x%" PRIx64
+			")",
+			VMLAB_PT_PAGE);
+		why = aligned;
+	}
 	if (!why && o->start >= o->end)
 		why = "A must be below B";
 	if (why)
