@@ -95,7 +95,7 @@ static void usage(FILE *out)
 		"                          or a preset: fork, vfork, tlpi, linuxthreads, thread,\n"
 		"                          nptl (default: tlpi = VM,VFORK,FS,FILES,SIGHAND)\n"
 		"      --vsize LIST        grow the parent's VmSize to each size (1.7M,11.7M,1G)\n"
-		"      --touch MODE        untouched, touched (4 KiB pages, default) or huge\n"
+		"      --touch MODE        untouched, touched (base pages, default) or huge\n"
 		"                          (MADV_HUGEPAGE): how the added memory is mapped\n"
 		"  -n, --reps N            repetitions (default 5; 1 to 1000)\n"
 		"  -d, --duration TIME     length of one repetition (default 500ms; units\n"

@@ -80,7 +80,7 @@ static void usage(FILE *f)
 		"  -s, --size SIZE      region size (default 16K; binary units K, M, G)\n"
 		"  -f, --file PATH      map PATH (created, sized) instead of anonymous memory\n"
 		"  -S, --shared         MAP_SHARED (default MAP_PRIVATE)\n"
-		"  -H, --huge           2 MiB aligned with MADV_HUGEPAGE (default: MADV_NOHUGEPAGE)\n"
+		"  -H, --huge           PMD aligned with MADV_HUGEPAGE (default: MADV_NOHUGEPAGE)\n"
 		"  -T, --hugetlb        anonymous hugetlb pages (reserve them in nr_hugepages)\n"
 		"  -J, --json           one JSON document: the steps and the entries dumped\n"
 		"  -V, --version        version\n"
