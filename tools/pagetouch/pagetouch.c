@@ -239,8 +239,10 @@ static const struct vl_col page_cols[] = {
 static void fill_page(struct libscols_line *ln, size_t col, uint64_t page,
 		      const struct vmlab_pte *r, bool json)
 {
-	const char *huge = r->level == VMLAB_LEVEL_PMD && !json ? " (2M)" : "";
+	char huge[24] = "";
 
+	if (r->level == VMLAB_LEVEL_PMD && !json)
+		snprintf(huge, sizeof(huge), " (%zuM)", vl_pmd_size() >> 20);
 	vl_line_set_fmt(ln, col, "%" PRIu64 "%s", page, huge);
 	vl_line_set_hex(ln, col + 1, r->va);
 	vl_line_set_u64(ln, col + 2, r->pfn);

@@ -322,7 +322,7 @@ struct tree {
 /* Span mapped by one table of level i (0: a PTE table maps 2M of 4K pages). */
 static uint64_t table_span(int i)
 {
-	return ptdump_span(i + 1);
+	return vmlab_pt_level_size(VMLAB_LEVEL_PMD + i);
 }
 
 /* Room for one more node at level l: 0 or -ENOMEM. */
@@ -385,9 +385,7 @@ static int tree_add(struct tree *tr, int i, uint64_t va, uint64_t entries,
 static int tree_rec(const struct vmlab_pte *r, void *arg)
 {
 	struct tree *tr = arg;
-	uint64_t sz = ptdump_span(r->level == VMLAB_LEVEL_PUD ? 2 :
-				  r->level == VMLAB_LEVEL_PMD ? 1 :
-								0);
+	uint64_t sz = vmlab_pt_level_size(r->level);
 	int i = r->level == VMLAB_LEVEL_PUD ? 2 :
 		r->level == VMLAB_LEVEL_PMD ? 1 :
 					      0;
@@ -509,7 +507,8 @@ static void dot_node(FILE *f, int i, const struct pt_node *nd, bool empty)
 	uint64_t n = empty ? nd->empty : nd->n;
 	char span[32];
 
-	approx_size(ptdump_span(i), span, sizeof(span)); /* an entry's */
+	approx_size(vmlab_pt_level_size(VMLAB_LEVEL_PTE + i), span,
+		    sizeof(span)); /* an entry's */
 	fprintf(f, "  \"%s_%" PRIu64 "_%" PRIx64 "%s\" [label=\"", lv_id[i], n,
 		nd->va, empty ? "_empty" : "");
 	if (empty)
@@ -519,11 +518,12 @@ static void dot_node(FILE *f, int i, const struct pt_node *nd, bool empty)
 		fprintf(f,
 			"%" PRIu64 " %s tables from 0x%" PRIx64 "\\n%" PRIu64
 			" of %" PRIu64 " entries used",
-			n, lv_name[i], nd->va, nd->used, n * ptdump_entries());
+			n, lv_name[i], nd->va, nd->used,
+			n * vmlab_pt_entries());
 	else
 		fprintf(f,
 			"%s table 0x%" PRIx64 "\\n%" PRIu64 "/%" PRIu64 " used",
-			lv_name[i], nd->va, nd->used, ptdump_entries());
+			lv_name[i], nd->va, nd->used, vmlab_pt_entries());
 	if (nd->leaves && !empty)
 		fprintf(f, "\\n(%" PRIu64 " %s pages)", nd->leaves,
 			ptdump_level_name(i == 1 ? VMLAB_LEVEL_PMD :
@@ -621,7 +621,8 @@ static void tree_dot(FILE *f, const struct tree *tr, const char *title)
 	pgd.used = tr->lv[top].n;
 	approx_size(user / VMLAB_PT_PAGE * 8, flat, sizeof(flat));
 	approx_size(user, user_sz, sizeof(user_sz));
-	approx_size(ptdump_span(tr->levels - 1), pgd_span, sizeof(pgd_span));
+	approx_size(vmlab_pt_level_size(VMLAB_LEVEL_PTE + tr->levels - 1),
+		    pgd_span, sizeof(pgd_span));
 	fprintf(f,
 		"digraph pagetables {\n  rankdir=LR; nodesep=0.08; ranksep=0.5;\n"
 		"  node [shape=box, margin=\"0.25,0.05\", fontname=\"sans-serif\", fontsize=10, fillcolor=\"#dde8f4\"];\n"
@@ -636,7 +637,7 @@ static void tree_dot(FILE *f, const struct tree *tr, const char *title)
 	fprintf(f,
 		"  \"pgd_1_0\" [label=\"PGD\\n%" PRIu64 "/%" PRIu64
 		" used\\nan entry maps %s\", style=filled, fillcolor=\"#f4dede\"];\n",
-		pgd.used, ptdump_entries(), pgd_span);
+		pgd.used, vmlab_pt_entries(), pgd_span);
 	dot_kids(f, tr, 4, &pgd, 0, tr->lv[top].n);
 	fprintf(f, "}\n");
 }

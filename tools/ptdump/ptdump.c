@@ -258,20 +258,6 @@ static const struct vma *find_vma(const struct target *t, uint64_t va)
 	return NULL;
 }
 
-uint64_t ptdump_entries(void)
-{
-	return VMLAB_PT_PAGE / 8;
-}
-
-uint64_t ptdump_span(int i)
-{
-	uint64_t span = VMLAB_PT_PAGE;
-
-	while (i-- > 0)
-		span *= ptdump_entries();
-	return span;
-}
-
 void ptdump_size_name(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "KMGTPE";
@@ -285,11 +271,6 @@ void ptdump_size_name(uint64_t bytes, char *buf, size_t len)
 	snprintf(buf, len, "%" PRIu64 "%c", bytes, units[i]);
 }
 
-static uint64_t level_size(uint32_t level)
-{
-	return ptdump_span((int)level - VMLAB_LEVEL_PTE);
-}
-
 const char *ptdump_level_name(uint32_t level)
 {
 	static char names[VMLAB_LEVEL_PUD + 1][24];
@@ -297,7 +278,7 @@ const char *ptdump_level_name(uint32_t level)
 	if (level < VMLAB_LEVEL_PTE || level > VMLAB_LEVEL_PUD)
 		return "?";
 	if (!names[level][0])
-		ptdump_size_name(level_size(level), names[level],
+		ptdump_size_name(vmlab_pt_level_size(level), names[level],
 				 sizeof(names[level]));
 	return names[level];
 }
@@ -507,7 +488,7 @@ static int range_add(struct ranges_ctx *c, const struct vmlab_pte *p,
 {
 	struct run *r = &c->run;
 	uint32_t key = p->flags & ~RUN_IGNORED;
-	uint64_t n = (end - va) / level_size(p->level);
+	uint64_t n = (end - va) / vmlab_pt_level_size(p->level);
 	int ret;
 
 	if (!r->entries || va != r->end || key != r->key ||
@@ -532,7 +513,8 @@ static int range_add(struct ranges_ctx *c, const struct vmlab_pte *p,
 static int range_rec(const struct vmlab_pte *p, void *arg)
 {
 	struct ranges_ctx *c = arg;
-	uint64_t va = p->va, end = p->va + p->nr * level_size(p->level);
+	uint64_t va = p->va,
+		 end = p->va + p->nr * vmlab_pt_level_size(p->level);
 	int ret = 0;
 
 	while (!ret && va < end) {
@@ -631,8 +613,10 @@ static int dump_summary(const struct target *t, const struct opts *o,
 		vl_line_set_u64(ln, 1, q.tables[i]);
 		vl_line_set_u64(ln, 2, q.tables[i] * VMLAB_PT_PAGE);
 		/* 4 levels: the PGD is the P4D's, folded */
-		ptdump_size_name(ptdump_span(i == 4 && q.levels == 4 ? 3 : i),
-				 span, sizeof(span));
+		ptdump_size_name(
+			vmlab_pt_level_size(VMLAB_LEVEL_PTE +
+					    (i == 4 && q.levels == 4 ? 3 : i)),
+			span, sizeof(span));
 		scols_line_set_data(ln, 3, span);
 		total += q.tables[i];
 	}
@@ -641,7 +625,7 @@ static int dump_summary(const struct target *t, const struct opts *o,
 		    "%d-level paging: %" PRIu64 " page-table pages = %" PRIu64
 		    " KiB (each table: %" PRIu64 " entries of 8 bytes)\n",
 		    q.levels, total, total * VMLAB_PT_PAGE >> 10,
-		    ptdump_entries());
+		    vmlab_pt_entries());
 	return ret;
 }
 

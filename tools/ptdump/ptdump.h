@@ -56,10 +56,6 @@ struct ranges_ctx {
 
 extern const struct vl_col ptdump_range_cols[10];
 
-/* Entries in a table: a page of 8-byte entries (512 of 4 KiB, 2048 of 16 KiB). */
-uint64_t ptdump_entries(void);
-/* What an entry i levels above a PTE maps: 0 a page, 1 a PMD's (2M of 4K pages). */
-uint64_t ptdump_span(int i);
 /* What an entry of a VMLAB_LEVEL_* maps, as ptdump names it: "4K", "2M", "1G". */
 const char *ptdump_level_name(uint32_t level);
 /* A power of two of at least 1 KiB as ptdump names it: "4K", "512G", "256T". */

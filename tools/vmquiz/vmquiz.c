@@ -221,12 +221,10 @@ static void ask_level(struct target *t, struct question *q)
 	if (found)
 		snprintf(q->why, sizeof(q->why),
 			 "a %s entry 0x%016" PRIx64 " maps 0x%" PRIx64
-			 " (%d KiB)",
+			 " (%" PRIu64 " KiB)",
 			 level_name(&pte, found), (uint64_t)pte.entry,
 			 (uint64_t)pte.va,
-			 pte.level == VMLAB_LEVEL_PMD ? 2048 :
-			 pte.level == VMLAB_LEVEL_PUD ? 1048576 :
-							4);
+			 vmlab_pt_level_size(pte.level) >> 10);
 	else
 		snprintf(
 			q->why, sizeof(q->why),
