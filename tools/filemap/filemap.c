@@ -24,7 +24,6 @@
 #include "cli.h"
 #include "table.h"
 
-#define PAGE 4096UL
 #define BUF (64 * 1024)
 
 static int pagemap = -1;
@@ -50,7 +49,8 @@ static uint64_t pm(const void *addr)
 {
 	uint64_t e = 0;
 
-	if (pread(pagemap, &e, 8, (off_t)((uintptr_t)addr / PAGE * 8)) != 8)
+	if (pread(pagemap, &e, 8,
+		  (off_t)((uintptr_t)addr / vl_page_size() * 8)) != 8)
 		return 0;
 	return e;
 }
@@ -60,7 +60,7 @@ static size_t present(const char *p, size_t pages)
 	size_t i, n = 0;
 
 	for (i = 0; i < pages; i++)
-		n += pm(p + i * PAGE) >> 63;
+		n += pm(p + i * vl_page_size()) >> 63;
 	return n;
 }
 
@@ -69,7 +69,7 @@ static size_t in_page_cache(void *p, size_t pages)
 	unsigned char *vec = malloc(pages);
 	size_t i, n = 0;
 
-	if (!vec || mincore(p, pages * PAGE, vec)) {
+	if (!vec || mincore(p, pages * vl_page_size(), vec)) {
 		free(vec);
 		return 0;
 	}
@@ -233,7 +233,7 @@ int main(int argc, char **argv)
 	if (optind + 1 < argc)
 		vl_usage_error("unexpected argument '%s'", argv[optind + 1]);
 	r.path = argv[optind];
-	r.pages = r.size / PAGE;
+	r.pages = r.size / vl_page_size();
 	pagemap = open("/proc/self/pagemap", O_RDONLY);
 	if (pagemap < 0) {
 		vl_error("/proc/self/pagemap: %s", strerror(errno));
@@ -252,7 +252,7 @@ int main(int argc, char **argv)
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		r.calls++;
 		r.copied += (size_t)n;
-		for (i = 0; i < (size_t)n; i += PAGE)
+		for (i = 0; i < (size_t)n; i += vl_page_size())
 			r.sum += (unsigned char)buf[i];
 	}
 	r.t_read = now_ms() - t0;
@@ -260,7 +260,7 @@ int main(int argc, char **argv)
 
 	/* mmap(): the page-cache pages themselves, brought in by faults */
 	map = mmap(NULL, r.size, PROT_READ, MAP_SHARED, fd, 0);
-	again = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	again = mmap(NULL, vl_page_size(), PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED || again == MAP_FAILED) {
 		vl_error("mmap: %s", strerror(errno));
 		return VL_EXIT_FAIL;
@@ -270,7 +270,7 @@ int main(int argc, char **argv)
 	f0 = minor_faults();
 	t0 = now_ms();
 	for (i = 0; i < r.pages; i++)
-		r.sum += (unsigned char)map[i * PAGE];
+		r.sum += (unsigned char)map[i * vl_page_size()];
 	r.t_map = now_ms() - t0;
 	r.f_map = minor_faults() - f0;
 	r.after = present(map, r.pages);
@@ -279,7 +279,7 @@ int main(int argc, char **argv)
 	r.frame_again = pm(again) & ((1ULL << 55) - 1);
 	r.frame_buf = pm(buf) & ((1ULL << 55) - 1);
 	munmap(map, r.size);
-	munmap(again, PAGE);
+	munmap(again, vl_page_size());
 	close(fd);
 	if (json)
 		return print_json(&r) ? VL_EXIT_FAIL : VL_EXIT_OK;

@@ -95,7 +95,7 @@ static void usage(FILE *out)
 		"                          or a preset: fork, vfork, tlpi, linuxthreads, thread,\n"
 		"                          nptl (default: tlpi = VM,VFORK,FS,FILES,SIGHAND)\n"
 		"      --vsize LIST        grow the parent's VmSize to each size (1.7M,11.7M,1G)\n"
-		"      --touch MODE        untouched, touched (4 KiB pages, default) or huge\n"
+		"      --touch MODE        untouched, touched (base pages, default) or huge\n"
 		"                          (MADV_HUGEPAGE): how the added memory is mapped\n"
 		"  -n, --reps N            repetitions (default 5; 1 to 1000)\n"
 		"  -d, --duration TIME     length of one repetition (default 500ms; units\n"
@@ -148,7 +148,8 @@ static void add_sizes(const char *list)
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (nsizes == MAX_SIZES)
 			vl_usage_error("too many sizes (at most 16): %s", list);
-		sizes[nsizes] = vl_opt_size("--vsize", tok, 4096, 1ULL << 40);
+		sizes[nsizes] =
+			vl_opt_size("--vsize", tok, vl_page_size(), 1ULL << 40);
 		snprintf(size_label[nsizes], sizeof(size_label[0]), "%s", tok);
 		nsizes++;
 	}

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "forkbench.h"
 
 #define FB_CHILD __attribute__((noinline, no_stack_protector))
@@ -584,7 +585,7 @@ static size_t pad_len;
 
 int fb_set_vsize(uint64_t target, enum fb_touch touch)
 {
-	const size_t huge = 2UL << 20, page = 4096;
+	const size_t huge = vl_pmd_size(), page = vl_page_size();
 	size_t need, off;
 	long kb;
 	char *p;
@@ -602,7 +603,7 @@ int fb_set_vsize(uint64_t target, enum fb_touch touch)
 	need = target - (uint64_t)kb * 1024;
 	if (!need)
 		return 0;
-	/* Over-allocate so that huge pages can start 2 MiB aligned, then trim. */
+	/* Over-allocate so that huge pages can start PMD aligned, then trim. */
 	p = mmap(NULL, need + huge, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)

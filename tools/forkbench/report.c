@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "report.h"
 #include "table.h"
 
@@ -32,7 +33,7 @@ static const struct {
 void print_header(void)
 {
 	struct utsname u;
-	char line[512], model[256] = "unknown";
+	char line[512], model[256] = "unknown", mem[64];
 	FILE *f = fopen("/proc/cpuinfo", "re");
 	int i;
 
@@ -69,8 +70,16 @@ void print_header(void)
 			opt.touch == FB_UNTOUCHED ?
 				"untouched (no page tables)" :
 			opt.touch == FB_TOUCHED ?
-				"touched (4 KiB pages, MADV_NOHUGEPAGE)" :
-				"touched with MADV_HUGEPAGE (2 MiB pages)");
+				(snprintf(
+					 mem, sizeof(mem),
+					 "touched (%zu KiB pages, MADV_NOHUGEPAGE)",
+					 vl_page_size() >> 10),
+				 mem) :
+				(snprintf(
+					 mem, sizeof(mem),
+					 "touched with MADV_HUGEPAGE (%zu MiB pages)",
+					 vl_pmd_size() >> 20),
+				 mem));
 		fprintf(info,
 			"# VmSize of the measuring process (forkbench-engine, static) before padding: %ld kB\n",
 			base_kb);

@@ -31,7 +31,12 @@
 #define TAG sizeof(size_t)
 #define ALIGN 16
 #define MIN_BLOCK 32 /* two tags and two links */
-#define CHUNK 4096 /* sbrk at least this much */
+/*
+ * sbrk at least this much: the allocator's own step (CS:APP's CHUNKSIZE),
+ * not the page size: sbrk takes bytes, the kernel rounds the heap's VMA to
+ * whole pages (the vma table shows them).
+ */
+#define CHUNK 4096
 #define MAX_NAMES 32
 
 static char *heap_start, *heap_end; /* [prolog, end of epilog) */

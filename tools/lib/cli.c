@@ -119,6 +119,19 @@ pid_t vl_opt_pid(const char *opt, const char *arg)
 	return (pid_t)vl_opt_uint(opt, arg, 1, VL_PID_MAX);
 }
 
+uint64_t vl_opt_pages(const char *opt, const char *arg, uint64_t max)
+{
+	uint64_t v = vl_opt_size(opt, arg, vl_page_size(), max);
+	char why[64];
+
+	if (v % vl_page_size()) {
+		snprintf(why, sizeof(why), "not a whole number of %zuK pages",
+			 vl_page_size() >> 10);
+		vl_bad_arg(opt, arg, why);
+	}
+	return v;
+}
+
 const char *vl_opt_file(const char *opt, const char *arg)
 {
 	if (!*arg)
@@ -159,4 +172,18 @@ void vl_sleep_ns(uint64_t ns)
 			       (long)(ns % VL_NSEC_PER_SEC) };
 
 	nanosleep(&ts, NULL);
+}
+
+size_t vl_page_size(void)
+{
+	static size_t page;
+
+	if (!page)
+		page = (size_t)sysconf(_SC_PAGESIZE);
+	return page;
+}
+
+size_t vl_pmd_size(void)
+{
+	return vl_page_size() * (vl_page_size() / 8);
 }

@@ -64,6 +64,8 @@ uint64_t vl_opt_size(const char *opt, const char *arg, uint64_t min,
 uint64_t vl_opt_duration(const char *opt, const char *arg, uint64_t min_ns,
 			 uint64_t max_ns);
 pid_t vl_opt_pid(const char *opt, const char *arg);
+/* A size of whole pages (vl_page_size), one page to max: "not a whole number of 4K pages". */
+uint64_t vl_opt_pages(const char *opt, const char *arg, uint64_t max);
 /* A file name: arg itself, not empty ("want a file name"). */
 const char *vl_opt_file(const char *opt, const char *arg);
 
@@ -78,5 +80,14 @@ uint64_t vl_now_ns(void);
 
 /* Sleep for ns nanoseconds, or until a signal is handled. */
 void vl_sleep_ns(uint64_t ns);
+
+/*
+ * The running kernel's base page size, sysconf(_SC_PAGESIZE): 4096 on
+ * x86-64, 4096, 16384 or 65536 on arm64 (the kernel's granule).
+ */
+size_t vl_page_size(void);
+
+/* The size a PMD entry maps (a huge page): a table of page / 8 entries of pages. */
+size_t vl_pmd_size(void);
 
 #endif

@@ -8,10 +8,32 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "cli.h"
 #include "libvmlab.h"
 #include "vl_arch.h"
 
-#define VMLAB_PT_PAGE 4096UL
+/* The base page, as the page tables map it: the running kernel's (vl_page_size). */
+#define VMLAB_PT_PAGE ((uint64_t)vl_page_size())
+
+/* Entries in a table: a page of 8-byte entries (512 of 4 KiB, 2048 of 16 KiB). */
+static inline uint64_t vmlab_pt_entries(void)
+{
+	return VMLAB_PT_PAGE / 8;
+}
+
+/*
+ * What an entry of a VMLAB_LEVEL_* maps: a page at the PTE level, and a
+ * table's worth of the level below at each level up (4K, 2M, 1G, 512G,
+ * 256T of 4 KiB pages; 16K, 32M, 64G, 128T of 16 KiB).
+ */
+static inline uint64_t vmlab_pt_level_size(uint32_t level)
+{
+	uint64_t size = VMLAB_PT_PAGE;
+
+	for (; level > VMLAB_LEVEL_PTE; level--)
+		size *= vmlab_pt_entries();
+	return size;
+}
 
 /* Paging levels of the running kernel (4 or 5), or -errno. */
 static inline int vmlab_pt_levels(int fd)

@@ -28,8 +28,6 @@
 #include "table.h"
 #include "vmlab_pt.h"
 
-#define HPAGE (2UL << 20)
-
 enum step_kind {
 	S_READ,
 	S_WRITE,
@@ -82,7 +80,7 @@ static void usage(FILE *f)
 		"  -s, --size SIZE      region size (default 16K; binary units K, M, G)\n"
 		"  -f, --file PATH      map PATH (created, sized) instead of anonymous memory\n"
 		"  -S, --shared         MAP_SHARED (default MAP_PRIVATE)\n"
-		"  -H, --huge           2 MiB aligned with MADV_HUGEPAGE (default: MADV_NOHUGEPAGE)\n"
+		"  -H, --huge           PMD aligned with MADV_HUGEPAGE (default: MADV_NOHUGEPAGE)\n"
 		"  -T, --hugetlb        anonymous hugetlb pages (reserve them in nr_hugepages)\n"
 		"  -J, --json           one JSON document: the steps and the entries dumped\n"
 		"  -V, --version        version\n"
@@ -241,8 +239,10 @@ static const struct vl_col page_cols[] = {
 static void fill_page(struct libscols_line *ln, size_t col, uint64_t page,
 		      const struct vmlab_pte *r, bool json)
 {
-	const char *huge = r->level == VMLAB_LEVEL_PMD && !json ? " (2M)" : "";
+	char huge[24] = "";
 
+	if (r->level == VMLAB_LEVEL_PMD && !json)
+		snprintf(huge, sizeof(huge), " (%zuM)", vl_pmd_size() >> 20);
 	vl_line_set_fmt(ln, col, "%" PRIu64 "%s", page, huge);
 	vl_line_set_hex(ln, col + 1, r->va);
 	vl_line_set_u64(ln, col + 2, r->pfn);
@@ -472,7 +472,7 @@ static char *map_region(size_t len, const char *file, bool shared, bool huge,
 	int flags = (shared ? MAP_SHARED : MAP_PRIVATE) |
 		    (tlb ? MAP_HUGETLB : 0),
 	    f = -1;
-	size_t maplen = huge ? len + HPAGE : len;
+	size_t maplen = huge ? len + vl_pmd_size() : len;
 	char *p;
 
 	if (file) {
@@ -491,7 +491,8 @@ static char *map_region(size_t len, const char *file, bool shared, bool huge,
 	if (tlb)
 		return p;
 	if (huge && !file) {
-		p = (char *)(((uintptr_t)p + HPAGE - 1) & ~(HPAGE - 1));
+		p = (char *)(((uintptr_t)p + vl_pmd_size() - 1) &
+			     ~(vl_pmd_size() - 1));
 		madvise(p, len, MADV_HUGEPAGE);
 	} else {
 		madvise(p, len, MADV_NOHUGEPAGE);
@@ -523,11 +524,7 @@ int main(int argc, char **argv)
 	       -1) {
 		switch (opt) {
 		case 's':
-			c.len = vl_opt_size("--size", optarg, VMLAB_PT_PAGE,
-					    1ULL << 34);
-			if (c.len % VMLAB_PT_PAGE)
-				vl_bad_arg("--size", optarg,
-					   "not a whole number of 4K pages");
+			c.len = vl_opt_pages("--size", optarg, 1ULL << 34);
 			break;
 		case 'f':
 			file = optarg;

@@ -42,11 +42,11 @@ static void on_fault(int signo, siginfo_t *si, void *ctx)
 /* A page mapped with prot, filled with "ret" so it can be called. */
 static void *page(int prot)
 {
-	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, vl_page_size(), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED ||
-	    (vl_fill_ret(p, 4096), mprotect(p, 4096, prot))) {
+	if (p == MAP_FAILED || (vl_fill_ret(p, vl_page_size()),
+				mprotect(p, vl_page_size(), prot))) {
 		vl_error("mmap: %s", strerror(errno));
 		exit(VL_EXIT_FAIL);
 	}
@@ -100,7 +100,7 @@ static void run_access(const char *spec, uintptr_t addr)
 	else if (!strcmp(spec, "read-none"))
 		p = page(PROT_NONE);
 	if (!strcmp(spec, "read-hole"))
-		munmap(p, 4096);
+		munmap(p, vl_page_size());
 	report->target = (uintptr_t)p;
 	if (!strcmp(spec, "exec-nx"))
 		do_exec(p);

@@ -319,10 +319,10 @@ struct tree {
 	uint64_t user_top;
 };
 
-/* Span mapped by one table of level i (0: a PTE table maps 2M). */
+/* Span mapped by one table of level i (0: a PTE table maps 2M of 4K pages). */
 static uint64_t table_span(int i)
 {
-	return 1ULL << (21 + 9 * i);
+	return vmlab_pt_level_size(VMLAB_LEVEL_PMD + i);
 }
 
 /* Room for one more node at level l: 0 or -ENOMEM. */
@@ -385,9 +385,7 @@ static int tree_add(struct tree *tr, int i, uint64_t va, uint64_t entries,
 static int tree_rec(const struct vmlab_pte *r, void *arg)
 {
 	struct tree *tr = arg;
-	uint64_t sz = r->level == VMLAB_LEVEL_PUD ? 1ULL << 30 :
-		      r->level == VMLAB_LEVEL_PMD ? 1ULL << 21 :
-						    VMLAB_PT_PAGE;
+	uint64_t sz = vmlab_pt_level_size(r->level);
 	int i = r->level == VMLAB_LEVEL_PUD ? 2 :
 		r->level == VMLAB_LEVEL_PMD ? 1 :
 					      0;
@@ -509,7 +507,8 @@ static void dot_node(FILE *f, int i, const struct pt_node *nd, bool empty)
 	uint64_t n = empty ? nd->empty : nd->n;
 	char span[32];
 
-	approx_size(table_span(i) / 512, span, sizeof(span)); /* an entry's */
+	approx_size(vmlab_pt_level_size(VMLAB_LEVEL_PTE + i), span,
+		    sizeof(span)); /* an entry's */
 	fprintf(f, "  \"%s_%" PRIu64 "_%" PRIx64 "%s\" [label=\"", lv_id[i], n,
 		nd->va, empty ? "_empty" : "");
 	if (empty)
@@ -519,13 +518,16 @@ static void dot_node(FILE *f, int i, const struct pt_node *nd, bool empty)
 		fprintf(f,
 			"%" PRIu64 " %s tables from 0x%" PRIx64 "\\n%" PRIu64
 			" of %" PRIu64 " entries used",
-			n, lv_name[i], nd->va, nd->used, n * 512);
+			n, lv_name[i], nd->va, nd->used,
+			n * vmlab_pt_entries());
 	else
-		fprintf(f, "%s table 0x%" PRIx64 "\\n%" PRIu64 "/512 used",
-			lv_name[i], nd->va, nd->used);
+		fprintf(f,
+			"%s table 0x%" PRIx64 "\\n%" PRIu64 "/%" PRIu64 " used",
+			lv_name[i], nd->va, nd->used, vmlab_pt_entries());
 	if (nd->leaves && !empty)
 		fprintf(f, "\\n(%" PRIu64 " %s pages)", nd->leaves,
-			i == 1 ? "2M" : "1G");
+			ptdump_level_name(i == 1 ? VMLAB_LEVEL_PMD :
+						   VMLAB_LEVEL_PUD));
 	fprintf(f, "\\nan entry maps %s\"%s];\n", span,
 		empty ? ", style=dashed" :
 		n > 1 ? ", style=\"filled\"" :
@@ -609,7 +611,7 @@ static void tree_dot(FILE *f, const struct tree *tr, const char *title)
 {
 	uint64_t total = 1, i, user = tr->user_top;
 	struct pt_node pgd = { .va = 0, .n = 1 };
-	char flat[32], user_sz[32];
+	char flat[32], user_sz[32], pgd_span[32];
 	int top = tr->levels == 5 ? 3 : 2;
 
 	for (i = 0; i < 4; i++)
@@ -619,6 +621,8 @@ static void tree_dot(FILE *f, const struct tree *tr, const char *title)
 	pgd.used = tr->lv[top].n;
 	approx_size(user / VMLAB_PT_PAGE * 8, flat, sizeof(flat));
 	approx_size(user, user_sz, sizeof(user_sz));
+	approx_size(vmlab_pt_level_size(VMLAB_LEVEL_PTE + tr->levels - 1),
+		    pgd_span, sizeof(pgd_span));
 	fprintf(f,
 		"digraph pagetables {\n  rankdir=LR; nodesep=0.08; ranksep=0.5;\n"
 		"  node [shape=box, margin=\"0.25,0.05\", fontname=\"sans-serif\", fontsize=10, fillcolor=\"#dde8f4\"];\n"
@@ -629,11 +633,11 @@ static void tree_dot(FILE *f, const struct tree *tr, const char *title)
 	fprintf(f,
 		"\\n%" PRIu64 " page-table pages exist = %" PRIu64
 		" KiB; one flat table for the %s of user space would need %s\";\n",
-		total, total * 4, user_sz, flat);
+		total, total * VMLAB_PT_PAGE >> 10, user_sz, flat);
 	fprintf(f,
-		"  \"pgd_1_0\" [label=\"PGD\\n%" PRIu64
-		"/512 used\\nan entry maps %s\", style=filled, fillcolor=\"#f4dede\"];\n",
-		pgd.used, tr->levels == 5 ? "256 TiB" : "512 GiB");
+		"  \"pgd_1_0\" [label=\"PGD\\n%" PRIu64 "/%" PRIu64
+		" used\\nan entry maps %s\", style=filled, fillcolor=\"#f4dede\"];\n",
+		pgd.used, vmlab_pt_entries(), pgd_span);
 	dot_kids(f, tr, 4, &pgd, 0, tr->lv[top].n);
 	fprintf(f, "}\n");
 }

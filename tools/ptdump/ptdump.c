@@ -76,7 +76,7 @@ static void usage(FILE *f)
 static void parse_range(const char *s, struct opts *o)
 {
 	const char *dash = strchr(s, '-'), *why;
-	char lo[32];
+	char lo[32], aligned[64];
 
 	if (!dash || (size_t)(dash - s) >= sizeof(lo))
 		vl_bad_arg("--range", s, "want A-B (hex addresses)");
@@ -85,8 +85,14 @@ static void parse_range(const char *s, struct opts *o)
 	why = vl_parse_hex(lo, &o->start);
 	if (!why)
 		why = vl_parse_hex(dash + 1, &o->end);
-	if (!why && (o->start % VMLAB_PT_PAGE || o->end % VMLAB_PT_PAGE))
-		why = "addresses must be page aligned (multiples of 0x1000)";
+	if (!why && (o->start % VMLAB_PT_PAGE || o->end % VMLAB_PT_PAGE)) {
+		snprintf(
+			aligned, sizeof(aligned),
+			"addresses must be page aligned (multiples of 0x%" PRIx64
+			")",
+			VMLAB_PT_PAGE);
+		why = aligned;
+	}
 	if (!why && o->start >= o->end)
 		why = "A must be below B";
 	if (why)
@@ -252,18 +258,29 @@ static const struct vma *find_vma(const struct target *t, uint64_t va)
 	return NULL;
 }
 
-static uint64_t level_size(uint32_t level)
+void ptdump_size_name(uint64_t bytes, char *buf, size_t len)
 {
-	return level == VMLAB_LEVEL_PUD ? 1ULL << 30 :
-	       level == VMLAB_LEVEL_PMD ? 1ULL << 21 :
-					  VMLAB_PT_PAGE;
+	static const char units[] = "KMGTPE";
+	int i = 0;
+
+	bytes >>= 10;
+	while (bytes >= 1024 && units[i + 1]) {
+		bytes >>= 10;
+		i++;
+	}
+	snprintf(buf, len, "%" PRIu64 "%c", bytes, units[i]);
 }
 
-static const char *level_name(uint32_t level)
+const char *ptdump_level_name(uint32_t level)
 {
-	static const char *const names[] = { "?", "4K", "2M", "1G" };
+	static char names[VMLAB_LEVEL_PUD + 1][24];
 
-	return level < 4 ? names[level] : "?";
+	if (level < VMLAB_LEVEL_PTE || level > VMLAB_LEVEL_PUD)
+		return "?";
+	if (!names[level][0])
+		ptdump_size_name(vmlab_pt_level_size(level), names[level],
+				 sizeof(names[level]));
+	return names[level];
 }
 
 void ptdump_bit_names(const struct bit_name *names, size_t count,
@@ -370,7 +387,7 @@ static int page_line(const struct vmlab_pte *r, void *arg)
 	if (!ln)
 		return -ENOMEM;
 	set_hex(ln, col++, r->va);
-	scols_line_set_data(ln, col++, level_name(r->level));
+	scols_line_set_data(ln, col++, ptdump_level_name(r->level));
 	set_hex(ln, col++, r->entry);
 	vl_line_set_u64(ln, col++, r->pfn);
 	entry_flags_str(c->t, r, flags, sizeof(flags));
@@ -438,7 +455,7 @@ static int flush_run(struct ranges_ctx *c)
 	set_hex(ln, 0, r->start);
 	set_hex(ln, 1, r->end);
 	set_size(ln, 2, r->end - r->start, c->json);
-	scols_line_set_data(ln, 3, level_name(r->level));
+	scols_line_set_data(ln, 3, ptdump_level_name(r->level));
 	run_perm(r->key, perm);
 	scols_line_set_data(ln, 4, perm);
 	flags_str(r->key & ~(VMLAB_PTE_PRESENT | VMLAB_PTE_WRITE |
@@ -471,7 +488,7 @@ static int range_add(struct ranges_ctx *c, const struct vmlab_pte *p,
 {
 	struct run *r = &c->run;
 	uint32_t key = p->flags & ~RUN_IGNORED;
-	uint64_t n = (end - va) / level_size(p->level);
+	uint64_t n = (end - va) / vmlab_pt_level_size(p->level);
 	int ret;
 
 	if (!r->entries || va != r->end || key != r->key ||
@@ -496,7 +513,8 @@ static int range_add(struct ranges_ctx *c, const struct vmlab_pte *p,
 static int range_rec(const struct vmlab_pte *p, void *arg)
 {
 	struct ranges_ctx *c = arg;
-	uint64_t va = p->va, end = p->va + p->nr * level_size(p->level);
+	uint64_t va = p->va,
+		 end = p->va + p->nr * vmlab_pt_level_size(p->level);
 	int ret = 0;
 
 	while (!ret && va < end) {
@@ -570,9 +588,9 @@ static int dump_summary(const struct target *t, const struct opts *o,
 	};
 	static const char *const names[] = { "PTE", "PMD", "PUD", "P4D",
 					     "PGD" };
-	static const char *const spans[] = { "4K", "2M", "1G", "512G", "256T" };
 	struct libscols_table *tb;
 	struct vmlab_pt_query q;
+	char span[24];
 	uint64_t total = 0;
 	int i, ret;
 
@@ -594,15 +612,20 @@ static int dump_summary(const struct target *t, const struct opts *o,
 		scols_line_set_data(ln, 0, names[i]);
 		vl_line_set_u64(ln, 1, q.tables[i]);
 		vl_line_set_u64(ln, 2, q.tables[i] * VMLAB_PT_PAGE);
-		scols_line_set_data(
-			ln, 3, i == 4 && q.levels == 4 ? "512G" : spans[i]);
+		/* 4 levels: the PGD is the P4D's, folded */
+		ptdump_size_name(
+			vmlab_pt_level_size(VMLAB_LEVEL_PTE +
+					    (i == 4 && q.levels == 4 ? 3 : i)),
+			span, sizeof(span));
+		scols_line_set_data(ln, 3, span);
 		total += q.tables[i];
 	}
 	ret = vl_doc_add(doc, tb);
 	vl_doc_text(doc,
 		    "%d-level paging: %" PRIu64 " page-table pages = %" PRIu64
-		    " KiB (each table: 512 entries of 8 bytes)\n",
-		    q.levels, total, total * VMLAB_PT_PAGE >> 10);
+		    " KiB (each table: %" PRIu64 " entries of 8 bytes)\n",
+		    q.levels, total, total * VMLAB_PT_PAGE >> 10,
+		    vmlab_pt_entries());
 	return ret;
 }
 
@@ -744,11 +767,11 @@ static void explain_walk(struct explain_out *x, const struct target *t,
 	vl_doc_text(x->doc,
 		    "  %-3s entry 0x%016" PRIx64 "  leaf: %s page at 0x%" PRIx64
 		    ", pfn %" PRIu64 "%s, flags %s\n",
-		    leaf, (uint64_t)r->entry, level_name(r->level),
+		    leaf, (uint64_t)r->entry, ptdump_level_name(r->level),
 		    (uint64_t)r->va, (uint64_t)r->pfn,
 		    r->pfn ? "" : " (hidden without CAP_SYS_ADMIN)", flags);
 	walk_row(x, leaf, r->entry, flags);
-	scols_line_set_data(x->addr, 4, level_name(r->level));
+	scols_line_set_data(x->addr, 4, ptdump_level_name(r->level));
 	if (!r->pfn)
 		return;
 	vl_line_set_u64(x->addr, 5, r->pfn);

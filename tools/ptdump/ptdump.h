@@ -56,6 +56,11 @@ struct ranges_ctx {
 
 extern const struct vl_col ptdump_range_cols[10];
 
+/* What an entry of a VMLAB_LEVEL_* maps, as ptdump names it: "4K", "2M", "1G". */
+const char *ptdump_level_name(uint32_t level);
+/* A power of two of at least 1 KiB as ptdump names it: "4K", "512G", "256T". */
+void ptdump_size_name(uint64_t bytes, char *buf, size_t len);
+
 /* A query of [start, end) of t's address space, no records asked for. */
 void ptdump_query_init(const struct target *t, uint64_t start, uint64_t end,
 		       struct vmlab_pt_query *q);

@@ -148,9 +148,9 @@ static double ctr_threads(const struct ctr_cfg *cfg, int fd, bool wait_start)
  */
 static struct ctr_shared *ctr_map(const char **how)
 {
-	struct vmlab_shm_attach at = {
-		.flags = VMLAB_SHM_CREATE | VMLAB_SHM_EXCL, .length = 4096
-	};
+	struct vmlab_shm_attach at = { .flags = VMLAB_SHM_CREATE |
+						VMLAB_SHM_EXCL,
+				       .length = vl_page_size() };
 	struct vmlab_shm_unlink ul = { 0 };
 	void *p = MAP_FAILED;
 	int fd = vmlab_open();
@@ -159,8 +159,8 @@ static struct ctr_shared *ctr_map(const char **how)
 		snprintf(at.name, sizeof(at.name), "racedemo.%d",
 			 (int)getpid());
 		if (!VMLAB_CALL(fd, VMLAB_IOC_SHM_ATTACH, &at)) {
-			p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
-				 fd, 0);
+			p = mmap(NULL, vl_page_size(), PROT_READ | PROT_WRITE,
+				 MAP_SHARED, fd, 0);
 			/* The mapping keeps the region; the name is not needed. */
 			memcpy(ul.name, at.name, sizeof(ul.name));
 			VMLAB_CALL(fd, VMLAB_IOC_SHM_UNLINK, &ul);
@@ -172,8 +172,8 @@ static struct ctr_shared *ctr_map(const char **how)
 		return p;
 	}
 	*how = "anonymous";
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		 -1, 0);
+	p = mmap(NULL, vl_page_size(), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
 		vl_error("mmap: %s", strerror(errno));
 		exit(VL_EXIT_FAIL);
@@ -427,7 +427,7 @@ int cmd_counter(int argc, char **argv, struct rd_opts *o)
 	}
 	cfg.sh = cfg.procs > 1 && !IS_KERNEL(cfg.mode) ?
 			 ctr_map(&memory) :
-			 mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 mmap(NULL, vl_page_size(), PROT_READ | PROT_WRITE,
 			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (cfg.sh == MAP_FAILED) {
 		vl_error("mmap: %s", strerror(errno));

@@ -31,8 +31,8 @@ static uint64_t frame_of(const void *addr)
 
 	if (fd < 0)
 		return 0;
-	if (pread(fd, &ent, sizeof(ent), (off_t)((uintptr_t)addr / 4096) * 8) !=
-	    sizeof(ent))
+	if (pread(fd, &ent, sizeof(ent),
+		  (off_t)((uintptr_t)addr / vl_page_size()) * 8) != sizeof(ent))
 		ent = 0;
 	close(fd);
 	/* bit 63: present; bits 0..54: the frame number */

@@ -4,9 +4,10 @@
  * visits one cache line in each of N pages, in a random cycle, so every
  * load depends on the one before and needs the translation of a new page.
  * While N pages fit the TLB, translation is (nearly) free; past it, loads
- * wait for page walks. The same chase over memory backed by 2 MiB pages
- * needs 512 times fewer translations. Lines are spread over the page so
- * that the data cache is not what runs out first.
+ * wait for page walks. The same chase over memory backed by the huge pages
+ * a PMD maps (2 MiB of 4 KiB pages, 32 MiB of 16 KiB ones) needs 512 (2048)
+ * times fewer translations. Lines are spread over the page so that the data
+ * cache is not what runs out first.
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -19,8 +20,6 @@
 #include "jvh.h"
 #include "table.h"
 
-#define PAGE 4096UL
-#define HUGE (2UL << 20)
 #define LINE 64
 
 static uint64_t rng = 88172645463325252ULL;
@@ -38,21 +37,21 @@ struct region {
 	size_t len;
 };
 
-/* Memory for n pages: 4 KiB pages, or 2 MiB aligned with MADV_HUGEPAGE. */
+/* Memory for n pages: base pages, or PMD aligned with MADV_HUGEPAGE. */
 static int region(struct region *r, size_t pages, int huge)
 {
-	size_t want = pages * PAGE;
+	const size_t page = vl_page_size(), pmd = vl_pmd_size();
+	size_t want = pages * page;
 
 	if (huge)
-		want = (want + HUGE - 1) & ~(HUGE - 1);
-	r->len = want + (huge ? HUGE : 0);
+		want = (want + pmd - 1) & ~(pmd - 1);
+	r->len = want + (huge ? pmd : 0);
 	r->map = mmap(NULL, r->len, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (r->map == MAP_FAILED)
 		return -1;
-	r->base =
-		huge ? (char *)(((uintptr_t)r->map + HUGE - 1) & ~(HUGE - 1)) :
-		       r->map;
+	r->base = huge ? (char *)(((uintptr_t)r->map + pmd - 1) & ~(pmd - 1)) :
+			 r->map;
 	madvise(r->base, want, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	memset(r->base, 0, want);
 	return 0;
@@ -81,6 +80,7 @@ static long anon_huge_kib(void)
 static double chase(size_t pages, int huge, uint64_t loads, int *ok,
 		    long *huge_kib)
 {
+	const size_t page = vl_page_size();
 	size_t *order = malloc(pages * sizeof(*order)), i;
 	struct region r;
 	char *base;
@@ -104,11 +104,11 @@ static double chase(size_t pages, int huge, uint64_t loads, int *ok,
 	for (i = 0; i < pages; i++) {
 		size_t a = order[i], b = order[(i + 1) % pages];
 
-		*(void **)(base + a * PAGE + (a % (PAGE / LINE)) * LINE) =
-			base + b * PAGE + (b % (PAGE / LINE)) * LINE;
+		*(void **)(base + a * page + (a % (page / LINE)) * LINE) =
+			base + b * page + (b % (page / LINE)) * LINE;
 	}
-	p = (void **)(base + order[0] * PAGE +
-		      (order[0] % (PAGE / LINE)) * LINE);
+	p = (void **)(base + order[0] * page +
+		      (order[0] % (page / LINE)) * LINE);
 	for (k = 0; k < pages; k++) /* warm: caches and TLB as they settle */
 		p = *p;
 	t0 = vl_now_ns();
@@ -127,11 +127,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: tlbchase [options]\n"
 		"A dependent chase through one line per page, over 16, 64, ... MAXPAGES\n"
-		"pages, with 4 KiB and with 2 MiB pages; the cost of a load in ns.\n\n"
+		"pages, with base pages and with huge ones (4 KiB and 2 MiB on x86-64); the\n"
+		"cost of a load in ns.\n\n"
 		"  -l, --loads N       loads timed per size (default 2M; a count: k = 1000,\n"
 		"                      M = 10^6; 1k to 1G)\n"
-		"  -m, --max PAGES     the largest working set, in 4 KiB pages (default 16k\n"
-		"                      = 64 MiB; a count, 16 to 1048576)\n"
+		"  -m, --max PAGES     the largest working set, in base pages (default 16k\n"
+		"                      = 64 MiB of 4 KiB pages; a count, 16 to 1048576)\n"
 		"  -J, --json          one JSON document\n"
 		"  -V, --version       version\n"
 		"  -h, --help          this help\n"
@@ -192,7 +193,7 @@ int main(int argc, char **argv)
 		}
 		ln = vl_line(tb, NULL);
 		vl_line_set_u64(ln, 0, pages);
-		vl_line_set_u64(ln, 1, pages * PAGE / 1024);
+		vl_line_set_u64(ln, 1, pages * vl_page_size() / 1024);
 		vl_line_set_fmt(ln, 2, "%.1f", small);
 		vl_line_set_fmt(ln, 3, "%.1f", huge);
 		vl_line_set_fmt(ln, 4, "%.2f", small / huge);

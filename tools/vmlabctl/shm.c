@@ -106,11 +106,7 @@ static int shm_getopt(int argc, char **argv, const char *sub,
 					   "not a multiple of 8");
 			break;
 		case 's':
-			so->size =
-				vl_opt_size("--size", optarg, 4096, 1ULL << 40);
-			if (so->size % 4096)
-				vl_bad_arg("--size", optarg,
-					   "not a whole number of 4K pages");
+			so->size = vl_opt_pages("--size", optarg, 1ULL << 40);
 			break;
 		case 'r':
 			so->reps = vl_opt_count("--reps", optarg, 1, 1000);
@@ -196,7 +192,7 @@ static int print_named(const char *table, const char *name, uint64_t length,
 	}
 	vl_line_set_name(ln, 0, name, VMLAB_NAME_MAX);
 	vl_line_set_u64(ln, 1, length);
-	vl_line_set_u64(ln, 2, length / 4096);
+	vl_line_set_u64(ln, 2, length / vl_page_size());
 	vl_doc_init(&doc, json);
 	return vl_doc_add(&doc, tb) || vl_doc_end(&doc) ? EXIT_FAILURE :
 							  EXIT_SUCCESS;
@@ -216,7 +212,7 @@ static int cmd_create(int argc, char **argv, struct shm_opts *so)
 	close(fd);
 	if (!so->json) {
 		printf("created %s: %" PRIu64 " bytes (%" PRIu64 " pages)\n",
-		       argv[i], len, len / 4096);
+		       argv[i], len, len / vl_page_size());
 		return EXIT_SUCCESS;
 	}
 	return print_named("created", argv[i], len, true);
@@ -488,14 +484,13 @@ static void say(struct session *s, const struct action *a, int64_t value,
 
 static uint64_t pagemap_pfn(const volatile void *addr)
 {
-	long psz = sysconf(_SC_PAGESIZE);
 	uint64_t e = 0;
 	int fd = open("/proc/self/pagemap", O_RDONLY);
 
 	if (fd < 0)
 		return 0;
-	if (pread(fd, &e, sizeof(e), (uintptr_t)addr / psz * sizeof(e)) !=
-	    sizeof(e))
+	if (pread(fd, &e, sizeof(e),
+		  (uintptr_t)addr / vl_page_size() * sizeof(e)) != sizeof(e))
 		e = 0;
 	close(fd);
 	/* Bit 63: present; bits 0-54: PFN (zero without CAP_SYS_ADMIN). */
@@ -564,7 +559,7 @@ static void act_pfn(struct session *s, const struct action *a)
 
 static int run_action(struct session *s, const struct action *a)
 {
-	uint64_t pages = s->length / 4096, i;
+	uint64_t pages = s->length / vl_page_size(), i;
 
 	switch (a->kind) {
 	case A_READ:
@@ -588,7 +583,7 @@ static int run_action(struct session *s, const struct action *a)
 	case A_TOUCH:
 		pages = a->n < pages ? a->n : pages;
 		for (i = 0; i < pages; i++)
-			s->view[i * 4096] = 1;
+			s->view[i * vl_page_size()] = 1;
 		say(s, a, (int64_t)pages, "touch: wrote to %" PRIu64 " pages",
 		    pages);
 		break;
@@ -694,7 +689,7 @@ static uint64_t fault_in(int fd, uint64_t length)
 	if (p == MAP_FAILED)
 		return 0;
 	t = vl_now_ns();
-	for (i = 0; i < length; i += 4096)
+	for (i = 0; i < length; i += vl_page_size())
 		p[i] = 1;
 	t = vl_now_ns() - t;
 	munmap((void *)p, length);
@@ -745,7 +740,8 @@ static int cmd_bench(int argc, char **argv, struct shm_opts *so)
 	};
 	int i = shm_getopt(argc, argv, "bench", "sr", so);
 	uint64_t length = so->size ? so->size : 64 << 20, r;
-	uint64_t reps = so->reps ? so->reps : 7, pages = length / 4096;
+	uint64_t reps = so->reps ? so->reps : 7,
+		 pages = length / vl_page_size();
 	struct libscols_table *tb;
 
 	operands(argc, i, 0, 0, "bench", "takes no operands");

@@ -36,7 +36,8 @@
 #include "libvmlab.h"
 #include "table.h"
 
-#define PG 4096UL
+#define PG vl_page_size() /* the kernel's base page */
+#define PG_MAX 65536UL /* the largest: arm64's 64 KiB */
 #define MAX_THREADS 16
 #define NFDS 16 /* /dev/vmlab fds shared by the workers */
 #define NWIN 4 /* mapping windows per worker */
@@ -733,7 +734,8 @@ static void mutate(struct worker *w, char *arg, size_t size)
 /* A known command, well formed or slightly broken. */
 static void op_ioctl(struct worker *w)
 {
-	char buf[PG + 64] __attribute__((aligned(8)));
+	char buf[PG_MAX + 64] __attribute__((aligned(8)));
+	const size_t room = PG + 64; /* of buf: the largest size + 64 */
 	int ci = below(w, NCMDS), fd, ret, safe = 1;
 	uint32_t size = cmds[ci].size;
 	unsigned int cmd = cmds[ci].cmd;
@@ -756,7 +758,7 @@ static void op_ioctl(struct worker *w)
 	if (cmds[ci].mutates)
 		sanitize(w, ci, buf);
 	if (chance(w, 15)) {
-		size = pick_size(w, size, buf, sizeof(buf));
+		size = pick_size(w, size, buf, room);
 		memcpy(buf, &size, sizeof(size));
 	}
 	if (chance(w, 10))
@@ -764,8 +766,7 @@ static void op_ioctl(struct worker *w)
 		      ((uint32_t)below(w, _IOC_SIZEMASK + 1) << _IOC_SIZESHIFT);
 	if (chance(w, 15))
 		arg = pick_ptr(w, cmds[ci].size, cmds[ci].mutates, &safe);
-	if (arg &&
-	    guarded_copy(arg, buf, size <= sizeof(buf) ? size : cmds[ci].size))
+	if (arg && guarded_copy(arg, buf, size <= room ? size : cmds[ci].size))
 		safe = 0;
 	if (ci == C_CTR_DESTROY)
 		drop_id(((struct vmlab_ctr_op *)buf)->id);

@@ -180,6 +180,10 @@ static uint64_t pick_present(struct target *t, const struct vma **v)
 
 static void ask_split(struct target *t, struct question *q)
 {
+	/* a table is a page of 8-byte entries: 9 bits a level of 4 KiB, 11 of 16 */
+	const int page_shift = __builtin_ctzl(VMLAB_PT_PAGE),
+		  bits = page_shift - 3;
+	const uint64_t index = (1ULL << bits) - 1, offset = VMLAB_PT_PAGE - 1;
 	int shift, n = 0;
 
 	q->va = pick(t, &q->vma, false);
@@ -189,13 +193,15 @@ static void ask_split(struct target *t, struct question *q)
 		" (%s) for %d-level paging: the %d table indexes,\n"
 		"   top level first, in decimal, then the offset in hex (e.g. 0x1f0).",
 		q->va, q->vma->name, t->levels, t->levels);
-	for (shift = 12 + 9 * (t->levels - 1); shift >= 12; shift -= 9)
+	for (shift = page_shift + bits * (t->levels - 1); shift >= page_shift;
+	     shift -= bits)
 		n += snprintf(q->answer + n, sizeof(q->answer) - n,
-			      "%" PRIu64 " ", (q->va >> shift) & 511);
+			      "%" PRIu64 " ", (q->va >> shift) & index);
 	snprintf(q->answer + n, sizeof(q->answer) - n, "0x%" PRIx64,
-		 q->va & 0xfff);
+		 q->va & offset);
 	snprintf(q->why, sizeof(q->why),
-		 "(va >> (12 + 9k)) & 511 per level, va & 0xfff");
+		 "(va >> (%d + %dk)) & %" PRIu64 " per level, va & 0x%" PRIx64,
+		 page_shift, bits, index, offset);
 }
 
 static void ask_level(struct target *t, struct question *q)
@@ -215,12 +221,10 @@ static void ask_level(struct target *t, struct question *q)
 	if (found)
 		snprintf(q->why, sizeof(q->why),
 			 "a %s entry 0x%016" PRIx64 " maps 0x%" PRIx64
-			 " (%d KiB)",
+			 " (%" PRIu64 " KiB)",
 			 level_name(&pte, found), (uint64_t)pte.entry,
 			 (uint64_t)pte.va,
-			 pte.level == VMLAB_LEVEL_PMD ? 2048 :
-			 pte.level == VMLAB_LEVEL_PUD ? 1048576 :
-							4);
+			 vmlab_pt_level_size(pte.level) >> 10);
 	else
 		snprintf(
 			q->why, sizeof(q->why),

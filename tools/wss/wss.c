@@ -64,7 +64,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: wss [options]\n"
 		"Working set over time, or a clock page-out simulation, from real A bits.\n\n"
-		"  -s, --size SIZE        region (default 4M; binary units K, M, G; 64K to 4G)\n"
+		"  -s, --size SIZE        region (default 4M; binary units K, M, G; 16 pages to 4G)\n"
 		"  -w, --workload NAME    phases (a quarter at a time, shifting), hotcold\n"
 		"                         (10%% hot, the rest touched rarely) or scan (default phases)\n"
 		"  -i, --interval TIME    sampling interval / clock tick (default 200ms;\n"
@@ -607,7 +607,7 @@ int main(int argc, char **argv)
 		vl_error("out of memory");
 		return VL_EXIT_FAIL;
 	}
-	/* 4 KiB pages (a THP carries one A bit for 512 pages), then populate. */
+	/* Base pages (a THP carries one A bit for a PMD's pages), then populate. */
 	madvise((void *)r.base, r.npages * VMLAB_PT_PAGE, MADV_NOHUGEPAGE);
 	memset((void *)r.base, 1, r.npages * VMLAB_PT_PAGE);
 	if (o.svg) {
