@@ -19,25 +19,39 @@ quiz=$(vmquiz -s 3 -n $count "$pid")
 # shellcheck source=../scripts/demo/quiz-answers.sh
 . /opt/vmlab/bin/quiz-answers.sh
 right=/tmp/quiz.right wrong=/tmp/quiz.wrong half=/tmp/quiz.half
-: >$right
-: >$wrong
-: >$half
 echo "$quiz" | grep '^Q[0-9]* \[' >/tmp/quiz.q
-asked=0
-while read -r line; do
-	asked=$((asked + 1))
-	type=$(echo "$line" | sed -n 's/^Q[0-9]* \[\([a-z]*\)\].*/\1/p')
-	va=$(echo "$line" | grep -o '0x[0-9a-f]\{16\}' | head -n 1)
-	a=$(quiz_answer "$type" "$va" "$line")
-	echo "$a" >>$right
-	echo "not-$a" >>$wrong
-	if [ $((asked % 2)) = 1 ]; then echo "$a" >>$half; else echo "not-$a" >>$half; fi
-done </tmp/quiz.q
+# answers: the right, wrong and half-right answer files, from the target's
+# page tables now.
+answers() {
+	: >$right
+	: >$wrong
+	: >$half
+	asked=0
+	while read -r line; do
+		asked=$((asked + 1))
+		type=$(echo "$line" | sed -n 's/^Q[0-9]* \[\([a-z]*\)\].*/\1/p')
+		va=$(echo "$line" | grep -o '0x[0-9a-f]\{16\}' | head -n 1)
+		a=$(quiz_answer "$type" "$va" "$line")
+		echo "$a" >>$right
+		echo "not-$a" >>$wrong
+		if [ $((asked % 2)) = 1 ]; then echo "$a" >>$half; else echo "not-$a" >>$half; fi
+	done </tmp/quiz.q
+}
+answers
 kinds=$(sed -n 's/^Q[0-9]* \[\([a-z]*\)\].*/\1/p' /tmp/quiz.q | sort -u | wc -l)
 check "quiz: $asked questions of $kinds kinds" '[ "$asked" = $count ] && [ "$kinds" = 7 ]'
 
 score() { vmquiz -s 3 -n $count -c "$1" "$pid" | sed -n 's/^score: //p'; }
 s=$(score $right)
+# The page tables are live: reclaim may clear an accessed bit between
+# the answers' walk and vmquiz's (the clock question). Once, the answers
+# are worked out again.
+if [ "$s" != "$count of $count" ]; then
+	echo "# the answers from ptdump scored $s: the target's page tables changed, once more"
+	vmquiz -s 3 -n $count -c $right "$pid" | grep -B3 WRONG | sed 's/^/# /'
+	answers
+	s=$(score $right)
+fi
 if [ "$s" = "$count of $count" ]; then ok "the answers worked out from ptdump: $s"; else
 	nok "the answers worked out from ptdump: $s"
 	vmquiz -s 3 -n $count -c $right "$pid" | grep -B3 WRONG | sed 's/^/# /'

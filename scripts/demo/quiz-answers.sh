@@ -2,6 +2,7 @@
 # Sourced by chapter 66 and selftests/quiz_test.sh: the right answer to a
 # vmquiz question, worked out from ptdump --explain and /proc/PID/maps (the
 # same page tables, read by another tool). Needs $pid.
+quiz_page=$(vmlabctl info -J | sed -n 's/.*"page": *\([0-9]*\).*/\1/p')
 # quiz_answer TYPE VA LINE: the right answer to one question, from ptdump
 quiz_answer() {
 	ex=$(ptdump --explain "${2#0x}" "${pid:?}")
@@ -28,7 +29,7 @@ quiz_answer() {
 	clock)
 		evict=""
 		for i in $(echo "$3" | sed -n 's/.*pages \([0-9,]*\) are resident.*/\1/p' | tr , ' '); do
-			ex=$(ptdump --explain "$(printf '%x' $(($2 + i * 4096)))" "$pid")
+			ex=$(ptdump --explain "$(printf '%x' $(($2 + i * ${quiz_page:?vmlabctl info gave no page size})))" "$pid")
 			leaf=$(echo "$ex" | grep 'leaf: ')
 			has A || evict="$evict $i"
 		done

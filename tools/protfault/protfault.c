@@ -81,7 +81,8 @@ static const struct access accesses[] = {
 	  "call code in a page mapped PROT_READ|PROT_WRITE (NX set)" },
 	{ "read-none", "read a page mapped PROT_NONE" },
 	{ "read-hole", "read an address no mapping covers" },
-	{ "read:ADDR", "read ADDR (hex): a kernel or a non-canonical address" },
+	{ "read:ADDR",
+	  "read ADDR (hex): a kernel address, or on x86-64 a non-canonical one" },
 	{ "write-rw", "write to a page mapped PROT_READ|PROT_WRITE (allowed)" },
 };
 
@@ -136,7 +137,8 @@ static const char *meaning(const struct report *r)
 		return "allowed: no fault";
 	if (r->signo == SIGSEGV && r->code == SEGV_ACCERR)
 		return "mapped, but the entry forbids this access";
-	if (r->signo == SIGSEGV && r->code == SEGV_MAPERR && r->target >> 63)
+	if (r->signo == SIGSEGV && r->code == SEGV_MAPERR &&
+	    vl_kernel_half(r->target))
 		return "the kernel's half: user mode may not touch it";
 	if (r->signo == SIGSEGV && r->code == SEGV_MAPERR)
 		return "no mapping covers this address";

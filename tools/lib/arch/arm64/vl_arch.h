@@ -18,6 +18,15 @@
 #define VL_TLB_FLUSH_PAGES ((1UL << 21) + 1)
 
 /*
+ * The address is in the kernel's half: bit 55 picks TTBR1 (the top byte
+ * is ignored in user addresses, so 0x8000000000000000 is not the kernel's).
+ */
+static inline int vl_kernel_half(uint64_t addr)
+{
+	return (addr >> 55) & 1;
+}
+
+/*
  * Once round every busy-wait loop: the hint a spinning CPU should give
  * (yield; QEMU's TCG switches to another vCPU on it, as on x86's pause).
  */

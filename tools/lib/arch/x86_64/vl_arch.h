@@ -16,6 +16,12 @@
  */
 #define VL_TLB_FLUSH_PAGES 64
 
+/* The address is in the kernel's half: canonical with bit 63 set. */
+static inline int vl_kernel_half(uint64_t addr)
+{
+	return addr >> 63;
+}
+
 /*
  * Once round every busy-wait loop: the pause a spinning CPU should make.
  * It also tells an emulator running the vCPUs in turn to switch to the
