@@ -48,13 +48,23 @@ check "the map: present entries of the shapes = of the ranges in -J ($(jsum pres
 check "the map: dirty entries of the shapes = of the ranges in -J ($(jsum dirty <$t.json))" \
 	'[ "$(sum data-dirty $t.svg)" = "$(jsum dirty <$t.json)" ]'
 # The kernel half begins at -2^47 (x86 4-level paging) or -2^56 (5-level);
-# on arm64 (TTBR1's half) at -2^48, or -2^52 with 5 levels (LPA2).
+# on arm64 (TTBR1's half) at -2^VA_BITS, the bits the levels of page / 8
+# entries cover, at most 52 (48 with 4 KiB pages and 4 levels; 52 with 5,
+# or with 16 KiB pages and 4).
 info=$(vmlabctl info -J | json)
+levels=$(echo "$info" | sed -n 's/.*"levels":\([0-9]*\).*/\1/p')
 case $info in
-*'"arch":"arm64"'*) khalf=0xffff000000000000 k5=0xfff0000000000000 hole="between TTBR0 and TTBR1" ;;
-*) khalf=0xffff800000000000 k5=0xff00000000000000 hole="non-canonical hole" ;;
+*'"arch":"arm64"'*)
+	page=$(echo "$info" | sed -n 's/.*"page":\([0-9]*\).*/\1/p')
+	ps=0
+	while [ $((1 << ps)) -lt "$page" ]; do ps=$((ps + 1)); done
+	bits=$((ps + levels * (ps - 3)))
+	[ $bits -le 52 ] || bits=52
+	khalf=0x$(printf '%016x' $((-(1 << bits)))) hole="between TTBR0 and TTBR1" ;;
+*)
+	khalf=0xffff800000000000 hole="non-canonical hole"
+	[ "$levels" = 5 ] && khalf=0xff00000000000000 ;;
 esac
-case $info in *'"levels":5'*) khalf=$k5 ;; esac
 check "the map: the kernel half ($khalf up) and the hole ($hole) are marked" \
 	'grep -q "kernel half: $khalf-0xffffffffffffffff" $t.svg && grep -q "$hole" $t.svg'
 if drawer dot; then
