@@ -90,7 +90,7 @@ boot() {
 		while IFS= read -r line; do
 			line=${line//$'\r'/}
 			printf '%s\n' "$line" >&9
-			[[ $line == VMLAB-BOOTED* ]] && : >"$log.booted"
+			[[ $line == *VMLAB-BOOTED* ]] && : >"$log.booted"
 			if [ ! -e "$log.boot" ] && [[ $line == VMLAB-SUITE-START* ]]; then
 				echo "$EPOCHREALTIME - $t0" | bc >"$log.boot"
 			fi
