@@ -29,14 +29,13 @@ cpu=max
 # page-table bits), unless TESTS says otherwise: the whole suite runs on max.
 # The 16 KiB-page kernel runs them too, and the pictures: what its granule
 # changes is the decoding of the entries, the levels and the layout.
+bits_tests="arm64_bits_test pt_test pagemap_test"
 case $name in
 *-arm64-a57)
 	name=${name%-a57} cpu=cortex-a57
-	export TESTS=${TESTS:-arm64_bits_test pt_test pagemap_test}
+	export TESTS=${TESTS:-$bits_tests}
 	;;
-*-arm64-16k)
-	export TESTS=${TESTS:-arm64_bits_test pt_test pagemap_test ptdump_picture_test wss_picture_test threadtrace_picture_test}
-	;;
+*-arm64-16k) export TESTS=${TESTS:-$bits_tests ptdump_picture_test wss_picture_test threadtrace_picture_test} ;;
 esac
 read -r lane _ krel root < <(lane_info "$name")
 [ -n "${krel:-}" ] || { echo "lane: no lane '$name' in $LANES_FILE (run make deps)" >&2; exit 2; }
