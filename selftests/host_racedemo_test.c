@@ -207,6 +207,8 @@ TEST_F(rd, locks)
 		EXPECT_EQ(0, rd_jq_long(_metadata, args, ".locks[0].violations")) TH_LOG("%s", good[i]);
 		EXPECT_LT(0, rd_jq_long(_metadata, args, ".locks[0].acquisitions"));
 	}
+	/* Nobody who asked later passes a ticket holder: runs of at most 2. */
+	EXPECT_GE(2, rd_jq_long(_metadata, "locks -t 3 -d 100ms -l ticket", ".locks[0].max_streak"));
 }
 
 /* Exit status of a shell command line; %s in fmt is the racedemo path. */

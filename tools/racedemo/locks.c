@@ -26,7 +26,7 @@ struct lk_shared {
 	pthread_mutex_t mutex;
 	/* measurement */
 	atomic_int inside;
-	atomic_int wanting; /* threads inside lock() */
+	atomic_int waiting; /* threads that asked for the lock, not yet in */
 	atomic_long violations;
 	atomic_bool stop;
 	struct rd_barrier start;
@@ -45,6 +45,16 @@ struct lk_thread {
 	long acquisitions;
 	uint64_t max_wait_ns;
 };
+
+/*
+ * A thread waits from the moment it asks for the lock: for the ticket lock
+ * once it holds its number, for the others from their first try. Bounded
+ * waiting is about what others get in the meantime.
+ */
+static void lk_ask(struct lk_shared *sh)
+{
+	atomic_fetch_add(&sh->waiting, 1);
+}
 
 /* Spinning waiters yield now and then: there are more threads than CPUs. */
 #define SPINS_BEFORE_YIELD 256
@@ -65,6 +75,7 @@ static void broken_lock(struct lk_shared *sh)
 {
 	unsigned long spins = 0;
 
+	lk_ask(sh);
 	while (atomic_load_explicit(&sh->flag, memory_order_relaxed))
 		relax(&spins);
 	sched_yield();
@@ -75,6 +86,7 @@ static void tas_lock(struct lk_shared *sh)
 {
 	unsigned long spins = 0;
 
+	lk_ask(sh);
 	while (atomic_exchange_explicit(&sh->flag, 1, memory_order_acquire))
 		relax(&spins);
 }
@@ -91,6 +103,7 @@ static void ticket_lock(struct lk_shared *sh)
 						    memory_order_relaxed);
 	unsigned long spins = 0;
 
+	lk_ask(sh);
 	while (atomic_load_explicit(&sh->now_serving, memory_order_acquire) !=
 	       me)
 		relax(&spins);
@@ -103,6 +116,7 @@ static void ticket_unlock(struct lk_shared *sh)
 
 static void mutex_lock(struct lk_shared *sh)
 {
+	lk_ask(sh);
 	pthread_mutex_lock(&sh->mutex);
 }
 
@@ -130,9 +144,11 @@ static const struct {
 
 /*
  * Bounded waiting: the longest run of acquisitions by one thread while
- * another was waiting for the lock (inside lock()); an acquisition with
- * nobody waiting starts a new run. Atomics only because the broken lock
- * lets two threads in at once.
+ * another was waiting for the lock (lk_ask); an acquisition with nobody
+ * waiting starts a new run. A ticket holder is served before any later
+ * number, so the ticket lock's runs are at most 2 long: one taken while
+ * nobody waited, one more while somebody who came later waits. Atomics
+ * only because the broken lock lets two threads in at once.
  */
 static void lk_streak(struct lk_shared *sh, int me, int others)
 {
@@ -157,9 +173,8 @@ static void *lk_thread_fn(void *arg)
 	rd_barrier_wait(&sh->start);
 	while (!atomic_load_explicit(&sh->stop, memory_order_relaxed)) {
 		t0 = vl_now_ns();
-		atomic_fetch_add(&sh->wanting, 1);
 		locks[sh->lock].lock(sh);
-		others = atomic_fetch_sub(&sh->wanting, 1) - 1;
+		others = atomic_fetch_sub(&sh->waiting, 1) - 1;
 		waited = vl_now_ns() - t0;
 		/* Critical section: anyone else in here is a violation. */
 		if (atomic_fetch_add(&sh->inside, 1))
@@ -200,7 +215,7 @@ static void lk_run(struct lk_shared *sh, int lock, int nthreads, uint64_t ns,
 	atomic_store(&sh->next_ticket, 0);
 	atomic_store(&sh->now_serving, 0);
 	atomic_store(&sh->inside, 0);
-	atomic_store(&sh->wanting, 0);
+	atomic_store(&sh->waiting, 0);
 	atomic_store(&sh->violations, 0);
 	atomic_store(&sh->stop, false);
 	rd_barrier_init(&sh->start, nthreads + 1);
