@@ -158,7 +158,7 @@ vm-shell: $(DEPS_STAMP)
 bench: $(DEPS_STAMP)
 	@bash scripts/bench.sh
 
-# MODE=warm|cold|ci-cold: time the test commands from a fresh clone
+# MODE=warm|warm-x86|cold|ci|ci-cold: time the test commands from a fresh clone
 time-check:
 	@bash scripts/time-check.sh $(MODE)
 

@@ -1,8 +1,10 @@
 #!/bin/bash
-# make time-check MODE=warm|cold|ci|ci-cold: how long the test commands take
-# from a fresh clone of HEAD, appended as one line to bench/check-times.tsv
-# (make bench turns it into the report's table).
+# make time-check MODE=warm|warm-x86|cold|ci|ci-cold: how long the test
+# commands take from a fresh clone of HEAD, appended as one line to
+# bench/check-times.tsv (make bench turns it into the report's table).
 #   warm     make check, with this machine's cache of kernels and roots
+#   warm-x86 the same with the x86-64 lanes only (KERNELS=): against warm at
+#            the same commit, what the arm64 lanes add
 #   cold     make check, with an empty cache (every kernel downloaded, every
 #            root made, every module built)
 #   ci       .ci/run (make check, then make check-debug), cache kept
@@ -15,8 +17,13 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-}
 case $mode in
 warm | cold) cmd=(make check) ;;
+warm-x86)
+	x86=$(cd "$TOP" && TOP=$TOP bash -c '. scripts/matrix.sh && matrix_lines' |
+		awk '$1 !~ /arm64/ { printf "%s%s", sep, $1; sep = " " }')
+	cmd=(make check "KERNELS=$x86")
+	;;
 ci | ci-cold) cmd=(bash .ci/run) ;;
-*) echo "usage: $0 warm|cold|ci|ci-cold" >&2; exit 2 ;;
+*) echo "usage: $0 warm|warm-x86|cold|ci|ci-cold" >&2; exit 2 ;;
 esac
 
 work=$TOP/build/time-check/$mode

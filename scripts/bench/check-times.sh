@@ -1,9 +1,10 @@
 #!/bin/bash
 # usage: check-times.sh [REPORT]
 # The test commands' times, from bench/check-times.tsv (make time-check):
-# the newest measurement of each mode against issue 15's limits, as a
-# Markdown section; with REPORT, written into it in place of the section
-# there (or added at its end).
+# the newest measurement of each mode against issue 15's limits, and what
+# the arm64 lanes add to a warm make check (warm against warm-x86 at one
+# commit, issue 16's limit), as a Markdown section; with REPORT, written
+# into it in place of the section there (or added at its end).
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 tsv=$TOP/bench/check-times.tsv
@@ -19,9 +20,9 @@ section() {
 	echo
 	echo "| mode | measured | commit | time | limit | result | load average at the end |"
 	echo "|---|---|---|---|---|---|---|"
-	awk -F'\t' 'NR > 1 { last[$2] = $0 }
+	awk -F'\t' 'NR > 1 { last[$2] = $0; secs[$2, $3] = $4 }
 		END {
-			n = split("warm:480 cold:1500 ci:0 ci-cold:3600", m, " ") # 0: no limit
+			n = split("warm:480 warm-x86:0 cold:1500 ci:0 ci-cold:3600", m, " ") # 0: no limit
 			for (i = 1; i <= n; i++) {
 				split(m[i], kv, ":")
 				if (!(kv[1] in last)) continue
@@ -30,6 +31,12 @@ section() {
 				printf "| %s | %s | %s | %d min %02d s | %s | %s | %s |\n", f[2], f[1], f[3],
 					f[4] / 60, f[4] % 60, limit, f[6], f[7]
 			}
+			if (!("warm-x86" in last)) exit
+			split(last["warm-x86"], f, "\t")
+			if (!(("warm", f[3]) in secs)) exit
+			d = secs["warm", f[3]] - f[4]
+			printf "\nThe arm64 lanes add %d s to a warm make check at %s (%d s with them, %d s with the x86-64 lanes alone; limit 5 min: %s).\n",
+				d, f[3], secs["warm", f[3]], f[4], d <= 300 ? "met" : "NOT met"
 		}' "$tsv"
 	echo "<!-- /check-times -->"
 }
