@@ -75,10 +75,7 @@ export STEPS TESTS VMLAB_VM_ACCEL STRESS_LANES
 ARM64_LANES  := $(filter %-arm64 %-arm64-a57 %-arm64-16k,$(CHECK_LANES))
 MODULE_STEPS := $(patsubst %,check-module-%,$(sort $(patsubst %-a57,%,$(CHECK_LANES))))
 LANE_STEPS   := $(if $(call step,vm),$(CHECK_LANES:%=check-lane-%))
-# The arm64 machine's make (minutes under qemu-user) starts with the lanes,
-# not after them.
-PAR_STEPS    := check-tools $(if $(ARM64_LANES),check-tools-arm64) $(MODULE_STEPS) \
-	$(if $(and $(ARM64_LANES),$(call step,install)),check-install-arm64) $(LANE_STEPS) \
+PAR_STEPS    := check-tools $(if $(ARM64_LANES),check-tools-arm64) $(MODULE_STEPS) $(LANE_STEPS) \
 	$(if $(call step,lint),check-lint) $(if $(call step,runner),check-runner) \
 	$(if $(call step,harness),check-harness) $(if $(call step,install),check-install)
 RESULTS      := $(PAR_STEPS:check-%=%) $(if $(call step,host),host) untouched
@@ -137,7 +134,8 @@ check-install: $(DEPS_STAMP)
 	@mkdir -p $(R)
 	@nice -n 5 bash scripts/check-install.sh | tee $(R)/install.tap
 
-# The plain make of an arm64 machine, in an arm64 root run by qemu-user.
+# The plain make of an arm64 machine, in an arm64 root run by qemu-user
+# (make check-debug runs it beside its VM).
 check-install-arm64: $(DEPS_STAMP)
 	@mkdir -p $(R)
 	@nice -n 5 bash scripts/check-install.sh arm64 | tee $(R)/install-arm64.tap

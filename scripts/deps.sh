@@ -175,31 +175,45 @@ while read -r lane release suite series flavour; do
 done < <(matrix_lines)
 
 # A root per other release; the newest release's also holds what the
-# tools need, for the README's real-machine check.
-declare -A roots
+# tools need, for the README's real-machine check. And a root of this
+# release's arm64 programs, which qemu-user's binfmt handler runs here:
+# check-install.sh arm64 runs the README's plain make in it, as on an
+# arm64 machine booted with this release's first arm64 kernel. They are
+# made side by side (each is mostly fetching and unpacking, the arm64 one
+# emulated); root.sh prints each one's directory into $made.
+made=$(mktemp -d)
+root_jobs=()
+make_root() { # NAME ROOT.SH-ARGS...
+	bash "$TOP/scripts/root.sh" "${@:2}" >"$made/$1" &
+	root_jobs+=("$! $1")
+}
 newest_release=$(for r in "${!release_krels[@]}"; do echo "$r"; done | sort | tail -n 1)
 for release in "${!release_krels[@]}"; do
 	opt=()
 	[ "$release" = "$newest_release" ] && opt=(--tools)
 	# shellcheck disable=SC2086 # the release's kernels, one word each
-	roots[$release]=$(bash "$TOP/scripts/root.sh" "${opt[@]}" "$release" "${release_suite[$release]}" ${release_krels[$release]}) ||
-		die "the $release root failed"
+	make_root "$release" "${opt[@]}" "$release" "${release_suite[$release]}" ${release_krels[$release]}
 done
-
-# --- an arm64 machine's own build -------------------------------------------
-# A root of this release's arm64 programs, which qemu-user's binfmt handler
-# runs here: check-install.sh arm64 runs the README's plain make in it, as
-# on an arm64 machine booted with this release's first arm64 kernel.
 arm64_krel=$(printf '%s\n' "${lanes[@]}" | awk -v r="$host_release" '$2 == r && $3 ~ /-arm64$/ { print $3; exit }')
 if [ -n "$arm64_krel" ]; then
 	[ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 	[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64
-	arm64_root=$(bash "$TOP/scripts/root.sh" --tools --arch arm64 "$host_release" "$host_release" "$arm64_krel") ||
-		die "the $host_release arm64 root failed"
-	echo "$host_release $arm64_krel $arm64_root" >"$CACHE/arm64-root"
+	make_root arm64 --tools --arch arm64 "$host_release" "$host_release" "$arm64_krel"
+fi
+for job in "${root_jobs[@]}"; do
+	read -r pid name <<<"$job"
+	wait "$pid" || die "the $name root failed"
+done
+declare -A roots
+for release in "${!release_krels[@]}"; do
+	roots[$release]=$(cat "$made/$release")
+done
+if [ -n "$arm64_krel" ]; then
+	echo "$host_release $arm64_krel $(cat "$made/arm64")" >"$CACHE/arm64-root"
 else
 	rm -f "$CACHE/arm64-root"
 fi
+rm -rf "$made"
 
 {
 	echo "# lane release kernel root (written by make deps)"
