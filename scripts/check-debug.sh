@@ -22,9 +22,17 @@ arm64_pid=
 finish() {
 	if [ -n "$arm64_pid" ]; then
 		echo "== plain make of an arm64 machine"
+		local rc tap ok notok
 		wait "$arm64_pid"
-		sed "/^1\.\./d" "$BUILD/install-arm64.tap"
-		add_counts "$(grep -c '^ok ' "$BUILD/install-arm64.tap")" "$(grep -c '^not ok ' "$BUILD/install-arm64.tap")" 0
+		rc=$?
+		tap=$BUILD/install-arm64.tap
+		sed "/^1\.\./d" "$tap"
+		ok=$(grep -c '^ok ' "$tap") notok=$(grep -c '^not ok ' "$tap")
+		add_counts "$ok" "$notok" 0
+		# An exit without a result, or a failure it did not report, is red.
+		if [ "$notok" = 0 ] && { [ "$rc" != 0 ] || [ "$ok" = 0 ]; }; then
+			fail "plain make of an arm64 machine: check-install.sh arm64 exited $rc with $ok results"
+		fi
 	fi
 	echo
 	line="$passed passed, $failed failed"
