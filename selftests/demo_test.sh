@@ -1,9 +1,10 @@
 #!/bin/sh
 # The tour as make demo runs it (tour.sh, every chapter), judged chapter by
 # chapter: a chapter passes when it exits 0 and prints at least one verdict
-# line ("fact: ...: yes/NO") and none of them is NO. Its verdicts are
-# printed as TAP comments. $VMLAB_CHAPTER (words, from the kernel command
-# line: KERNEL_ARGS='VMLAB_CHAPTER="48 65"') narrows it as it does make demo.
+# line ("fact: ...: yes/NO") and none of them is NO. Its verdicts and its
+# end line (exit status, counts, seconds) are printed as TAP comments.
+# $VMLAB_CHAPTER (words, from the kernel command line:
+# KERNEL_ARGS='VMLAB_CHAPTER="48 65"') narrows it as it does make demo.
 bin=/opt/vmlab/bin
 log=/tmp/demo_test.log
 DEMO_QUICK=1 sh "$bin/tour.sh" "${VMLAB_CHAPTER:-}" >"$log" 2>&1 </dev/null
@@ -33,6 +34,7 @@ for ch in $chapters; do
 		;;
 	esac
 	echo "$facts" | sed 's/^/# /'
+	[ -n "$end" ] && echo "# $name: $end"
 	if [ -z "$end" ]; then
 		verdict="the chapter did not end"
 	elif [ "${end%%,*}" != "exit 0" ]; then
