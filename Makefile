@@ -65,9 +65,9 @@ CHECK_JOBS  ?= 3
 R           := $(BUILD)/check
 # The runner and harness checks boot this lane's kernel, with its module.
 PROOF_LANE  := 6.1
-# Lanes whose VMs run the fuzzer and the reload stress at full size (or
-# "all"); the others run them short, so six lanes fit the two cores
-# (docs/design.md#time).
+# Lanes whose VMs run the fuzzer, the reload stress and the races at full
+# size (or "all"); the others run them short, so the lanes fit the two
+# cores (docs/design.md#time).
 STRESS_LANES ?= 6.1 6.12-rt 7.3
 step         = $(filter $(1),$(STEPS))
 export STEPS TESTS VMLAB_VM_ACCEL STRESS_LANES

@@ -12,11 +12,11 @@
 # without FEAT_HAFDBS (as Apple's M1), instead of QEMU's max. Prints TAP (test
 # lines, then the plan) and exits 1 if a test failed. $STEPS narrows the
 # steps, $TESTS the selftests. A lane not in $STRESS_LANES (lane names, or
-# "all") runs the two stress tests short: the fuzzer's 100,000 operations
-# instead of 1,000,000, 100 module reloads instead of 1,000 (see
-# docs/design.md#time). The harness selftest sets
-# VMLAB_SUITE_FAULTS, a folder laid over the VM's initramfs (its
-# opt/vmlab/bin/NAME replaces the selftest NAME).
+# "all") runs the stress tests short: the fuzzer's 100,000 operations
+# instead of 1,000,000, 100 module reloads instead of 1,000, each race of
+# race_test for 1.5 s instead of 3 (see docs/design.md#time). The harness
+# selftest sets VMLAB_SUITE_FAULTS, a folder laid over the VM's initramfs
+# (its opt/vmlab/bin/NAME replaces the selftest NAME).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 # Its builds are make's of their own, not jobs of make check's jobserver.
@@ -133,7 +133,7 @@ vm_step() {
 	case " ${STRESS_LANES:-all} " in
 	*" all "* | *" $lane "*) ;;
 	*)
-		append="$append VMLAB_FUZZ_OPS=100000 VMLAB_LIFECYCLE_CYCLES=100"
+		append="$append VMLAB_FUZZ_OPS=100000 VMLAB_LIFECYCLE_CYCLES=100 VMLAB_RACE_SECONDS=1.5"
 		stress="short stress tests"
 		;;
 	esac
