@@ -45,8 +45,8 @@ kernel=${VMLAB_KERNEL_IMAGE:-$CACHE/kernels/$kver/vmlinuz}
 
 # The guest learns its CPU model as VMLAB_CPU (arm64_bits_test). Max is
 # booted without pointer authentication, which vmlab does not look at:
-# QEMU emulates it on every kernel function's return, a quarter of an
-# arm64 VM's time (docs/design.md#time).
+# QEMU emulates it at nearly every kernel function's return, a quarter of
+# the time of a test that is mostly system calls (docs/design.md#time).
 cpu=${VMLAB_VM_CPU:-max}
 case $kver in
 *-arm64 | *-arm64-16k)
