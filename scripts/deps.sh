@@ -150,24 +150,22 @@ load_order() {
 }
 
 # --- the matrix -------------------------------------------------------------
-lanes=() host_krels=()
+# Each line resolved to a kernel first: the roots need only the releases'
+# kernel versions, so they are made while the kernels are fetched.
+lanes=() fetches=() host_krels=()
 declare -A release_krels release_suite
 while read -r lane release suite series flavour; do
 	read -r krel pkg < <(resolve_kernel "$release" "$suite" "$series" "$flavour") ||
 		die "no $series $flavour kernel with headers and an image in $(release_suites "$release" "$suite" | tr '\n' ' ')"
 	arch=amd64
 	case $flavour in arm64*) arch=arm64 ;; esac
-	fetch_kernel "$krel" "$pkg" "$arch"
 	lanes+=("$lane $release $krel")
+	fetches+=("$krel $pkg $arch")
 	# Another architecture's module is cross-built here, against the
-	# headers fetch_kernel unpacked.
+	# headers fetch_kernel unpacks.
 	[ "$arch" = amd64 ] || continue
 	if [ "$release" = "$host_release" ]; then
 		host_krels+=("$krel")
-		if [ ! -e "/usr/src/linux-headers-$krel/Module.symvers" ]; then
-			say "installing linux-headers-$krel"
-			apt-get install -y -qq --no-install-recommends "linux-headers-$krel" >/dev/null
-		fi
 	else
 		release_krels[$release]+=" $krel"
 		release_suite[$release]=$suite
@@ -179,8 +177,9 @@ done < <(matrix_lines)
 # release's arm64 programs, which qemu-user's binfmt handler runs here:
 # check-install.sh arm64 runs the README's plain make in it, as on an
 # arm64 machine booted with this release's first arm64 kernel. They are
-# made side by side (each is mostly fetching and unpacking, the arm64 one
-# emulated); root.sh prints each one's directory into $made.
+# made side by side, and beside the kernels' fetching (each is mostly
+# fetching and unpacking, the arm64 one emulated); root.sh prints each
+# one's directory into $made.
 made=$(mktemp -d)
 root_jobs=()
 make_root() { # NAME ROOT.SH-ARGS...
@@ -200,6 +199,17 @@ if [ -n "$arm64_krel" ]; then
 	[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64
 	make_root arm64 --tools --arch arm64 "$host_release" "$host_release" "$arm64_krel"
 fi
+
+for f in "${fetches[@]}"; do
+	# shellcheck disable=SC2086 # KREL PACKAGE ARCH
+	fetch_kernel $f
+done
+for krel in "${host_krels[@]}"; do
+	if [ ! -e "/usr/src/linux-headers-$krel/Module.symvers" ]; then
+		say "installing linux-headers-$krel"
+		apt-get install -y -qq --no-install-recommends "linux-headers-$krel" >/dev/null
+	fi
+done
 for job in "${root_jobs[@]}"; do
 	read -r pid name <<<"$job"
 	wait "$pid" || die "the $name root failed"
