@@ -1069,9 +1069,16 @@ TEST_F_TIMEOUT(race, target_exits_during_pagemap_walk, RACE_TIMEOUT)
 
 /* The TIDs of the parked threads, shared with the parent. */
 struct stable_board {
-	atomic_int n;
+	atomic_int claimed;	/* tids[] slots taken */
+	atomic_int written;	/* tids[] slots filled: the parent may read them */
 	pid_t tids[STABLE_THREADS];
 };
+
+static void board_add(struct stable_board *board, pid_t tid)
+{
+	board->tids[atomic_fetch_add(&board->claimed, 1)] = tid;
+	atomic_fetch_add(&board->written, 1);
+}
 
 struct park_arg {
 	struct stable_board *board;
@@ -1083,7 +1090,7 @@ static void *park(void *p)
 	struct park_arg *a = p;
 	char c;
 
-	a->board->tids[atomic_fetch_add(&a->board->n, 1)] = gettid();
+	board_add(a->board, gettid());
 	while (read(a->hold, &c, 1) < 0 && errno == EINTR)
 		;
 	return NULL;
@@ -1106,11 +1113,11 @@ static void churning_target(struct stable_board *board, int ready)
 	    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED))
 		_exit(1);
 	arg.hold = hold[0];
-	board->tids[atomic_fetch_add(&board->n, 1)] = getpid();
+	board_add(board, getpid());
 	for (i = 1; i < STABLE_THREADS; i++)
 		if (pthread_create(&t, &attr, park, &arg))
 			_exit(2);
-	while (atomic_load(&board->n) < STABLE_THREADS)
+	while (atomic_load(&board->written) < STABLE_THREADS)
 		sched_yield();
 	if (write(ready, "r", 1) != 1)
 		_exit(3);
@@ -1145,6 +1152,7 @@ TEST_F_TIMEOUT(race, threads_vs_thread_churn, RACE_TIMEOUT)
 	close(ready[0]);
 	memcpy(stable, board->tids, sizeof(stable));
 	qsort(stable, STABLE_THREADS, sizeof(*stable), cmp_pid);
+	ASSERT_LT(0, stable[0]) TH_LOG("a parked thread's TID was read before it was written");
 
 	ASSERT_EQ(0, thread_lister_init(&a, "THREADS a", self->fd, pid, THREADS_CAP));
 	ASSERT_EQ(0, thread_lister_init(&b, "THREADS b", self->fd, pid, THREADS_CAP));
