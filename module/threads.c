@@ -36,14 +36,17 @@
 /* Room for threads created while the walk runs. */
 #define VMLAB_THREADS_SLACK	64
 
-/* The lecture's five states, from the scheduler's view of one thread. */
-static u32 vmlab_state5(struct task_struct *t, unsigned int index)
+/*
+ * The lecture's five states, from the scheduler's view of one thread;
+ * on_cpu is the value the record reports, so the two agree.
+ */
+static u32 vmlab_state5(struct task_struct *t, unsigned int index, bool on_cpu)
 {
 	if (vmlab_task_state(t) & TASK_NEW)
 		return VMLAB_STATE_INIT;	/* in fork, never woken yet */
 	switch (index) {
 	case 0:		/* R: on a CPU, or on a run queue waiting for one */
-		return READ_ONCE(t->on_cpu) ? VMLAB_STATE_RUNNING : VMLAB_STATE_READY;
+		return on_cpu ? VMLAB_STATE_RUNNING : VMLAB_STATE_READY;
 	case 5:		/* X */
 	case 6:		/* Z */
 		return VMLAB_STATE_FINISHED;
@@ -97,9 +100,9 @@ static bool vmlab_thread_fill(struct task_struct *t, struct pid_namespace *ns,
 		return false;
 	get_task_comm(ti->comm, t);
 	ti->state = index;
-	ti->state5 = vmlab_state5(t, index);
-	ti->cpu = task_cpu(t);
 	ti->on_cpu = !!READ_ONCE(t->on_cpu);
+	ti->state5 = vmlab_state5(t, index, ti->on_cpu);
+	ti->cpu = task_cpu(t);
 	ti->policy = t->policy;
 	ti->prio = t->prio - MAX_RT_PRIO;
 	ti->nice = task_nice(t);

@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -562,8 +563,8 @@ TEST_F_TIMEOUT(ctr, racy_loses_updates, EXACT_TIMEOUT)
 struct destroyer {
 	int fd;
 	uint32_t id;
-	long adds;
-	int err;
+	atomic_bool added;	/* one ADD returned 0 */
+	atomic_int err;		/* what ended the loop */
 };
 
 static void *add_until_gone(void *arg)
@@ -575,7 +576,7 @@ static void *add_until_gone(void *arg)
 	op.id = d->id;
 	op.delta = 1;
 	while (!(d->err = VMLAB_CALL(d->fd, VMLAB_IOC_CTR_ADD, &op)))
-		d->adds++;
+		atomic_store(&d->added, true);
 	return NULL;
 }
 
@@ -596,14 +597,16 @@ TEST_F(ctr, destroy_while_in_use)
 			d[i] = (struct destroyer){ .fd = self->fd, .id = d[0].id };
 			ASSERT_EQ(0, pthread_create(&tids[i], NULL, add_until_gone, &d[i]));
 		}
-		/* Let every adder get going before the counter goes away. */
-		usleep(200000);
+		/* Every adder is in its loop before the counter goes away. */
+		for (i = 0; i < THREADS; i++)
+			while (!atomic_load(&d[i].added) && !atomic_load(&d[i].err))
+				usleep(1000);
 		memset(&op, 0, sizeof(op));
 		op.id = d[0].id;
 		ASSERT_EQ(0, VMLAB_CALL(self->fd, VMLAB_IOC_CTR_DESTROY, &op));
 		for (i = 0; i < THREADS; i++) {
 			pthread_join(tids[i], NULL);
-			EXPECT_EQ(-ENOENT, d[i].err) TH_LOG("mode %u thread %d", mode, i);
+			EXPECT_EQ(-ENOENT, atomic_load(&d[i].err)) TH_LOG("mode %u thread %d", mode, i);
 		}
 		EXPECT_LT(0, op.value);
 		EXPECT_EQ(-ENOENT, ctr_op(self->fd, VMLAB_IOC_CTR_GET, d[0].id, 0, NULL));

@@ -138,20 +138,22 @@ TEST_F(rd, counter_synchronised_modes_are_exact)
 /* saldo: below 130 without a lock, in at least one of K x 200 runs; never with one. */
 TEST_F(rd, saldo)
 {
-	const char *lost_f = "[.saldo[] | select(.mode == \"none\" and .final < 130) | .runs] | add";
+	const char *lost_f = "[.saldo[] | select(.mode == \"none\" and .final < 130) | .runs] | add // 0";
 	const char *mutex_f = "[.saldo[] | select(.mode == \"mutex\" and .final == 130)][0].runs";
+	/* A losing run comes with its interleaving: both loaded 100. */
+	const char *example_f = "[(.interleaving // [])[] | select(.instruction == \"load r1, saldo\")"
+				" | .r1] == [100, 100]";
 	long lost = 0, run;
 	char out[64];
+	int wrong = 1;
 
 	for (run = 0; run < K && lost <= 0; run++)
 		lost = rd_jq_long(_metadata, "saldo -r 200", lost_f);
 	EXPECT_LT(0, lost);
 	EXPECT_EQ(200, rd_jq_long(_metadata, "saldo -r 200", mutex_f));
-	/* A losing run comes with its interleaving: both loaded 100. */
-	ASSERT_EQ(0, rd_jq("saldo -r 200",
-			   "[.interleaving[] | select(.instruction == \"load r1, saldo\") | .r1]"
-			   " | . == [100, 100]", out, sizeof(out)));
-	EXPECT_STREQ("true", out);
+	for (run = 0; run < K && wrong; run++)
+		wrong = rd_jq("saldo -r 200", example_f, out, sizeof(out));
+	EXPECT_EQ(0, wrong) TH_LOG("no losing run showed both loads of 100: %s", out);
 }
 
 /* All 20 orders of load/add/store x2: 9 end at 1, 9 at 2, 2 at 3. */
@@ -177,7 +179,7 @@ static long beer(struct __test_metadata *_metadata, const char *attempt, const c
 
 TEST_F(rd, beer)
 {
-	long both = 0, nobody = 0, run;
+	long both = 0, nobody = 0, deadlocks = 0, run;
 
 	for (run = 0; run < K && both <= 0; run++)
 		both = beer(_metadata, "note", "both_bought");
@@ -185,7 +187,9 @@ TEST_F(rd, beer)
 	for (run = 0; run < K && nobody <= 0; run++)
 		nobody = beer(_metadata, "two-notes", "nobody_bought");
 	EXPECT_LT(0, nobody);
-	EXPECT_LT(0, beer(_metadata, "wait-for-note", "deadlocks"));
+	for (run = 0; run < K && deadlocks <= 0; run++)
+		deadlocks = beer(_metadata, "wait-for-note", "deadlocks");
+	EXPECT_LT(0, deadlocks);
 	/* Two notes never buy twice; the classic solution and the lock buy once. */
 	EXPECT_EQ(0, beer(_metadata, "two-notes", "both_bought"));
 	EXPECT_EQ(300, beer(_metadata, "asymmetric", "one_bought"));

@@ -29,6 +29,7 @@ bad 1 "ptdump: cannot open /tmp/no-vmlab: No such file or directory (is vmlab.ko
 check "-V names the tool and the ABI" 'ptdump -V | grep -q "^ptdump from vmlab .* (ABI [0-9]*\.[0-9]*)$"'
 sleep 600 &
 spid=$!
+asleep $spid sleep
 check "-p PID and the PID argument give the same ranges" \
 	'[ "$(ptdump -p $spid -J | json | sed "s/\"accessed\":[0-9]*//g")" = "$(ptdump $spid -J | json | sed "s/\"accessed\":[0-9]*//g")" ]'
 check "-J after the PID: one document with ranges and pagetables" \

@@ -35,7 +35,7 @@ bad 2 "ptdump: --svg '': want a file name" ptdump --svg ""
 bad 1 "ptdump: --svg '/nonexistent/x.svg': No such file or directory" ptdump --svg /nonexistent/x.svg
 sleep 600 &
 spid=$!
-sleep 0.2
+asleep $spid sleep
 bad 1 "ptdump: --svg: dot: not found on PATH (Debian package graphviz)" env PATH=/nonexistent "$(command -v ptdump)" --tree --svg $t.tree.svg $spid
 ptdump --svg $t.svg -J $spid >$t.json
 check "the map: one SVG document" '[ "$(head -c 5 $t.svg)" = "<?xml" ] && [ "$(tail -n 1 $t.svg)" = "</svg>" ]'

@@ -12,7 +12,7 @@ echo "TAP version 13"
 echo "1..6"
 sleep 600 &	# the target; killed at the end (the debug kernel is slow)
 pid=$!
-sleep 0.3
+asleep $pid sleep
 count=14
 quiz=$(vmquiz -s 3 -n $count "$pid")
 

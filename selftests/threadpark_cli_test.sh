@@ -27,9 +27,10 @@ check "only -l: done when the threads are; no zombie is null" \
 	'threadpark -l 2 -J | json | grep -q "\"lifecycle\":2,\"yielding\":0,\"zombie\":null}"'
 threadpark -s 3 -r 1 -S 16K -t 3s >/tmp/tp.out 2>&1 &
 park=$!
-sleep 1
+sleepers() { cat /proc/$park/task/*/stat 2>/dev/null | grep -c "^[0-9]* (sleeper[0-9]) S "; }
+until_true 10 '[ "$(sleepers)" = 3 ] && grep -q "^threadpark pid" /tmp/tp.out'
 check "-s 3 -r 1 -S 16K: 5 threads, 3 of them asleep; the text line says so" \
-	'[ "$(ls /proc/$park/task | wc -l)" = 5 ] && [ "$(cat /proc/$park/task/*/stat | grep -c "^[0-9]* (sleeper[0-9]) S ")" = 3 ] &&
+	'[ "$(ls /proc/$park/task | wc -l)" = 5 ] && [ "$(sleepers)" = 3 ] &&
 	 grep -q "^threadpark pid $park: 3 sleeping, 1 spinning, 0 exited, 0 lifecycle$" /tmp/tp.out'
 start=$(date +%s)
 wait $park

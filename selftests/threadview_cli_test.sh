@@ -22,7 +22,7 @@ bad 1 "threadview: process 4194304: no such process" threadview -q -p 4194304
 bad 1 "threadview: cannot open /tmp/no-vmlab: No such file or directory (is vmlab.ko loaded?)" env VMLAB_DEVICE=/tmp/no-vmlab threadview --source ioctl
 threadpark -s 2 >/tmp/tv.out 2>&1 &
 park=$!
-sleep 1
+until_true 10 'grep -q "^threadpark pid" /tmp/tv.out'
 check "-p and a PID argument list the same threads" \
 	'[ "$(threadview -q -p $park -o spid)" = "$(threadview -q $park -o spid)" ] && [ "$(threadview -q $park -o spid | wc -l)" -ge 3 ]'
 check "--sort -spid: TIDs descending" \

@@ -12,7 +12,7 @@ echo "TAP version 13"
 echo "1..71"
 sleep 600 &	# vmquiz's target; killed at the end
 pid=$!
-sleep 0.3
+asleep $pid sleep
 f=/tmp/tour_cli.$$
 bad 2 "heapalloc: no STEP given" heapalloc
 bad 2 "heapalloc: unknown step 'bogus' (see heapalloc --help)" heapalloc dump bogus

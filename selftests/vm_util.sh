@@ -14,6 +14,19 @@ bad() {
 }
 # check NAME EXPR: EXPR evaluated (its variables expand then).
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
+# until_true SECONDS EXPR: EXPR evaluated every 0.1 s until it holds, for
+# at most SECONDS; false if it never did. A wait for a state, not a time.
+until_true() {
+	left=$(($1 * 10))
+	until eval "$2"; do
+		[ $left -gt 0 ] || return 1
+		sleep 0.1
+		left=$((left - 1))
+	done
+}
+# asleep PID COMM: within 10 s, PID runs COMM and sleeps in the kernel: its
+# exec and start-up are over, its address space is the program's.
+asleep() { until_true 10 "grep -q '^$1 ($2) S ' /proc/$1/stat 2>/dev/null"; }
 # json: a document on one line, for grep.
 json() { tr -d ' \n'; }
 # drawer PROG: PROG (gnuplot, dot) is in this VM; else false, and
