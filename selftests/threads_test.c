@@ -311,7 +311,8 @@ static void *parked(void *arg)
 	return NULL;
 }
 
-TEST_F(threads, many_threads_all_reported)
+/* 15 s on the debug kernel, half the harness's default timeout of 30 s. */
+TEST_F_TIMEOUT(threads, many_threads_all_reported, 120)
 {
 	enum { N = 700 };
 	static pthread_t th[N];
