@@ -21,7 +21,7 @@ bad 2 "wss: unexpected argument 'x'" wss x
 bad 1 "wss: cannot open /tmp/no-vmlab: No such file or directory (is vmlab.ko loaded?)" env VMLAB_DEVICE=/tmp/no-vmlab wss
 check "-V" 'wss -V | grep -q "^wss from vmlab "'
 check "scan touches every page of a 1M region in each sample" \
-	'[ "$(wss -w scan -s 1M -n 3 -i 200ms -J | json | grep -o "\"accessed\":256" | wc -l)" = 3 ]'
+	'[ "$(wss -w scan -s 1M -n 3 -i 50ms -J | json | grep -o "\"accessed\":256" | wc -l)" = 3 ]'
 check "two-handed clock: one JSON document with the ticks and the totals" \
 	'wss -w hotcold -c 2 --step 64 --spread 32 -s 1M -n 3 -i 20ms -J | json | grep -q "^{\"clock\":\[.*\],\"totals\":\[{\"hands\":2,\"pages\":256,"'
 check "--no-flush and --plot write the data file" \
