@@ -78,7 +78,7 @@ static const char *const commands[] = {
 	"vmquiz -s 2 -n 7 -c /dev/null -J %d",
 };
 
-/* The commands take 26 s on the debug kernel: near the harness's default of 30 s. */
+/* The commands took 26-29 s on the debug kernel: near the harness's default of 30 s. */
 FIXTURE(tools)
 {
 	int unused;

@@ -330,6 +330,7 @@ TEST_F(pt, thp_reported_at_pmd_level)
 	struct vmlab_pte recs[8];
 	unsigned int got = 0;
 	char *raw, *p;
+	long huge_kb;
 
 	if (!thp_enabled(&why))
 		SKIP(return, "%s", why);
@@ -339,9 +340,10 @@ TEST_F(pt, thp_reported_at_pmd_level)
 	ASSERT_EQ(0, madvise(p, HPAGE, MADV_HUGEPAGE));
 	memset(p, 1, HPAGE);
 	/* The kernel may fall back to small pages (no free huge page): smaps says. */
-	if (anon_huge_kb(p) == 0)
+	huge_kb = anon_huge_kb(p);
+	if (huge_kb == 0)
 		SKIP(return, "the written MADV_HUGEPAGE range got no huge page (smaps)");
-	EXPECT_EQ((long)(HPAGE >> 10), anon_huge_kb(p)) TH_LOG("smaps: the range is one huge page");
+	EXPECT_EQ((long)(HPAGE >> 10), huge_kb) TH_LOG("smaps: the range is one huge page");
 
 	ASSERT_EQ(0, query(self->fd, -1, (uintptr_t)p + 5 * PG, PG, recs, 8, &got));
 	ASSERT_EQ(1, got);
