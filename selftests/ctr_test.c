@@ -21,8 +21,8 @@
 #define THREADS		8
 /*
  * ADDs per counter for the exactness tests, shared by the 32 threads:
- * 1e6 (docs/counters.md says why not 1e6 each). $VMLAB_CTR_OPS overrides
- * it (make check's short stress lanes: 100000).
+ * 1e6 in all (docs/counters.md says why not 1e6 per thread).
+ * $VMLAB_CTR_OPS overrides it (make check's short stress lanes: 100000).
  */
 #define OPS_DEFAULT	1000000
 /*
