@@ -7,6 +7,7 @@
 # TESTS="name …" narrows the selftests; VMLAB_DEBUG_FUZZ_OPS (default
 # 200000) and VMLAB_DEBUG_CYCLES (default 100) size the fuzzer and the
 # load/unload stress, which run several times slower under the checkers.
+# It also runs the DKMS build for an arm64 kernel (lane.sh dkms).
 # Beside the debug VM, whose second vCPU is idle much of the time, runs the
 # plain make of an arm64 machine (check-install.sh arm64: minutes of
 # emulated compiling, mostly one core): in make check it would take the
@@ -69,6 +70,18 @@ if KDIR_OVERRIDE=$tree build_module "$kver" W=1 && ! grep -E 'warning:|error:' "
 else
 	fail "$kver: module build"; sed 's/^/# /' "$BUILD/kmod/$kver/build.log" | tail -n 30
 	finish
+fi
+
+# The arm64 DKMS build (the host's dkms with the cross compiler, in private
+# trees): make check's arm64 lanes leave it out, for time.
+arm64_lane=$(awk '!/^#/ && $1 ~ /-arm64$/ { last = $1 } END { print last }' "$LANES_FILE")
+if [ -n "$arm64_lane" ]; then
+	echo "== DKMS for the arm64 kernel of lane $arm64_lane"
+	tap=$BUILD/dkms-arm64.tap
+	bash "$TOP/scripts/lane.sh" dkms "$arm64_lane" >"$tap"
+	sed '/^1\.\./d' "$tap"
+	add_counts "$(grep -c '^ok ' "$tap")" "$(grep -c '^not ok ' "$tap")" 0
+	grep -q '^\(not \)\{0,1\}ok ' "$tap" || fail "DKMS for $arm64_lane: lane.sh dkms printed no result"
 fi
 
 echo "== VM: $kver (debug)"

@@ -2,9 +2,11 @@
 # One lane of make check: one kernel of the matrix (scripts/kernels.conf).
 #
 # usage: lane.sh module LANE   the module built by the kernel's release's
-#                              compiler with W=1 and sparse, and a DKMS
-#                              build in private trees (step dkms; of the
-#                              arm64 kernels, one)
+#                              compiler with W=1 and sparse, and, for an
+#                              x86-64 kernel, a DKMS build in private trees
+#                              (step dkms)
+#        lane.sh dkms LANE     the DKMS build alone (make check-debug's,
+#                              for an arm64 kernel)
 #        lane.sh vm LANE       the selftests in the kernel's VM, judged
 #                              by scripts/tap-judge.pl (step vm)
 #        lane.sh ko LANE       prints where the lane's vmlab.ko is built
@@ -24,7 +26,7 @@ set -uo pipefail
 # Its builds are make's of their own, not jobs of make check's jobserver.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 STEPS=${STEPS:-lint dkms host runner harness install vm}
-what=${1:?usage: lane.sh module|vm LANE} name=${2:?usage: lane.sh module|vm LANE}
+what=${1:?usage: lane.sh module|dkms|vm LANE} name=${2:?usage: lane.sh module|dkms|vm LANE}
 
 cpu=max
 # The a57 boot runs the tests of what the CPU model changes (the
@@ -156,22 +158,20 @@ vm_step() {
 	fi
 }
 
-# The arm64 kernels' DKMS builds would all be the host's dkms with the
-# cross compiler, the module step's build again: the last 4 KiB-page
-# arm64 kernel of the matrix has one (docs/design.md).
-dkms_lane() {
-	[ "$(kernel_arch "$krel")" != arm64 ] ||
-		[ "$lane" = "$(awk '!/^#/ && $1 ~ /-arm64$/ { last = $1 } END { print last }' "$LANES_FILE")" ]
-}
+# An arm64 kernel's DKMS build would be the host's dkms with the cross
+# compiler, the module step's build again: make check-debug runs one
+# (docs/design.md).
+dkms_lane() { [ "$(kernel_arch "$krel")" != arm64 ]; }
 
 case $what in
 module)
 	module_step
 	step dkms && dkms_lane && dkms_step
 	;;
+dkms) dkms_step ;;
 vm)
 	step vm && vm_step
 	;;
-*) echo "usage: lane.sh module|vm LANE" >&2; exit 2 ;;
+*) echo "usage: lane.sh module|dkms|vm LANE" >&2; exit 2 ;;
 esac
 finish

@@ -6,10 +6,15 @@ ok() { n=$((n + 1)); echo "ok $n $1"; }
 nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; }
 skip() { n=$((n + 1)); echo "ok $n $1 # SKIP $2"; }
 
-# bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is MESSAGE.
+# bad STATUS MESSAGE CMD...: CMD exits STATUS, its first stderr line is
+# MESSAGE. CMD runs once: its stderr, then ":STATUS", in one capture.
+nl='
+'
 bad() {
 	want=$1 msg=$2; shift 2
-	line=$("$@" 2>&1 >/dev/null | head -n 1); "$@" >/dev/null 2>&1; rc=$?
+	err=$("$@" 2>&1 >/dev/null; echo ":$?")
+	rc=${err##*:} err=${err%:*}
+	line=${err%%"$nl"*}
 	if [ "$rc" = "$want" ] && [ "$line" = "$msg" ]; then ok "$* -> $rc: $msg"; else nok "$*: exit $rc, '$line' (want $want, '$msg')"; fi
 }
 # check NAME EXPR: EXPR evaluated (its variables expand then).

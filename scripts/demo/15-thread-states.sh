@@ -50,8 +50,8 @@ if [ -n "$fifo" ]; then
 	echo "yielding. Two FIFO spinners, then two FIFO yielders, on CPU 0 for 1 s:"
 	# fifo_trace OPTION: threadtrace's table for two FIFO threads of that
 	# kind, traced from their start (attaching BPF under TCG can take longer
-	# than they live). They end by themselves after 1 s: FIFO spinners
-	# starve CPU 0's other FIFO threads, so never for long.
+	# than they live). threadpark's main thread, FIFO above them, stops
+	# them after 1 s: FIFO spinners starve CPU 0's other threads.
 	fifo_trace() {
 		threadtrace -q -- sh -c "exec taskset -c 0 threadpark -F $1 2 -t 1 >/dev/null"
 	}

@@ -80,19 +80,24 @@ vm_va_bits=$(ptdump --explain 0 2>/dev/null | sed -n 's/.* \([0-9]*\)-bit virtua
 export vm_arch vm_levels vm_page vm_va_bits
 
 gigantic=/sys/kernel/mm/hugepages/hugepages-1048576kB
-# skip_reason CHAPTER: why this kernel cannot run it, or nothing.
+# skip_reason NEEDS: why this kernel cannot run a chapter that needs NEEDS
+# (its "# needs:" line), or nothing.
 skip_reason() {
-	if grep -q '^# needs: btf' "$1" && [ ! -r /sys/kernel/btf/vmlinux ]; then
-		echo "this kernel has no BTF for BPF CO-RE"
-	elif grep -q '^# needs: schedstat' "$1" && [ ! -r /proc/self/schedstat ]; then
-		echo "this kernel keeps no schedstat (CONFIG_SCHED_INFO)"
-	elif grep -q '^# needs: zram' "$1" && [ ! -e /sys/class/zram-control ] && [ ! -s /modules/zram.order ]; then
-		echo "this kernel has no zram, built in or as a module in the initramfs"
-	elif grep -q '^# needs: gigantic' "$1" && [ ! -e "$gigantic" ]; then
-		echo "this CPU or kernel has no 1 GiB pages (pdpe1gb)"
-	elif grep -q '^# needs: gigantic' "$1" && [ "$(cat "$gigantic/nr_hugepages")" = 0 ]; then
-		echo "no 1 GiB page reserved at boot (make demo reserves one: hugepagesz=1G hugepages=1)"
-	fi
+	case $1 in
+	btf) [ -r /sys/kernel/btf/vmlinux ] || echo "this kernel has no BTF for BPF CO-RE" ;;
+	schedstat) [ -r /proc/self/schedstat ] || echo "this kernel keeps no schedstat (CONFIG_SCHED_INFO)" ;;
+	zram)
+		[ -e /sys/class/zram-control ] || [ -s /modules/zram.order ] ||
+			echo "this kernel has no zram, built in or as a module in the initramfs"
+		;;
+	gigantic)
+		if [ ! -e "$gigantic" ]; then
+			echo "this CPU or kernel has no 1 GiB pages (pdpe1gb)"
+		elif [ "$(cat "$gigantic/nr_hugepages")" = 0 ]; then
+			echo "no 1 GiB page reserved at boot (make demo reserves one: hugepagesz=1G hugepages=1)"
+		fi
+		;;
+	esac
 }
 
 cd /tmp || exit 1
@@ -107,7 +112,7 @@ for ch in "$bin"/[0-9][0-9]-*.sh; do
 	echo
 	echo "=== $num. $(sed -n 's/^# title: //p' "$ch")"
 	echo
-	why=$(skip_reason "$ch")
+	why=$(skip_reason "$(sed -n 's/^# needs: //p' "$ch")")
 	if [ -n "$why" ]; then
 		echo "=== end $num: skipped: $why"
 		continue
@@ -116,9 +121,9 @@ for ch in "$bin"/[0-9][0-9]-*.sh; do
 	# The exit status travels in a file: the pipe's status is tee's.
 	( (. "$ch") 2>&1; echo $? >"$log.rc") | tee "$log"
 	secs=$(awk -v t0="$t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime)
-	nfacts=$(grep -c '^fact: ' "$log")
-	nno=$(grep -c '^fact: .*: NO$' "$log")
-	echo "=== end $num: exit $(cat "$log.rc"), $nfacts facts, $nno NO ($secs s)"
+	read -r rc <"$log.rc"
+	counts=$(awk '/^fact: / { n++ } /^fact: .*: NO$/ { no++ } END { printf "%d facts, %d NO", n, no }' "$log")
+	echo "=== end $num: exit $rc, $counts ($secs s)"
 	pause
 done
 rm -f "$log" "$log.rc"

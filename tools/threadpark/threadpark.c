@@ -40,13 +40,29 @@ enum { SLEEP, SPIN, QUIT, LIFE, YIELD, NROLES };
  * would keep a normal-priority peer on its CPU from ever running to do
  * the same.
  */
-static void fifo_attr(pthread_attr_t *attr)
+static void sched_attr(pthread_attr_t *attr, int policy, int priority)
 {
-	struct sched_param sp = { .sched_priority = 1 };
+	struct sched_param sp = { .sched_priority = priority };
 
 	pthread_attr_setinheritsched(attr, PTHREAD_EXPLICIT_SCHED);
-	pthread_attr_setschedpolicy(attr, SCHED_FIFO);
+	pthread_attr_setschedpolicy(attr, policy);
 	pthread_attr_setschedparam(attr, &sp);
+}
+
+/*
+ * Under -F the main thread runs SCHED_FIFO at priority 2, above its
+ * workers: it creates them all, and stops them when --time is up, at once,
+ * even on a CPU they hold. A normal-priority main thread would wait for
+ * the kernel's RT throttling (up to a second) at each of those steps. The
+ * other roles are made normal explicitly, not inherited from it. Without
+ * the privilege, the workers' creation says so.
+ */
+static void fifo_main(pthread_attr_t *attr)
+{
+	struct sched_param sp = { .sched_priority = 2 };
+
+	sched_setscheduler(0, SCHED_FIFO, &sp);
+	sched_attr(attr, SCHED_OTHER, 0);
 }
 
 /* Thread K of role ROLE; a FIFO one that may not be FIFO is said, and made. */
@@ -130,7 +146,8 @@ static void usage(FILE *out)
 		"  -r, --spin N       N threads spinning (Ready/Running), at most 64\n"
 		"  -y, --yield N      N threads calling sched_yield in a loop, at most "
 		"64\n"
-		"  -F, --fifo         spinners and yielders run SCHED_FIFO (priority 1)\n"
+		"  -F, --fifo         spinners and yielders run SCHED_FIFO (priority 1,\n"
+		"                     the main thread 2)\n"
 		"  -x, --exit N       N threads that return at once and are never "
 		"joined\n"
 		"  -z, --zombie       also fork a child that exits and is never waited "
@@ -278,7 +295,9 @@ int main(int argc, char **argv)
 	pthread_attr_setstacksize(&attr, (size_t)stack);
 	pthread_attr_init(&fattr);
 	pthread_attr_setstacksize(&fattr, (size_t)stack);
-	fifo_attr(&fattr);
+	sched_attr(&fattr, SCHED_FIFO, 1);
+	if (fifo)
+		fifo_main(&attr);
 	for (k = 0; k < NROLES; k++) {
 		for (i = 0; i < n[k]; i++) {
 			err = make_thread(&th[made], &attr, &fattr, k, fn[k],
