@@ -49,7 +49,7 @@ static void *spinner(void *arg)
 {
 	record_tid(NSLEEP, "spinner");
 	while (!atomic_load(&stop_spin))
-		;
+		vl_cpu_relax();
 	return NULL;
 }
 

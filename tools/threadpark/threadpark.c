@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "table.h"
+#include "vl_arch.h"
 
 static atomic_int release_word;
 static atomic_int stop_spin;
@@ -101,7 +102,7 @@ static void *spinner(void *arg)
 {
 	name_self("spinner", (long)arg);
 	while (!atomic_load(&stop_spin))
-		;
+		vl_cpu_relax();
 	return NULL;
 }
 
