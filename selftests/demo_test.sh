@@ -15,9 +15,9 @@ for ch in "$bin"/[0-9][0-9]-*.sh; do echo "${ch##*/}"; done | awk -v logf="$log"
 	{ name[++nch] = substr($0, 1, length($0) - 3) }
 	END {
 		while ((getline line <logf) > 0) {
-			if (line ~ /^=== [0-9][0-9]\. /) { cur = substr(line, 5, 2); ran[cur] = 1; n_[cur] = 0 }
+			if (line ~ /^=== [0-9][0-9]\. /) { cur = substr(line, 5, 2); ran[cur] = 1; nlines[cur] = 0 }
 			if (cur == "") continue
-			part[cur, ++n_[cur]] = line
+			part[cur, ++nlines[cur]] = line
 			if (line ~ /^fact: /) facts[cur] = facts[cur] "# " line "\n"
 			if (index(line, "=== end " cur ": ") == 1) { end[cur] = substr(line, 13); cur = "" }
 		}
@@ -38,7 +38,7 @@ for ch in "$bin"/[0-9][0-9]-*.sh; do echo "${ch##*/}"; done | awk -v logf="$log"
 			else { print "ok " i " demo " nm; continue }
 			failed++
 			print "not ok " i " demo " nm " (" verdict ")"
-			for (k = (n_[num] > 25 ? n_[num] - 24 : 1); k <= n_[num]; k++) print "#   " part[num, k]
+			for (k = (nlines[num] > 25 ? nlines[num] - 24 : 1); k <= nlines[num]; k++) print "#   " part[num, k]
 		}
 		exit (failed > 0)
 	}'

@@ -28,8 +28,11 @@ echo "(vm.page-cluster = 0: no swap readahead, one page per read)"
 echo
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 out0=$(vmstat pswpout) in0=$(vmstat pswpin)
-echo "\$ pagetouch --size 64K write:all pageout dump:swapped fork faults read:all faults dump:back"
-out=$(pagetouch --size 64K write:all pageout dump:swapped fork faults read:all faults dump:back)
+# On one CPU: a page just written waits in that CPU's batch before the
+# LRU lists, and MADV_PAGEOUT drains only its own CPU's batch: a process
+# that moved to the other CPU in between keeps the batch's last pages.
+echo "\$ taskset -c 0 pagetouch --size 64K write:all pageout dump:swapped fork faults read:all faults dump:back"
+out=$(taskset -c 0 pagetouch --size 64K write:all pageout dump:swapped fork faults read:all faults dump:back)
 echo "$out"
 out1=$(vmstat pswpout) in1=$(vmstat pswpin)
 pages=16
