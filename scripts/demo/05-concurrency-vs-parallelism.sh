@@ -45,9 +45,9 @@ r1=$(ratio "$one")
 echo
 echo "One CPU: the threads had $r1 s of CPU per second: they took turns"
 echo "(concurrent, not parallel)."
-# make check's VMs run their two vCPUs in turn on one host thread: there,
-# two CPUs cannot be busy at the same instant, so that run would show
-# nothing.
+# make check's VMs run their two vCPUs in turn on one host thread: there
+# the two-CPU ratio says how busy the host was, not what the guest can
+# do, so that run is not judged, and so not made.
 if [ -n "${VMLAB_VCPUS_IN_TURN:-}" ]; then
 	echo "(The run on two CPUs is left out here: this VM runs its two vCPUs in"
 	echo "turn on one host thread, as make check's lanes do; make demo gives each"
